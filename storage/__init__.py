@@ -1,0 +1,1 @@
+"""Where brm-bot keeps its records: SQLModel models, the engine and sessions, queries, migrations."""

@@ -1,0 +1,140 @@
+"""The engine, sessions and migrations.
+
+A session is opened for one workspace (`Database.workspace(team_id)`): every ORM query made through
+it is filtered to that workspace's rows, and every row it writes must belong to that workspace. Only
+the scheduler, which works across workspaces by design, opens a `Database.system()` session.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
+from sqlmodel import Session
+
+from storage.models import WorkspaceScoped
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+class WorkspaceScopeError(RuntimeError):
+    """A row of one workspace was about to be written through another workspace's session."""
+
+
+def make_engine(url: str, **kwargs: object) -> Engine:
+    """An engine for SQLite (WAL, busy timeout) or PostgreSQL (psycopg 3), same code above it."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15}, **kwargs)
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+            cursor = dbapi_connection.cursor()
+            # WAL lets the scheduler write while request threads read; the busy timeout makes a
+            # writer wait for the lock instead of failing at once.
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=15000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **kwargs)
+
+
+def migrate(engine: Engine) -> None:
+    """Create or upgrade the schema to the newest migration."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+class Database:
+    """Hands out sessions; one per unit of work, always closed."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def from_url(cls, url: str) -> Database:
+        return cls(make_engine(url))
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    @contextmanager
+    def workspace(self, team_id: str, enterprise_id: str | None = None) -> Iterator[Session]:
+        """A session that sees and writes only `team_id`'s rows; commits on success."""
+        if not team_id:
+            raise WorkspaceScopeError("a workspace session needs a team_id")
+        with Session(self.engine, expire_on_commit=False) as session:
+            session.info["team_id"] = team_id
+            session.info["enterprise_id"] = enterprise_id
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    @contextmanager
+    def system(self) -> Iterator[Session]:
+        """An unscoped session for cross-workspace work (the scheduler's sweeps)."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            session.info["system"] = True
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _scope_queries(state: ORMExecuteState) -> None:
+    team_id = state.session.info.get("team_id")
+    if team_id is None:
+        if not state.session.info.get("system") and (state.is_select or state.is_update or state.is_delete):
+            raise WorkspaceScopeError("query outside a workspace session; use Database.workspace()")
+        return
+    if state.is_select or state.is_update or state.is_delete:
+        state.statement = state.statement.options(
+            *(
+                with_loader_criteria(table, table.team_id == team_id, include_aliases=True)
+                for table in _scoped_tables()
+            )
+        )
+
+
+def _scoped_tables() -> list[type[WorkspaceScoped]]:
+    # Criteria must name mapped classes: the shared base is a plain pydantic model.
+    return [cls for cls in WorkspaceScoped.__subclasses__() if hasattr(cls, "__table__")]
+
+
+@event.listens_for(Session, "before_flush")
+def _check_written_rows(session: Session, _context, _instances) -> None:  # type: ignore[no-untyped-def]
+    team_id = session.info.get("team_id")
+    if team_id is None:
+        return
+    for obj in list(session.new) + list(session.dirty):
+        if isinstance(obj, WorkspaceScoped):
+            if obj.team_id is None:
+                obj.team_id = team_id
+                obj.enterprise_id = session.info.get("enterprise_id")
+            elif obj.team_id != team_id:
+                raise WorkspaceScopeError(
+                    f"a {type(obj).__name__} of another workspace cannot be written here"
+                )

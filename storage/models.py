@@ -1,0 +1,274 @@
+"""The records brm-bot keeps, as SQLModel tables.
+
+Every table carries the Slack workspace it belongs to (`team_id`, plus `enterprise_id` on Enterprise
+Grid). Sessions opened for a workspace only ever see that workspace's rows: see `storage.db`.
+Timestamps are timezone-aware UTC (SQLModel maps `datetime` to its UTC-aware column type).
+Enumerated values are stored as short strings so that PostgreSQL and SQLite share one schema.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class PartyKind(StrEnum):
+    AGENCY = "agency"
+    VENDOR = "vendor"
+    PARTNER = "partner"
+    INTERNAL = "internal"
+
+
+class InteractionKind(StrEnum):
+    MEETING = "meeting"
+    CALL = "call"
+    EMAIL = "email"
+    VISIT = "visit"
+    CHAT = "chat"
+
+
+class Sentiment(StrEnum):
+    POSITIVE = "positive"
+    NEUTRAL = "neutral"
+    NEGATIVE = "negative"
+
+
+class IssueStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Severity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class Surface(StrEnum):
+    """Where in Slack a change came from, for the audit log."""
+
+    COMMAND = "command"
+    SHORTCUT = "shortcut"
+    MODAL = "modal"
+    REACTION = "reaction"
+    BUTTON = "button"
+    SCHEDULER = "scheduler"
+
+
+class NudgeStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class WorkspaceScoped(SQLModel):
+    """Columns every workspace-owned table has; the session filter keys on this class."""
+
+    team_id: str = Field(max_length=32, index=True)
+    enterprise_id: str | None = Field(default=None, max_length=32)
+
+
+class Workspace(WorkspaceScoped, table=True):
+    """One Slack workspace using the bot, with its own settings and issue counter."""
+
+    __table_args__ = (UniqueConstraint("team_id", name="uq_workspace_team"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    issue_seq: int = Field(default=0)
+    holiday_region: str | None = Field(default=None, max_length=8)  # a US state code such as "CA"
+    renudge_days: int = Field(default=7)
+    cold_after_days: int = Field(default=30)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Party(WorkspaceScoped, table=True):
+    """An organisation a BRM has a relationship with."""
+
+    __table_args__ = (UniqueConstraint("team_id", "name_key", name="uq_party_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    name_key: str = Field(max_length=200)  # normalised name: case and punctuation folded
+    kind: str = Field(default=PartyKind.AGENCY, max_length=16)
+    owner_id: str | None = Field(default=None, max_length=32)
+    home_channel_id: str | None = Field(default=None, max_length=32)
+    created_by: str | None = Field(default=None, max_length=32)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class PartyAlias(WorkspaceScoped, table=True):
+    __tablename__ = "party_alias"
+    __table_args__ = (UniqueConstraint("team_id", "alias_key", name="uq_party_alias"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    party_id: int = Field(foreign_key="party.id", index=True)
+    alias: str = Field(max_length=200)
+    alias_key: str = Field(max_length=200)
+
+
+class Contact(WorkspaceScoped, table=True):
+    """A person at a party."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    party_id: int = Field(foreign_key="party.id", index=True)
+    name: str = Field(max_length=200)
+    role: str | None = Field(default=None, max_length=200)
+    slack_user_id: str | None = Field(default=None, max_length=32)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Interaction(WorkspaceScoped, table=True):
+    """One logged touchpoint with a party."""
+
+    __table_args__ = (
+        Index("ix_interaction_party_when", "team_id", "party_id", "occurred_at"),
+        Index("ix_interaction_source_message", "team_id", "channel_id", "message_ts"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    party_id: int = Field(foreign_key="party.id")
+    occurred_at: datetime
+    kind: str = Field(default=InteractionKind.CHAT, max_length=16)
+    summary: str = Field(sa_column=Column(Text, nullable=False))
+    people: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    contacts: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    sentiment: str | None = Field(default=None, max_length=16)
+    follow_up_at: datetime | None = Field(default=None)
+    follow_up_has_time: bool = Field(default=False)
+    source: str = Field(default=Surface.COMMAND, max_length=16)
+    channel_id: str | None = Field(default=None, max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32)
+    permalink: str | None = Field(default=None, max_length=500)
+    logged_by: str = Field(max_length=32)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Issue(WorkspaceScoped, table=True):
+    """Something that is not working, numbered per workspace (#12)."""
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "number", name="uq_issue_number"),
+        Index("ix_issue_status", "team_id", "status", "party_id"),
+        Index("ix_issue_source_message", "team_id", "channel_id", "message_ts"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: int
+    party_id: int = Field(foreign_key="party.id")
+    interaction_id: int | None = Field(default=None, foreign_key="interaction.id")
+    title: str = Field(max_length=500)
+    details: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    severity: str = Field(default=Severity.MEDIUM, max_length=16)
+    owner_id: str = Field(max_length=32)
+    status: str = Field(default=IssueStatus.OPEN, max_length=16)
+    follow_up_at: datetime | None = Field(default=None)
+    follow_up_has_time: bool = Field(default=False)
+    source: str = Field(default=Surface.COMMAND, max_length=16)
+    channel_id: str | None = Field(default=None, max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32)
+    permalink: str | None = Field(default=None, max_length=500)
+    raised_by: str = Field(max_length=32)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    closed_at: datetime | None = Field(default=None)
+    closed_by: str | None = Field(default=None, max_length=32)
+    close_surface: str | None = Field(default=None, max_length=16)
+    resolution: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class AuditEvent(WorkspaceScoped, table=True):
+    """Every change to a record: who, when, from which Slack surface, and what changed."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_entity", "team_id", "entity", "entity_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow)
+    actor_id: str | None = Field(default=None, max_length=32)  # None: the bot itself
+    surface: str = Field(max_length=16)
+    action: str = Field(max_length=32)
+    entity: str = Field(max_length=16)
+    entity_id: int
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Nudge(WorkspaceScoped, table=True):
+    """A follow-up reminder to post; the database, not the scheduler, is its source of truth."""
+
+    __table_args__ = (
+        Index("ix_nudge_due", "status", "due_at"),
+        Index("ix_nudge_message", "team_id", "channel_id", "message_ts"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    issue_id: int | None = Field(default=None, foreign_key="issue.id", index=True)
+    interaction_id: int | None = Field(default=None, foreign_key="interaction.id", index=True)
+    owner_id: str = Field(max_length=32)
+    due_at: datetime
+    sequence: int = Field(default=1)  # the how-manieth nudge for this record
+    status: str = Field(default=NudgeStatus.PENDING, max_length=16)
+    attempts: int = Field(default=0)
+    last_error: str | None = Field(default=None, max_length=500)
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_at: datetime | None = Field(default=None)
+    target_channel_id: str | None = Field(default=None, max_length=32)  # where it should go
+    channel_id: str | None = Field(default=None, max_length=32)  # where it went
+    message_ts: str | None = Field(default=None, max_length=32)
+    escalated_to: str | None = Field(default=None, max_length=32)
+    sent_at: datetime | None = Field(default=None)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class DigestSubscription(WorkspaceScoped, table=True):
+    """A channel that gets the weekly "what is not working" digest."""
+
+    __tablename__ = "digest_subscription"
+    __table_args__ = (UniqueConstraint("team_id", "channel_id", name="uq_digest_channel"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel_id: str = Field(max_length=32)
+    weekday: int = Field(default=0)  # Monday is 0
+    time_of_day: str = Field(default="09:00", max_length=5)
+    timezone: str = Field(default="UTC", max_length=64)
+    party_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    active: bool = Field(default=True)
+    next_due_at: datetime | None = Field(default=None, index=True)
+    created_by: str = Field(max_length=32)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class DigestDelivery(WorkspaceScoped, table=True):
+    """One digest for one channel and one week: the unique key makes delivery exactly-once."""
+
+    __tablename__ = "digest_delivery"
+    __table_args__ = (UniqueConstraint("subscription_id", "week_key", name="uq_digest_week"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    subscription_id: int = Field(foreign_key="digest_subscription.id")
+    week_key: str = Field(max_length=10)  # ISO week, e.g. 2026-W48
+    status: str = Field(default="sending", max_length=16)
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_at: datetime = Field(default_factory=utcnow)
+    message_ts: str | None = Field(default=None, max_length=32)
+    last_error: str | None = Field(default=None, max_length=500)
+    sent_at: datetime | None = Field(default=None)
+
+
+class ProcessedEvent(WorkspaceScoped, table=True):
+    """Slack re-sends unacknowledged events; each event_id is acted on once."""
+
+    __tablename__ = "processed_event"
+
+    event_id: str = Field(primary_key=True, max_length=64)
+    received_at: datetime = Field(default_factory=utcnow)
