@@ -1,0 +1,1 @@
+"""Test harness that drives brm-bot as Slack does: a fake Web API on loopback and signed requests."""
