@@ -90,6 +90,26 @@ def _build_bolt_app(fake: FakeSlack) -> App:
         ack()
         respond(f"{action['value']} by {context.user_id} in {context.channel_id} ts={body['message']['ts']}")
 
+    @app.options("party_search")
+    def on_options(ack: Any, payload: dict, context: Any) -> None:
+        label = f"{payload['value']} in {context.team_id}"
+        ack(options=[{"text": {"type": "plain_text", "text": label}, "value": "p1"}])
+
+    @app.action("pick_party")
+    def on_pick(ack: Any, body: dict, action: dict, client: WebClient) -> None:
+        ack()
+        view = body["view"]
+        client.views_update(
+            view_id=view["id"],
+            hash=view["hash"],
+            view={
+                "type": "modal",
+                "title": view["title"],
+                "blocks": view["blocks"],
+                "private_metadata": action["selected_option"]["value"],
+            },
+        )
+
     return app
 
 
@@ -229,6 +249,17 @@ def test_views_and_trigger_ids(fake: FakeSlack, web: WebClient) -> None:
     with pytest.raises(SlackApiError) as expired:
         web.views_open(trigger_id="fresh", view=view)
     assert expired.value.response["error"] == "expired_trigger_id"
+
+
+def test_reset_returns_to_a_fresh_fake(fake: FakeSlack, web: WebClient) -> None:
+    fake.add_user("U1")
+    fake.set_not_in_channel("C9")
+    fake.fail_next("auth.test", error="invalid_auth")
+    web.chat_postMessage(channel="C1", text="before")
+    fake.reset()
+    assert fake.calls == [] and fake.user("U1") is None and fake.user("UBOT") is not None
+    assert web.chat_postMessage(channel="C9", text="after")["ts"] == "1764150000.000100"
+    assert web.auth_test()["ok"]
 
 
 def test_form_encoded_calls_and_unknown_methods(fake: FakeSlack) -> None:
@@ -375,3 +406,32 @@ def test_block_action_on_a_posted_message(slack: SlackClient, fake: FakeSlack, w
     assert sent.payload["actions"][0]["block_id"] == "nudge"
     [reply] = fake.wait_for_response(sent.response_name)
     assert reply.body["text"] == f"12 by U5 in C3 ts={posted['ts']}"
+
+
+def test_select_in_a_modal_suggestions_and_view_update(
+    slack: SlackClient, fake: FakeSlack, web: WebClient
+) -> None:
+    select = {
+        "type": "section",
+        "block_id": "party",
+        "text": {"type": "mrkdwn", "text": "Party"},
+        "accessory": {"type": "external_select", "action_id": "party_search"},
+    }
+    picker = {
+        "type": "actions",
+        "block_id": "pick",
+        "elements": [{"type": "static_select", "action_id": "pick_party", "options": []}],
+    }
+    view = {"type": "modal", "title": {"type": "plain_text", "text": "Party"}, "blocks": [select, picker]}
+    opened = web.views_open(trigger_id=slack.new_trigger_id(), view=view)["view"]
+
+    suggested = slack.block_suggestion("party_search", "DM", view=opened)
+    assert suggested.status == 200
+    assert suggested.payload["block_id"] == "party"
+    assert suggested.json()["options"][0]["text"]["text"] == "DM in T1"
+
+    picked = slack.block_action("pick_party", "p1", action_type="static_select", view=opened)
+    assert picked.status == 200 and picked.response_name is None  # modals carry no response_url
+    [update] = fake.wait_for("views.update")
+    assert update.ok, fake.dump()  # the hash Slack sent back matched the open view
+    assert update.params["view"]["private_metadata"] == "p1"

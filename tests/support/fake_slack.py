@@ -145,21 +145,10 @@ class FakeSlack:
         self.bot_user_id = bot_user_id
         self.bot_id = bot_id
         self.app_id = app_id
-        # Seconds to wait before answering any request, to simulate a slow network or a slow Slack.
-        self.latency: float = 0.0
-        # When true, acting on a message or view the fake never saw answers message_not_found / not_found.
-        self.strict: bool = False
-
         self._cond = threading.Condition(threading.RLock())
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
-        self._users: dict[str, dict[str, Any]] = {}
-        self._channels: dict[str, _Channel] = {}
-        self._next_ts = _FIRST_TS_MICROS
-        self._next_view = 1
-        self._response_names = 0
-        self._clear_recorded_state()
-        self.add_user(bot_user_id, name="brm-bot", real_name="BRM Bot", is_bot=True, tz="America/New_York")
+        self._set_fresh_state()
 
         self._handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "auth.test": self._auth_test,
@@ -181,17 +170,30 @@ class FakeSlack:
             "views.publish": self._views_publish,
         }
 
-    def _clear_recorded_state(self) -> None:
+    def _set_fresh_state(self) -> None:
+        """Everything a test can change, as a newly built fake has it (the server itself excepted)."""
+        # Seconds to wait before answering any request, to simulate a slow network or a slow Slack.
+        self.latency: float = 0.0
+        # When true, acting on a message or view the fake never saw answers message_not_found / not_found.
+        self.strict: bool = False
         self.calls: list[Call] = []
         self.responses: list[ResponsePost] = []
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self.views: dict[str, dict[str, Any]] = {}
+        self._users: dict[str, dict[str, Any]] = {}
+        self._channels: dict[str, _Channel] = {}
         self._reactions: dict[tuple[str, str], dict[str, list[str]]] = {}
         self._failures: dict[str, list[_Failure]] = {}
         self._used_triggers: set[str] = set()
         self._triggers_expired = False
         self._per_channel_interval: float | None = None
         self._last_post_at: dict[str, float] = {}
+        self._next_ts = _FIRST_TS_MICROS
+        self._next_view = 1
+        self._response_names = 0
+        self.add_user(
+            self.bot_user_id, name="brm-bot", real_name="BRM Bot", is_bot=True, tz="America/New_York"
+        )
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -199,8 +201,7 @@ class FakeSlack:
         """Start serving on a free loopback port; returns self."""
         if self._server is not None:
             return self
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        server.daemon_threads = True
+        server = _Server(("127.0.0.1", 0), _Handler)
         server.fake = self  # type: ignore[attr-defined]
         self._server = server
         # A short poll interval keeps stop() (and so every test teardown) fast.
@@ -382,10 +383,13 @@ class FakeSlack:
             self._triggers_expired = expired
 
     def reset(self) -> None:
-        """Forget calls, posts, messages, views and injected failures; keep users and channels."""
+        """Back to a freshly built fake: calls, posts, users, channels, failures and ids all forgotten.
+
+        Lets one server be shared by a whole session while each test starts from the same state
+        (message ts and view ids start again at their first values).
+        """
         with self._cond:
-            self._clear_recorded_state()
-            self.latency = 0.0
+            self._set_fresh_state()
 
     # ------------------------------------------------------------------ assertions
 
@@ -826,6 +830,12 @@ class FakeSlack:
         if str(params.get("user_id", "")) not in self._users:
             raise SlackApiFailure("user_not_found")
         return {"view": self._new_view(params.get("view"))}
+
+
+class _Server(ThreadingHTTPServer):
+    # The default listen backlog of 5 resets connections when a benchmark floods the fake.
+    request_queue_size = 256
+    daemon_threads = True
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -158,7 +158,7 @@ class SlackClient:
         envelope = {
             "token": VERIFICATION_TOKEN,
             "team_id": team_id,
-            "enterprise_id": enterprise_id,
+            **({"enterprise_id": enterprise_id} if enterprise_id else {}),
             "context_team_id": team_id,
             "context_enterprise_id": enterprise_id,
             "api_app_id": APP_ID,
