@@ -1,0 +1,1 @@
+"""BRM logic, free of HTTP: parsing commands and dates, composing messages."""
