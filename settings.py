@@ -112,7 +112,9 @@ def _database_url(raw: str) -> str:
             "or postgresql+psycopg://"
         )
     if url.get_backend_name() == "postgresql" and url.get_driver_name() != "psycopg":
-        raise SettingsError("DATABASE_URL for PostgreSQL must use the psycopg driver: postgresql+psycopg://...")
+        raise SettingsError(
+            "DATABASE_URL for PostgreSQL must use the psycopg driver: postgresql+psycopg://..."
+        )
     return raw
 
 

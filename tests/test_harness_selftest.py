@@ -7,7 +7,6 @@ the harness builds (Bolt must parse team, user and channel out of each as it doe
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -19,9 +18,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
-from waitress import create_server, wasyncore
 
 from tests.support.fake_slack import FakeSlack
+from tests.support.server import serve_in_thread
 from tests.support.signing import SlackClient, sign
 
 SECRET = "test-signing-secret"
@@ -116,24 +115,11 @@ def _build_bolt_app(fake: FakeSlack) -> App:
 @pytest.fixture
 def slack(fake: FakeSlack) -> Iterator[SlackClient]:
     """The tiny Bolt app served over real HTTP by waitress, and a SlackClient aimed at it."""
-    server = create_server(SlackRequestHandler(_build_bolt_app(fake)), host="127.0.0.1", port=0)
-    stopping = threading.Event()
-
-    def serve() -> None:
-        # Poll in short rounds instead of server.run(): closing sockets under a running select()
-        # makes waitress's loop thread die with EBADF at teardown.
-        while not stopping.is_set():
-            server.asyncore.loop(timeout=0.05, map=server._map, count=1)
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
+    url, stop = serve_in_thread(SlackRequestHandler(_build_bolt_app(fake)))
     try:
-        yield SlackClient(f"http://127.0.0.1:{server.effective_port}", SECRET, fake)
+        yield SlackClient(url, SECRET, fake)
     finally:
-        stopping.set()
-        thread.join(timeout=5)
-        server.task_dispatcher.shutdown()
-        wasyncore.close_all(server._map)
+        stop()
 
 
 # ---------------------------------------------------------------------- signing

@@ -1,0 +1,248 @@
+"""Turning a `/brm log` text into an interaction, its party, contacts and issues.
+
+`record_log` is the one place that decides what a log writes; handlers call it inside a workspace
+session, so either everything is written or (on an `InputError`) nothing is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.dates import ParsedDate
+from bot.errors import InputError
+from bot.log_parsing import KnownParty, LogDraft, PartyMatch, parse_log_text
+from bot.text import normalise_name
+from storage import parties
+from storage.audit import record_change
+from storage.models import Interaction, Issue, Party, PartyKind, Surface
+from storage.records import add_interaction, add_issue
+
+LOG_EXAMPLE = (
+    "/brm log DMV met Jane (CIO) about the licensing portal outage, tense. "
+    "not working: portal login fails for field offices. follow up next Tuesday"
+)
+
+
+@dataclass(frozen=True)
+class LogReceipt:
+    """What a log wrote, for the reply that shows back what the bot understood."""
+
+    interaction: Interaction
+    party: Party
+    party_match: PartyMatch
+    issues: list[Issue]
+    draft: LogDraft
+    tz: ZoneInfo
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a record came from in Slack."""
+
+    actor_id: str
+    channel_id: str | None
+    surface: str = Surface.COMMAND
+    message_ts: str | None = None
+    permalink: str | None = None
+
+
+def known_parties(session: Session) -> list[KnownParty]:
+    return [
+        KnownParty(id=pid, name=name, aliases=aliases) for pid, name, aliases in parties.party_names(session)
+    ]
+
+
+def record_log(session: Session, *, text: str, origin: Origin, tz: ZoneInfo, now: datetime) -> LogReceipt:
+    """Parse `text` and write the interaction and any issues it raises; raise InputError on bad input."""
+    text = text.strip()
+    if not text:
+        raise InputError("Tell me what happened, starting with who it was with.", example=LOG_EXAMPLE)
+    draft = parse_log_text(text, parties=known_parties(session), tz=tz, now=now)
+    if draft.problems:
+        raise InputError(" ".join(draft.problems), example=LOG_EXAMPLE)
+    if draft.party is None:
+        raise InputError(
+            "I couldn't tell which agency, vendor or partner this was with. Start with its name.",
+            example=LOG_EXAMPLE,
+        )
+    if draft.follow_up is not None and draft.follow_up.at <= now:
+        raise InputError(
+            f"The follow-up date “{draft.follow_up.phrase}” is in the past. Pick a day still to come.",
+            example="/brm log DOT call with Sam about the bridge sensors. follow up next Monday",
+        )
+    occurred_at = draft.occurred_at.at if draft.occurred_at else now
+    if occurred_at > now:
+        raise InputError(
+            f"“{draft.occurred_at.phrase}” is in the future; a log records something that happened. "
+            "Use a follow-up for what comes next.",
+            example="/brm log DMV call yesterday about renewals. follow up Friday",
+        )
+
+    party = resolve_party(session, draft.party, origin)
+    interaction = save_interaction(
+        session,
+        NewInteraction(
+            party=party,
+            occurred_at=occurred_at,
+            kind=draft.kind,
+            summary=draft.summary or text,
+            people=tuple(draft.people),
+            contacts=tuple((c.name, c.role) for c in draft.contacts),
+            sentiment=draft.sentiment,
+            follow_up_at=draft.follow_up.at if draft.follow_up else None,
+            follow_up_has_time=draft.follow_up.has_time if draft.follow_up else False,
+        ),
+        origin,
+    )
+
+    issues = [
+        raise_issue(
+            session,
+            party=party,
+            title=title,
+            origin=origin,
+            interaction=interaction,
+            follow_up=draft.follow_up,
+        )
+        for title in draft.issues
+    ]
+    return LogReceipt(
+        interaction=interaction, party=party, party_match=draft.party, issues=issues, draft=draft, tz=tz
+    )
+
+
+@dataclass(frozen=True)
+class NewInteraction:
+    """An interaction ready to save, however it was entered (command, message shortcut, form)."""
+
+    party: Party
+    occurred_at: datetime
+    kind: str
+    summary: str
+    people: tuple[str, ...] = ()
+    contacts: tuple[tuple[str, str | None], ...] = ()  # (name, role)
+    sentiment: str | None = None
+    follow_up_at: datetime | None = None
+    follow_up_has_time: bool = False
+
+
+def save_interaction(session: Session, new: NewInteraction, origin: Origin) -> Interaction:
+    """Write an interaction, its contacts and its audit row."""
+    party = new.party
+    for name, role in new.contacts:
+        parties.find_or_add_contact(session, party, name=name, role=role)
+    interaction = add_interaction(
+        session,
+        Interaction(
+            team_id=party.team_id,
+            enterprise_id=party.enterprise_id,
+            party_id=party.id,
+            occurred_at=new.occurred_at,
+            kind=new.kind,
+            summary=new.summary,
+            people=list(new.people),
+            contacts=[{"name": name, "role": role} for name, role in new.contacts],
+            sentiment=new.sentiment,
+            follow_up_at=new.follow_up_at,
+            follow_up_has_time=new.follow_up_has_time,
+            source=origin.surface,
+            channel_id=origin.channel_id,
+            message_ts=origin.message_ts,
+            permalink=origin.permalink,
+            logged_by=origin.actor_id,
+        ),
+    )
+    record_change(
+        session,
+        actor_id=origin.actor_id,
+        surface=origin.surface,
+        action="logged",
+        entity="interaction",
+        entity_id=interaction.id,
+        party=party.name,
+        kind=interaction.kind,
+        follow_up_at=interaction.follow_up_at,
+    )
+    return interaction
+
+
+def raise_issue(
+    session: Session,
+    *,
+    party: Party,
+    title: str,
+    origin: Origin,
+    interaction: Interaction | None = None,
+    follow_up: ParsedDate | None = None,
+    owner_id: str | None = None,
+    severity: str | None = None,
+    details: str | None = None,
+) -> Issue:
+    """Write a new issue (numbered per workspace) and its audit row."""
+    issue = add_issue(
+        session,
+        Issue(
+            team_id=party.team_id,
+            enterprise_id=party.enterprise_id,
+            number=0,  # replaced by add_issue
+            party_id=party.id,
+            interaction_id=interaction.id if interaction else None,
+            title=title,
+            details=details,
+            severity=severity or "medium",
+            owner_id=owner_id or origin.actor_id,
+            follow_up_at=follow_up.at if follow_up else None,
+            follow_up_has_time=follow_up.has_time if follow_up else False,
+            source=origin.surface,
+            channel_id=origin.channel_id,
+            message_ts=origin.message_ts,
+            permalink=origin.permalink,
+            raised_by=origin.actor_id,
+        ),
+    )
+    record_change(
+        session,
+        actor_id=origin.actor_id,
+        surface=origin.surface,
+        action="opened",
+        entity="issue",
+        entity_id=issue.id,
+        number=issue.number,
+        party=party.name,
+        title=title,
+        owner_id=issue.owner_id,
+        follow_up_at=issue.follow_up_at,
+    )
+    return issue
+
+
+def resolve_party(session: Session, match: PartyMatch, origin: Origin) -> Party:
+    """The party a match names, created (and audited) when it is new."""
+    if match.party_id is not None:
+        party = parties.get_party(session, match.party_id)
+        if party is not None:
+            return party
+    party, created = parties.create_party(
+        session,
+        name=match.name,
+        name_key=normalise_name(match.name),
+        kind=PartyKind.AGENCY,
+        created_by=origin.actor_id,
+    )
+    if created:
+        record_change(
+            session,
+            actor_id=origin.actor_id,
+            surface=origin.surface,
+            action="created",
+            entity="party",
+            entity_id=party.id,
+            name=party.name,
+            kind=party.kind,
+        )
+    return party

@@ -1,0 +1,130 @@
+"""Block Kit for the bot's replies to commands: what a log understood, help, and friendly errors.
+
+Everything a person typed goes through `safe_mrkdwn` before it is shown, so that a log containing
+`<!channel>` can never make the bot ping a channel.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.dates import format_local
+from bot.errors import BrmError
+from bot.recording import LOG_EXAMPLE, LogReceipt
+from bot.text import safe_mrkdwn, truncate
+
+Blocks = list[dict[str, Any]]
+
+SENTIMENT_EMOJI = {
+    "positive": ":slightly_smiling_face:",
+    "neutral": ":neutral_face:",
+    "negative": ":slightly_frowning_face:",
+}
+KIND_EMOJI = {
+    "meeting": ":handshake:",
+    "call": ":telephone_receiver:",
+    "email": ":email:",
+    "visit": ":office:",
+    "chat": ":speech_balloon:",
+}
+
+HELP_EXAMPLES = [
+    ("Log a touchpoint", LOG_EXAMPLE),
+    (
+        "Log a call from yesterday",
+        "/brm log DOT call with <@U123> yesterday 3pm, great meeting. follow up in 2 weeks",
+    ),
+    ("Raise an issue", "/brm issue DMV renewal emails bounce @owner by Friday high"),
+    ("List what is open", "/brm list DMV open"),
+    ("Close an issue", "/brm close #12 vendor patched the login page"),
+    ("Snooze or reopen", "/brm snooze #12 next Monday · /brm reopen #12"),
+    ("Weekly digest in this channel", "/brm digest on monday 9:00"),
+    ("A party's health", "/brm health DMV"),
+]
+
+
+def section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, 3000)}}
+
+
+def context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": truncate(text, 3000)}]}
+
+
+def log_receipt(receipt: LogReceipt) -> tuple[str, Blocks]:
+    """The ephemeral reply to `/brm log`: everything that was understood, and how to correct it."""
+    interaction, party, draft = receipt.interaction, receipt.party, receipt.draft
+    kind = interaction.kind
+    when = format_local(interaction.occurred_at, receipt.tz)
+    headline = f"{KIND_EMOJI.get(kind, ':memo:')} Logged a *{kind}* with *{safe_mrkdwn(party.name)}* · {when}"
+    lines = [headline, f"*Summary:* {safe_mrkdwn(truncate(interaction.summary, 800))}"]
+
+    match = receipt.party_match
+    if match.how == "fuzzy":
+        lines.append(
+            f":mag: I read “{safe_mrkdwn(match.text)}” as *{safe_mrkdwn(party.name)}*, an existing party."
+        )
+    elif match.how == "new":
+        lines.append(
+            f":new: *{safe_mrkdwn(party.name)}* is a new party, so I added it. "
+            "If you meant an existing one, log again starting with its exact name."
+        )
+    people = [f"<@{user_id}>" for user_id in interaction.people]
+    people += [safe_mrkdwn(_contact_label(c)) for c in interaction.contacts]
+    if people:
+        lines.append(f"*People:* {', '.join(people)}")
+    if interaction.sentiment:
+        lines.append(f"*Mood:* {SENTIMENT_EMOJI.get(interaction.sentiment, '')} {interaction.sentiment}")
+    if interaction.follow_up_at:
+        said = f" (from “{safe_mrkdwn(draft.follow_up.phrase)}”)" if draft.follow_up else ""
+        lines.append(f":alarm_clock: *Follow up:* {format_local(interaction.follow_up_at, receipt.tz)}{said}")
+    for issue in receipt.issues:
+        lines.append(f":warning: Opened issue *#{issue.number}*: {safe_mrkdwn(truncate(issue.title, 300))}")
+
+    blocks: Blocks = [section("\n".join(lines))]
+    hint = (
+        "Not quite right? Log again with the details spelled out, e.g. `"
+        + safe_mrkdwn("/brm log DMV call yesterday 2pm with Jane (CIO). follow up next Tuesday")
+        + "`"
+    )
+    if receipt.issues:
+        hint += f" · close an issue with `/brm close #{receipt.issues[0].number}`"
+    blocks.append(context(hint))
+    text = f"Logged a {kind} with {party.name}"
+    return safe_mrkdwn(text), blocks
+
+
+def _contact_label(contact: dict[str, Any]) -> str:
+    role = contact.get("role")
+    return f"{contact['name']} ({role})" if role else str(contact["name"])
+
+
+def help_blocks(problem: BrmError | None = None) -> tuple[str, Blocks]:
+    """Help with examples; when `problem` is given it leads with what went wrong."""
+    blocks: Blocks = []
+    if problem is not None:
+        blocks.append(section(f":thinking_face: {problem.text}"))
+        if problem.example:
+            blocks.append(section(f"*Try:* `{safe_mrkdwn(problem.example)}`"))
+        blocks.append({"type": "divider"})
+    blocks.append(section("*brm-bot* keeps a record of your relationships without leaving Slack. Examples:"))
+    blocks.append(
+        section("\n".join(f"• {label}: `{safe_mrkdwn(example)}`" for label, example in HELP_EXAMPLES))
+    )
+    blocks.append(
+        context(
+            "Dates are read in your Slack timezone: _tomorrow, Friday, next Tuesday, in 2 weeks, EOD, "
+            "end of month, 12/5_. On any message: ⋮ → *Log BRM interaction* or *Raise BRM issue*. "
+            "React ✅ on a nudge to close its issue."
+        )
+    )
+    text = problem.text if problem is not None else "brm-bot help"
+    return text, blocks
+
+
+def error_blocks(text: str, reference: str | None = None) -> tuple[str, Blocks]:
+    """A friendly failure message, with an id to quote to an admin when something broke on our side."""
+    message = f":warning: {text}"
+    if reference:
+        message += f"\nIf it keeps happening, tell your admin the reference `{reference}`."
+    return text, [section(message)]

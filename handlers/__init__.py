@@ -1,0 +1,15 @@
+"""Slack listeners: one module (or package) per kind, each with a `register(app)`.
+
+They translate between Slack and `bot/` + `storage/`, nothing more.
+"""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from handlers import commands, errors
+
+
+def register_all(app: App) -> None:
+    errors.register(app)
+    commands.register(app)

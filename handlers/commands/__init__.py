@@ -1,0 +1,97 @@
+"""The `/brm` slash command: acknowledged at once, then routed to the subcommand's module.
+
+Each subcommand is a function taking a `CommandRequest`; a `BrmError` it raises becomes a friendly
+ephemeral answer with an example, anything else an apology with a reference to quote to an admin.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.commands import split_subcommand
+from bot.errors import BrmError, InputError
+from bot.replies import error_blocks, help_blocks
+from handlers.commands import help as help_command
+from handlers.commands import log as log_command
+from handlers.services import Services, services_of
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CommandRequest:
+    services: Services
+    team_id: str
+    enterprise_id: str | None
+    user_id: str
+    channel_id: str
+    text: str
+    respond: Respond
+    client: WebClient
+    trigger_id: str | None
+    body: dict[str, Any]
+
+    def reply(self, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
+        """An ephemeral answer through the response_url: works in any channel or DM, member or not."""
+        self.respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+
+
+Subcommand = Callable[[CommandRequest], None]
+
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "help": help_command.run,
+    "log": log_command.run,
+}
+
+
+def register(app: App) -> None:
+    app.command("/brm")(ack=acknowledge, lazy=[run_subcommand])
+
+
+def acknowledge(ack: Ack) -> None:
+    # Slack waits at most 3 seconds; everything else happens after this returns.
+    ack()
+
+
+def run_subcommand(body: dict[str, Any], respond: Respond, context: BoltContext, client: WebClient) -> None:
+    name, rest = split_subcommand(body.get("text", ""))
+    request = CommandRequest(
+        services=services_of(context),
+        team_id=body["team_id"],
+        enterprise_id=body.get("enterprise_id") or None,
+        user_id=body["user_id"],
+        channel_id=body["channel_id"],
+        text=rest,
+        respond=respond,
+        client=client,
+        trigger_id=body.get("trigger_id"),
+        body=body,
+    )
+    handler = SUBCOMMANDS.get(name)
+    try:
+        if handler is None:
+            raise InputError(
+                f"I don't know `/brm {name}`. Here is what I can do.",
+                example="/brm log DMV call with Jane about renewals. follow up Friday",
+            )
+        handler(request)
+    except BrmError as problem:
+        log.info("/brm %s refused for %s: %s", name, request.user_id, problem.text)
+        request.reply(*help_blocks(problem))
+    except Exception:
+        reference = uuid.uuid4().hex[:8]
+        log.exception(
+            "/brm %s failed (reference %s, team %s, user %s)",
+            name,
+            reference,
+            request.team_id,
+            request.user_id,
+        )
+        request.reply(*error_blocks("Sorry, that didn't work and nothing was saved.", reference))

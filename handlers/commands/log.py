@@ -1,0 +1,25 @@
+"""`/brm log <what happened>`: record an interaction (and any issues it raises)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.recording import Origin, record_log
+from bot.replies import log_receipt
+
+if TYPE_CHECKING:
+    from handlers.commands import CommandRequest
+
+
+def run(request: CommandRequest) -> None:
+    services = request.services
+    tz = services.directory.timezone(request.team_id, request.user_id, request.client)
+    with services.db.workspace(request.team_id, request.enterprise_id) as session:
+        receipt = record_log(
+            session,
+            text=request.text,
+            origin=Origin(actor_id=request.user_id, channel_id=request.channel_id),
+            tz=tz,
+            now=services.clock.now(),
+        )
+    request.reply(*log_receipt(receipt))

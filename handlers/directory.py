@@ -1,0 +1,73 @@
+"""People's Slack profiles, read with `users.info` and cached: mostly for their timezone."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+log = logging.getLogger(__name__)
+
+FALLBACK_TZ = ZoneInfo("UTC")
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: str
+    name: str
+    tz: ZoneInfo
+    is_bot: bool = False
+
+
+class UserDirectory:
+    """Looks people up once an hour at most; a failed lookup falls back to UTC and says so in the log."""
+
+    def __init__(self, client: WebClient, ttl_seconds: float = 3600.0) -> None:
+        self._client = client
+        self._ttl = ttl_seconds
+        self._cache: dict[tuple[str, str], tuple[float, Person]] = {}
+        self._lock = threading.Lock()
+
+    def person(self, team_id: str, user_id: str, client: WebClient | None = None) -> Person:
+        key = (team_id, user_id)
+        now = time.monotonic()
+        with self._lock:
+            cached = self._cache.get(key)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        person = self._look_up(user_id, client or self._client)
+        with self._lock:
+            self._cache[key] = (now + self._ttl, person)
+        return person
+
+    def timezone(self, team_id: str, user_id: str, client: WebClient | None = None) -> ZoneInfo:
+        return self.person(team_id, user_id, client).tz
+
+    def forget(self, team_id: str, user_id: str) -> None:
+        """Drop a cached profile (Slack tells us with `user_change` when someone moves timezone)."""
+        with self._lock:
+            self._cache.pop((team_id, user_id), None)
+
+    def _look_up(self, user_id: str, client: WebClient) -> Person:
+        try:
+            user = client.users_info(user=user_id)["user"]
+        except SlackApiError as error:
+            log.warning(
+                "users.info failed for %s (%s); reading their dates in UTC",
+                user_id,
+                error.response.get("error"),
+            )
+            return Person(user_id=user_id, name=user_id, tz=FALLBACK_TZ)
+        try:
+            tz = ZoneInfo(user.get("tz") or "UTC")
+        except (ZoneInfoNotFoundError, ValueError):
+            log.warning("unknown timezone %r for %s; using UTC", user.get("tz"), user_id)
+            tz = FALLBACK_TZ
+        profile = user.get("profile") or {}
+        name = profile.get("display_name") or user.get("real_name") or user.get("name") or user_id
+        return Person(user_id=user_id, name=name, tz=tz, is_bot=bool(user.get("is_bot")))

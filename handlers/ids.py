@@ -1,0 +1,25 @@
+"""Every callback id, action id and block id the app uses, in one place.
+
+The shortcut callback ids are also written in the app manifests (manifests/*.json): keep them equal.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Shortcut(StrEnum):
+    LOG_INTERACTION = "brm_log_interaction"  # message shortcut
+    RAISE_ISSUE = "brm_raise_issue"  # message shortcut
+    NEW_INTERACTION = "brm_new_interaction"  # global shortcut
+
+
+class View(StrEnum):
+    INTERACTION = "brm_interaction_modal"
+    ISSUE = "brm_issue_modal"
+
+
+class Action(StrEnum):
+    NUDGE_CLOSE = "brm_nudge_close"
+    NUDGE_SNOOZE_DAY = "brm_nudge_snooze_day"
+    NUDGE_SNOOZE_WEEK = "brm_nudge_snooze_week"

@@ -1,0 +1,59 @@
+"""The in-process scheduler: APScheduler 3.11 runs the periodic sweeps, the database decides what to do.
+
+APScheduler only says "look now"; which nudges and digests are due, and who sends each one, is
+decided by claiming rows in the database. That makes any number of app processes safe and lets a
+process that was down catch up when it comes back (no job store, no misfire grace to lose work).
+Each sweep is a function `sweep(services) -> int` that tests call directly with the clock they control.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from handlers.services import Services
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Sweep:
+    name: str
+    run: Callable[[Services], int]
+    every_seconds: float
+
+
+# Each feature adds its sweep here.
+SWEEPS: list[Sweep] = []
+
+
+def start_scheduler(services: Services, sweeps: list[Sweep] | None = None) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
+    for sweep in SWEEPS if sweeps is None else sweeps:
+        scheduler.add_job(
+            _run_logged,
+            "interval",
+            seconds=sweep.every_seconds,
+            args=(sweep, services),
+            id=sweep.name,
+            # A sweep that starts late is still worth running: the rows it claims are all still due.
+            misfire_grace_time=None,
+            next_run_time=datetime.now(UTC),  # APScheduler keeps real time; the sweeps read the clock
+        )
+    scheduler.start()
+    log.info("scheduler started with sweeps: %s", ", ".join(s.name for s in SWEEPS) or "none")
+    return scheduler
+
+
+def _run_logged(sweep: Sweep, services: Services) -> None:
+    try:
+        done = sweep.run(services)
+    except Exception:
+        log.exception("sweep %s failed; it runs again in %ss", sweep.name, sweep.every_seconds)
+        return
+    if done:
+        log.info("sweep %s handled %d", sweep.name, done)
