@@ -113,6 +113,11 @@ def parse_log_text(text: str, *, parties: Sequence[KnownParty], tz: ZoneInfo, no
 
 # --- clauses: issues and the follow-up ------------------------------------------------------------
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 _ISSUE_MARKER = re.compile(
     r"\b(?:not\s+working|issues?|problems?|blockers?|blocked(?:\s+(?:by|on))?|broken)(?:\s*:|\s+[-\u2013\u2014](?=\s))\s*",
     re.IGNORECASE,
@@ -125,54 +130,9 @@ _FOLLOW_UP_MARKER = re.compile(
 )
 _NEGATED_BEFORE = re.compile(r"(?:n['\u2019]t|\bnot|\bnever|\bno)\s+$", re.IGNORECASE)
 # A full stop after these words does not end a sentence ("Dept. of Revenue", "Dec. 5", "D.M.V.").
-_ABBREVIATIONS = frozenset(
-    [
-        "dept",
-        "div",
-        "govt",
-        "gov",
-        "st",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "jr",
-        "sr",
-        "inc",
-        "co",
-        "corp",
-        "ltd",
-        "vs",
-        "etc",
-        "eg",
-        "ie",
-        "approx",
-        "no",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "mon",
-        "tue",
-        "tues",
-        "wed",
-        "thu",
-        "thur",
-        "thurs",
-        "fri",
-        "sat",
-        "sun",
-        "am",
-        "pm",
-    ]
+_ABBREVIATIONS = _words(
+    "dept div govt gov st mr mrs ms dr jr sr inc co corp ltd vs etc eg ie approx no jan feb mar apr "
+    "jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun am pm"
 )
 
 
@@ -316,42 +276,9 @@ _LEAD_STOP = re.compile(
     re.IGNORECASE,
 )
 # Words that start a sentence rather than name a party: "had a call with ...", "quick sync ...".
-_NOT_A_PARTY_START = frozenset(
-    [
-        "i",
-        "we",
-        "they",
-        "he",
-        "she",
-        "you",
-        "it",
-        "had",
-        "have",
-        "has",
-        "a",
-        "an",
-        "the",
-        "quick",
-        "brief",
-        "short",
-        "good",
-        "great",
-        "long",
-        "another",
-        "our",
-        "my",
-        "their",
-        "this",
-        "that",
-        "today",
-        "yesterday",
-        "finally",
-        "just",
-        "also",
-        "then",
-        "so",
-        "and",
-    ]
+_NOT_A_PARTY_START = _words(
+    "i we they he she you it had have has a an the quick brief short good great long another our my "
+    "their this that today yesterday finally just also then so and"
 )
 _NAME_STOPWORDS = frozenset({"of", "and", "the", "for", "to", "on", "in", "at"})
 _EXPANSIONS = {
@@ -532,15 +459,22 @@ def _similarity(wanted: str, name: str) -> float:
     single = " " not in wanted
     if single and len(acronym) >= 2 and wanted == acronym:
         return 95.0
-    # Short names and acronyms: only a swapped pair of letters counts ("DVM" for "DMV"); "DOT" is not "DOR".
+    # Acronyms: only a swapped pair of letters counts ("DVM" for "DMV"); "DOT" is not "DOR".
     if single and len(wanted) <= 5:
         for short in {acronym, name} - {""}:
             if " " not in short and _transposed(wanted, short):
                 return 90.0
+        if len(wanted) <= 3:
+            return 0.0
+    # Little words are left out so "Parks and Rec" does not look like "Health and Human Services".
+    content_wanted, content_name = _content_words(expanded_wanted), _content_words(expanded_name)
+    if not content_wanted or not content_name:
         return 0.0
-    if not set(wanted.split()) - _NAME_STOPWORDS:
-        return 0.0
-    return float(fuzz.WRatio(expanded_wanted, expanded_name))
+    return float(fuzz.WRatio(content_wanted, content_name))
+
+
+def _content_words(name: str) -> str:
+    return " ".join(word for word in name.split() if word not in _NAME_STOPWORDS)
 
 
 def _transposed(a: str, b: str) -> bool:
@@ -572,44 +506,11 @@ _NAME_AFTER_VERB = re.compile(
     r"(?P<name>" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){0,2})"
 )
 # Capitalised words that are not people: sentence starts, days, months.
-_NOT_A_NAME = frozenset(
-    [
-        "met",
-        "with",
-        "and",
-        "called",
-        "emailed",
-        "spoke",
-        "talked",
-        "the",
-        "a",
-        "an",
-        "i",
-        "we",
-        "they",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "today",
-        "tomorrow",
-        "yesterday",
-    ]
+_NOT_A_NAME = _words(
+    "met with and called emailed spoke talked the a an i we they monday tuesday wednesday thursday "
+    "friday saturday sunday january february march april may june july august september october "
+    "november december today tomorrow yesterday mon tue tues wed weds thu thur thurs fri sat sun jan "
+    "feb mar apr jun jul aug sep sept oct nov dec eod eow eom cob"
 )
 
 
@@ -653,9 +554,13 @@ def _contact(raw_name: str, role: str | None) -> ContactMention | None:
     if mention:
         return ContactMention(mention["label"] or mention["id"], role or None, mention["id"])
     words = raw_name.split()
-    while words and words[0].lower() in _NOT_A_NAME:
+    while words and words[0].lower().rstrip(".") in _NOT_A_NAME:
         words.pop(0)  # "Met Jane (CIO)" at the start of a sentence
-    if not words or words[-1].lower() in _NOT_A_NAME:
+    for index, word in enumerate(words):
+        if word.lower().rstrip(".") in _NOT_A_NAME:
+            words = words[:index]  # "Ann Lee Fri": the name stops where the date starts
+            break
+    if not words:
         return None
     return ContactMention(" ".join(words), role or None)
 

@@ -11,11 +11,12 @@ import re
 import unicodedata
 
 # A Slack token: `<@U123>`, `<@U123|jane>`, `<#C123|general>`, `<!here>`, `<!subteam^S1|@team>`, `<https://...|x>`.
-_TOKEN = re.compile(r"<([^<>\n]*)>")
+# Only these are Slack's; any other "<...>" was typed by a person and is escaped like any text.
+_TOKEN = re.compile(r"<((?:[@#!]|[a-z][a-z0-9+.-]*:)[^<>\n]*)>", re.IGNORECASE)
 _ENTITY = re.compile(r"&(amp|lt|gt);")
 _ENTITY_CHARS = {"amp": "&", "lt": "<", "gt": ">"}
 # Broadcast words that some clients and `link_names` turn into pings even without `<...>`.
-_BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+_BROADCAST = re.compile(r"(?<![\w.])@(channel|here|everyone)\b", re.IGNORECASE)
 # U+2060 WORD JOINER: invisible, but stops `@here` from being read as a broadcast.
 _JOINER = "\u2060"
 
