@@ -767,7 +767,7 @@ _SHORTHAND = [
 _HAS_CLOCK = re.compile(r"\d\s*[ap]\.?m\b|\b\d{1,2}:\d{2}\b|\bnoon\b|\bmidnight\b|o'?clock", re.IGNORECASE)
 # dateparser reads "the 5th" as May and similar surprises; these words are not dates on their own.
 _NOT_A_DATE = re.compile(
-    r"^\W*(?:the|a|an|on|by|in|at|and|or|with|about|soon|later|asap|tbd|n/?a|may|(?:in\s+)?may)\W*$", re.I
+    r"^\W*(?:the|a|an|on|by|in|at|and|or|with|about|soon|later|asap|tbd|n/?a|(?:in\s+)?may)\W*$", re.I
 )
 # A month alone says too little about when something happened ("in March"), though it will do for a
 # follow-up (the 1st of that month).
