@@ -108,6 +108,13 @@ class WsgiApp:
             return False
 
 
+class _BoltTokenNotice(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN itself and warns that our client (which carries it) wins; it is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
 class _RedactSecrets(logging.Filter):
     """Slack tokens and signing secrets never reach a log line, whoever logs them."""
 
@@ -126,6 +133,7 @@ def configure_logging(level: str) -> None:
     handler.addFilter(_RedactSecrets())
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=level, handlers=[handler], force=True)
+    logging.getLogger("slack_bolt.App").addFilter(_BoltTokenNotice())
 
 
 def start(brm: BrmApp) -> None:
@@ -143,6 +151,20 @@ def start(brm: BrmApp) -> None:
 
     log.info("serving Slack on http://0.0.0.0:%d%s", settings.port, SLACK_EVENTS_PATH)
     waitress.serve(brm.wsgi(), host="0.0.0.0", port=settings.port, threads=SERVER_THREADS, ident="brm-bot")
+
+
+def check_slack_token(settings: Settings) -> str | None:
+    """None when Slack accepts the bot token, else one line saying what is wrong."""
+    try:
+        make_web_client(settings.slack_api_url, settings.bot_token).auth_test()
+    except SlackApiError as problem:
+        return (
+            f"Slack refused SLACK_BOT_TOKEN ({problem.response.get('error')}): copy the Bot User OAuth Token "
+            "again from OAuth & Permissions in your app's settings at https://api.slack.com/apps"
+        )
+    except Exception as problem:
+        return f"could not reach Slack at SLACK_API_URL={settings.slack_api_url} ({type(problem).__name__})"
+    return None
 
 
 def main() -> int:
@@ -163,23 +185,12 @@ def main() -> int:
             file=sys.stderr,
         )
         return 2
+    problem_with_slack = check_slack_token(settings)
+    if problem_with_slack:
+        print(f"brm-bot cannot start: {problem_with_slack}", file=sys.stderr)
+        return 2
     dates.warm_up()
-    try:
-        brm = build_app(settings, db=db)
-    except SlackApiError as problem:
-        print(
-            f"brm-bot cannot start: Slack refused SLACK_BOT_TOKEN ({problem.response.get('error')}); "
-            "copy the Bot User OAuth Token again from your app's OAuth & Permissions page",
-            file=sys.stderr,
-        )
-        return 2
-    except Exception as problem:
-        print(
-            f"brm-bot cannot start: could not reach Slack at SLACK_API_URL={settings.slack_api_url} "
-            f"({type(problem).__name__})",
-            file=sys.stderr,
-        )
-        return 2
+    brm = build_app(settings, db=db)
     start(brm)
     return 0
 

@@ -1,0 +1,120 @@
+"""Starting the app as an operator does: `python app.py`, configured from the environment."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.support.fake_slack import FakeSlack
+from tests.support.signing import SlackClient
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_app(env: dict[str, str], timeout: float = 30) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "app.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def base_env(tmp_path: Path) -> dict[str, str]:
+    # An empty working directory, so no .env file of the developer's is read.
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "DATABASE_"))}
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+@pytest.mark.parametrize(
+    ("settings", "named"),
+    [
+        ({}, "SLACK_BOT_TOKEN"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "PORT": "http"}, "PORT"),
+    ],
+)
+def test_a_bad_setting_stops_the_app_with_one_line(tmp_path: Path, settings: dict, named: str) -> None:
+    result = run_app({**base_env(tmp_path), **settings})
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert named in lines[0] and "Traceback" not in result.stderr
+
+
+def test_a_refused_token_stops_the_app_with_one_line(tmp_path: Path) -> None:
+    with FakeSlack() as slack:
+        slack.fail_next("auth.test", error="invalid_auth")
+        env = {
+            **base_env(tmp_path),
+            "SLACK_BOT_TOKEN": "xoxb-revoked",
+            "SLACK_SIGNING_SECRET": "s",
+            "SLACK_API_URL": slack.url,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'brm.db'}",
+        }
+        result = run_app(env)
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN" in result.stderr and "invalid_auth" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "xoxb-revoked" not in result.stderr + result.stdout
+
+
+def test_the_app_serves_slack_and_health_checks(tmp_path: Path) -> None:
+    with FakeSlack() as slack:
+        slack.add_user("U1", tz="America/Chicago")
+        port = _free_port()
+        env = {
+            **base_env(tmp_path),
+            "SLACK_BOT_TOKEN": "xoxb-live-token",
+            "SLACK_SIGNING_SECRET": "s",
+            "SLACK_API_URL": slack.url,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'brm.db'}",
+            "PORT": str(port),
+        }
+        process = subprocess.Popen(
+            [sys.executable, "app.py"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            health = _wait_for_health(port)
+            assert health == {"status": "ok"}
+            client = SlackClient(f"http://127.0.0.1:{port}", "s", slack)
+            sent = client.command("log DMV call about renewals")
+            assert sent.status == 200
+            [reply] = slack.wait_for_response(sent.response_name, timeout=10)
+            assert "DMV" in json.dumps(reply.body)
+            # Every Web API call went to SLACK_API_URL: the fake saw auth.test and users.info.
+            assert {call.method for call in slack.calls} >= {"auth.test", "users.info"}
+        finally:
+            process.terminate()
+            output, _ = process.communicate(timeout=10)
+    assert "xoxb-live-token" not in output
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for_health(port: int, timeout: float = 30) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                return json.loads(response.read())
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
