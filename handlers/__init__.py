@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import commands, errors
+from handlers import commands, errors, profile_events
 
 
 def register_all(app: App) -> None:
     errors.register(app)
     commands.register(app)
+    profile_events.register(app)
