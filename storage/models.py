@@ -146,6 +146,8 @@ class Interaction(WorkspaceScoped, table=True):
     sentiment: str | None = Field(default=None, max_length=16)
     follow_up_at: datetime | None = Field(default=None)
     follow_up_has_time: bool = Field(default=False)
+    follow_up_done_at: datetime | None = Field(default=None)  # someone marked the follow-up done
+    follow_up_done_by: str | None = Field(default=None, max_length=32)
     source: str = Field(default=Surface.COMMAND, max_length=16)
     channel_id: str | None = Field(default=None, max_length=32)
     message_ts: str | None = Field(default=None, max_length=32)
@@ -226,6 +228,8 @@ class Nudge(WorkspaceScoped, table=True):
     channel_id: str | None = Field(default=None, max_length=32)  # where it went
     message_ts: str | None = Field(default=None, max_length=32)
     escalated_to: str | None = Field(default=None, max_length=32)
+    # The last attempt may have reached Slack (timeout, 5xx, a claim that died): look before posting.
+    check_before_post: bool = Field(default=False)
     sent_at: datetime | None = Field(default=None)
     created_at: datetime = Field(default_factory=utcnow)
 

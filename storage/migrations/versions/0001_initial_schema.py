@@ -160,6 +160,8 @@ def upgrade() -> None:
         sa.Column("sentiment", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
         sa.Column("follow_up_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("follow_up_has_time", sa.Boolean(), nullable=False),
+        sa.Column("follow_up_done_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("follow_up_done_by", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
         sa.Column("source", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("channel_id", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
         sa.Column("message_ts", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
@@ -263,6 +265,7 @@ def upgrade() -> None:
         sa.Column("channel_id", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
         sa.Column("message_ts", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
         sa.Column("escalated_to", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+        sa.Column("check_before_post", sa.Boolean(), nullable=False),
         sa.Column("sent_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(

@@ -1,0 +1,245 @@
+"""Nudge rows: planning them, cancelling them, finding them, and claiming due ones for sending.
+
+The nudge table, not the scheduler, is the source of truth. A nudge goes `pending` -> `sending`
+(claimed by one process, with a lease) -> `sent`, or back to `pending` with a later `due_at` when
+Slack asks to wait or fails, or to `failed` when Slack refuses it for good (logged, never silent),
+or to `cancelled` when its record is closed or snoozed first.
+
+Claiming is one guarded UPDATE ... WHERE status = 'pending' (plus FOR UPDATE SKIP LOCKED on
+PostgreSQL), so any number of processes share the work and no row is claimed twice. A row left in
+`sending` by a process that died is claimed again once its lease has expired, flagged so that the
+sender first looks whether the message already reached Slack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, update
+from sqlmodel import Session, select
+
+from storage.models import Interaction, Issue, Nudge, NudgeStatus
+
+
+@dataclass(frozen=True)
+class ClaimedNudge:
+    """A nudge this process now holds; `recovered` when an earlier claim died or ended unsure."""
+
+    id: int
+    team_id: str
+    recovered: bool
+
+
+def plan_nudge(
+    session: Session,
+    *,
+    due_at: datetime,
+    owner_id: str,
+    target_channel_id: str | None,
+    issue: Issue | None = None,
+    interaction: Interaction | None = None,
+    sequence: int = 1,
+    escalated_to: str | None = None,
+) -> Nudge:
+    """Add a pending nudge for an issue or an interaction's follow-up; `target_channel_id` None = DM."""
+    record = issue if issue is not None else interaction
+    if record is None:
+        raise ValueError("a nudge needs an issue or an interaction")
+    nudge = Nudge(
+        team_id=record.team_id,
+        enterprise_id=record.enterprise_id,
+        issue_id=issue.id if issue is not None else None,
+        interaction_id=interaction.id if issue is None and interaction is not None else None,
+        owner_id=owner_id,
+        due_at=due_at,
+        sequence=sequence,
+        target_channel_id=target_channel_id,
+        escalated_to=escalated_to,
+    )
+    session.add(nudge)
+    session.flush()
+    return nudge
+
+
+def cancel_pending_nudges(
+    session: Session, *, issue_id: int | None = None, interaction_id: int | None = None
+) -> int:
+    """Cancel the record's nudges not yet sent (a nudge being posted right now is left to finish)."""
+    if (issue_id is None) == (interaction_id is None):
+        raise ValueError("name exactly one of issue_id and interaction_id")
+    owner = Nudge.issue_id == issue_id if issue_id is not None else Nudge.interaction_id == interaction_id
+    result = session.execute(
+        update(Nudge)
+        .where(owner, Nudge.status == NudgeStatus.PENDING)
+        .values(status=NudgeStatus.CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)
+
+
+def nudge_by_id(session: Session, nudge_id: int) -> Nudge | None:
+    return session.exec(select(Nudge).where(Nudge.id == nudge_id)).first()
+
+
+def nudge_by_message(session: Session, channel_id: str, ts: str) -> Nudge | None:
+    """The nudge posted as that message, if it is one (reactions on other messages are not ours)."""
+    statement = select(Nudge).where(Nudge.channel_id == channel_id, Nudge.message_ts == ts)
+    return session.exec(statement).first()
+
+
+def posted_nudges(
+    session: Session, *, issue_id: int | None = None, interaction_id: int | None = None
+) -> list[Nudge]:
+    """Every nudge message of a record that reached Slack, oldest first."""
+    owner = Nudge.issue_id == issue_id if issue_id is not None else Nudge.interaction_id == interaction_id
+    statement = (
+        select(Nudge)
+        .where(owner, Nudge.status == NudgeStatus.SENT, Nudge.message_ts.is_not(None))  # type: ignore[union-attr]
+        .order_by(Nudge.id)
+    )
+    return list(session.exec(statement))
+
+
+def times_nudged(session: Session, *, issue_id: int | None = None, interaction_id: int | None = None) -> int:
+    """How many nudges (escalation copies not counted) the record has had so far."""
+    owner = Nudge.issue_id == issue_id if issue_id is not None else Nudge.interaction_id == interaction_id
+    statement = select(func.count()).where(
+        owner,
+        Nudge.status == NudgeStatus.SENT,
+        Nudge.escalated_to.is_(None),  # type: ignore[union-attr]
+    )
+    return int(session.exec(statement).one())
+
+
+# --------------------------------------------------------------------------- the sender's side
+
+
+def claim_due(
+    session: Session,
+    *,
+    now: datetime,
+    worker: str,
+    limit: int,
+    lease: timedelta,
+    skip_channels: Collection[str] = (),
+) -> list[ClaimedNudge]:
+    """Claim up to `limit` due nudges for `worker`, oldest first; committed before returning.
+
+    Due: pending with `due_at <= now`, or left `sending` by a claim older than `lease`. Channels in
+    `skip_channels` are waiting out a rate limit and are left for later.
+    """
+    stale = now - lease
+    due = or_(
+        (Nudge.status == NudgeStatus.PENDING) & (Nudge.due_at <= now),
+        (Nudge.status == NudgeStatus.SENDING) & (Nudge.claimed_at < stale),
+    )
+    candidates = select(Nudge.id, Nudge.status, Nudge.check_before_post).where(due)
+    if skip_channels:
+        candidates = candidates.where(
+            or_(Nudge.target_channel_id.is_(None), Nudge.target_channel_id.not_in(list(skip_channels)))  # type: ignore[union-attr]
+        )
+    candidates = candidates.order_by(Nudge.due_at, Nudge.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        # Other processes skip the rows this one is claiming instead of waiting for them.
+        candidates = candidates.with_for_update(skip_locked=True)
+    rows = session.exec(candidates).all()
+    if not rows:
+        session.commit()
+        return []
+    unsure = {row[0] for row in rows if row[1] == NudgeStatus.SENDING or row[2]}
+    # The guard repeats the due condition: on SQLite (no row locks) another process may have
+    # claimed a row between the SELECT and this UPDATE; then it is simply not ours.
+    claimed = session.execute(
+        update(Nudge)
+        .where(Nudge.id.in_([row[0] for row in rows]), due)  # type: ignore[union-attr]
+        .values(
+            status=NudgeStatus.SENDING,
+            claimed_by=worker,
+            claimed_at=now,
+            attempts=Nudge.attempts + 1,
+        )
+        .returning(Nudge.id, Nudge.team_id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    session.commit()
+    return [ClaimedNudge(id=nid, team_id=team, recovered=nid in unsure) for nid, team in claimed]
+
+
+def mark_sent(
+    session: Session, nudge_id: int, *, worker: str, channel_id: str, message_ts: str, now: datetime
+) -> bool:
+    """Record where the nudge went; False when this worker no longer holds it (nothing written)."""
+    result = session.execute(
+        update(Nudge)
+        .where(Nudge.id == nudge_id, Nudge.status == NudgeStatus.SENDING, Nudge.claimed_by == worker)
+        .values(
+            status=NudgeStatus.SENT,
+            channel_id=channel_id,
+            message_ts=message_ts,
+            sent_at=now,
+            check_before_post=False,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)
+
+
+def release(
+    session: Session,
+    nudge_ids: Collection[int],
+    *,
+    worker: str,
+    due_at: datetime,
+    error: str | None = None,
+    unsure: bool = False,
+    count_attempt: bool = True,
+) -> int:
+    """Give claimed nudges back as pending, due again at `due_at`.
+
+    `unsure`: the last attempt may have reached Slack (timeout, 5xx), so look before posting again.
+    `count_attempt` False: the claim did not try Slack at all (a paused channel, not yet a working day).
+    """
+    if not nudge_ids:
+        return 0
+    values: dict[str, object] = {"status": NudgeStatus.PENDING, "due_at": due_at}
+    if error is not None:
+        values["last_error"] = error[:500]
+    if unsure:
+        values["check_before_post"] = True
+    if not count_attempt:
+        values["attempts"] = Nudge.attempts - 1
+    result = session.execute(
+        update(Nudge)
+        .where(
+            Nudge.id.in_(list(nudge_ids)),  # type: ignore[union-attr]
+            Nudge.status == NudgeStatus.SENDING,
+            Nudge.claimed_by == worker,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)
+
+
+def mark_failed(session: Session, nudge_id: int, *, worker: str, error: str) -> bool:
+    """Slack refused the nudge for good (e.g. the owner's account is gone); kept with the reason."""
+    result = session.execute(
+        update(Nudge)
+        .where(Nudge.id == nudge_id, Nudge.status == NudgeStatus.SENDING, Nudge.claimed_by == worker)
+        .values(status=NudgeStatus.FAILED, last_error=error[:500])
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)
+
+
+def mark_cancelled(session: Session, nudge_id: int, *, worker: str) -> bool:
+    """The record was closed (or its follow-up done) before its claimed nudge went out."""
+    result = session.execute(
+        update(Nudge)
+        .where(Nudge.id == nudge_id, Nudge.status == NudgeStatus.SENDING, Nudge.claimed_by == worker)
+        .values(status=NudgeStatus.CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)
