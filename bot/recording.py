@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot import nudges
 from bot.dates import ParsedDate
 from bot.errors import InputError
 from bot.log_parsing import KnownParty, LogDraft, PartyMatch, parse_log_text
@@ -19,6 +20,7 @@ from bot.text import normalise_name
 from storage import parties
 from storage.audit import record_change
 from storage.models import Interaction, Issue, Party, PartyKind, Surface
+from storage.nudges import cancel_pending_nudges
 from storage.records import add_interaction, add_issue
 
 LOG_EXAMPLE = (
@@ -168,6 +170,7 @@ def save_interaction(session: Session, new: NewInteraction, origin: Origin) -> I
         kind=interaction.kind,
         follow_up_at=interaction.follow_up_at,
     )
+    nudges.plan_follow_up(session, interaction=interaction)
     return interaction
 
 
@@ -182,8 +185,12 @@ def raise_issue(
     owner_id: str | None = None,
     severity: str | None = None,
     details: str | None = None,
+    owner_tz: ZoneInfo | None = None,
 ) -> Issue:
-    """Write a new issue (numbered per workspace) and its audit row."""
+    """Write a new issue (numbered per workspace), its audit row and its follow-up nudge.
+
+    `owner_tz`: the owner's timezone when known, so a follow-up without a time is due at their 09:00.
+    """
     issue = add_issue(
         session,
         Issue(
@@ -218,6 +225,9 @@ def raise_issue(
         owner_id=issue.owner_id,
         follow_up_at=issue.follow_up_at,
     )
+    if nudges.plan_follow_up(session, issue=issue, owner_tz=owner_tz) and interaction is not None:
+        # The issue's nudge covers the follow-up of the interaction it came from: one reminder, not two.
+        cancel_pending_nudges(session, interaction_id=interaction.id)
     return issue
 
 
