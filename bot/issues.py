@@ -1,21 +1,75 @@
-"""The life of an issue after it is raised: closing, reopening and snoozing.
+"""The life of an issue: raising one from `/brm issue`, closing, reopening and snoozing it.
 
 These functions are the one place that changes an issue's state, whichever Slack surface asked
-(a command, a ✅ reaction on a nudge, a button). Each writes its audit row in the same session, so
-the change and its record are committed together or not at all.
+(a command, a ✅ reaction on a nudge, a button). Each writes its audit row and keeps the issue's
+pending nudges in step in the same session, so the change, its record and its reminders are
+committed together or not at all.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.errors import InputError
+from bot.issue_args import ISSUE_EXAMPLE, IssueDraft, parse_issue_text
+from bot.nudges import plan_follow_up, renudge_due_at
+from bot.recording import Origin, known_parties, raise_issue, resolve_party
 from storage.audit import record_change
-from storage.models import Issue, IssueStatus
+from storage.models import Issue, IssueStatus, Party
+from storage.nudges import cancel_pending_nudges
 from storage.records import issue_by_number
+from storage.workspaces import ensure_workspace
 
-__all__ = ["close_issue", "issue_by_number", "reopen_issue", "snooze_issue"]
+__all__ = ["close_issue", "issue_by_number", "open_issue", "reopen_issue", "snooze_issue"]
+
+
+@dataclass(frozen=True)
+class IssueReceipt:
+    """What `/brm issue` wrote, for the reply that shows back what was understood."""
+
+    issue: Issue
+    party: Party
+    draft: IssueDraft
+
+
+def open_issue(
+    session: Session,
+    *,
+    text: str,
+    origin: Origin,
+    tz: ZoneInfo,
+    now: datetime,
+    owner_tz: ZoneInfo | None = None,
+) -> IssueReceipt:
+    """Read a `/brm issue` text and write the issue (and its first nudge); InputError on bad input.
+
+    `tz` is the author's timezone (their dates are read in it); `owner_tz` the owner's, for the nudge.
+    """
+    text = text.strip()
+    if not text:
+        raise InputError(
+            "What is not working, and with whom? Start with the party's name.", example=ISSUE_EXAMPLE
+        )
+    draft = parse_issue_text(text, parties=known_parties(session), tz=tz, now=now)
+    if draft.problems or draft.party is None:
+        raise InputError(" ".join(draft.problems), example=ISSUE_EXAMPLE)
+    party = resolve_party(session, draft.party, origin)
+    issue = raise_issue(
+        session,
+        party=party,
+        title=draft.title,
+        origin=origin,
+        follow_up=draft.follow_up,
+        owner_id=draft.owner_id,
+        severity=draft.severity,
+        details=draft.details,
+    )
+    plan_follow_up(session, issue=issue, owner_tz=owner_tz or tz)
+    return IssueReceipt(issue=issue, party=party, draft=draft)
 
 
 def close_issue(
@@ -27,7 +81,7 @@ def close_issue(
     now: datetime,
     resolution: str | None = None,
 ) -> bool:
-    """Close `issue`; False (and nothing written) when it was already closed."""
+    """Close `issue` and cancel its pending nudges; False (and nothing written) when already closed."""
     if issue.status == IssueStatus.CLOSED:
         return False
     issue.status = IssueStatus.CLOSED
@@ -37,6 +91,7 @@ def close_issue(
     issue.resolution = resolution
     issue.updated_at = now
     session.add(issue)
+    cancelled = cancel_pending_nudges(session, issue_id=issue.id)
     record_change(
         session,
         actor_id=actor_id,
@@ -46,15 +101,29 @@ def close_issue(
         entity_id=issue.id,
         number=issue.number,
         resolution=resolution,
+        nudges_cancelled=cancelled,
     )
     return True
 
 
-def reopen_issue(session: Session, issue: Issue, *, actor_id: str, surface: str, now: datetime) -> bool:
-    """Reopen `issue`; False (and nothing written) when it was already open."""
+def reopen_issue(
+    session: Session,
+    issue: Issue,
+    *,
+    actor_id: str,
+    surface: str,
+    now: datetime,
+    owner_tz: ZoneInfo | None = None,
+) -> bool:
+    """Reopen `issue` and plan its next nudge; False (and nothing written) when already open.
+
+    The nudge is at the follow-up when that is still to come; otherwise the follow-up moves to the
+    workspace's re-nudge interval from now (09:00 in the owner's timezone), so a reopened issue is
+    never silently left without a reminder.
+    """
     if issue.status == IssueStatus.OPEN:
         return False
-    # The close is kept in the audit log; on the issue itself it no longer applies.
+    # The close stays in the audit log; on the issue itself it no longer applies.
     previous = {"closed_by": issue.closed_by, "closed_at": issue.closed_at, "resolution": issue.resolution}
     issue.status = IssueStatus.OPEN
     issue.closed_at = None
@@ -62,7 +131,13 @@ def reopen_issue(session: Session, issue: Issue, *, actor_id: str, surface: str,
     issue.close_surface = None
     issue.resolution = None
     issue.updated_at = now
+    if issue.follow_up_at is None or issue.follow_up_at <= now:
+        every_days = ensure_workspace(session).renudge_days
+        issue.follow_up_at = renudge_due_at(now, tz=owner_tz or ZoneInfo("UTC"), every_days=every_days)
+        issue.follow_up_has_time = False
     session.add(issue)
+    cancel_pending_nudges(session, issue_id=issue.id)
+    plan_follow_up(session, issue=issue, owner_tz=owner_tz)
     record_change(
         session,
         actor_id=actor_id,
@@ -71,6 +146,7 @@ def reopen_issue(session: Session, issue: Issue, *, actor_id: str, surface: str,
         entity="issue",
         entity_id=issue.id,
         number=issue.number,
+        follow_up_at=issue.follow_up_at,
         **previous,
     )
     return True
@@ -85,13 +161,21 @@ def snooze_issue(
     surface: str,
     now: datetime,
     has_time: bool = True,
+    owner_tz: ZoneInfo | None = None,
 ) -> None:
-    """Move the issue's follow-up to `until` (aware UTC)."""
+    """Move the issue's follow-up to `until` (aware UTC) and its pending nudge with it.
+
+    `has_time` False: `until` is a day ("next Monday"), nudged at 09:00 in the owner's timezone.
+    A closed issue keeps the new date but gets no nudge until it is reopened.
+    """
     previous = issue.follow_up_at
     issue.follow_up_at = until
     issue.follow_up_has_time = has_time
     issue.updated_at = now
     session.add(issue)
+    cancel_pending_nudges(session, issue_id=issue.id)
+    if issue.status == IssueStatus.OPEN:
+        plan_follow_up(session, issue=issue, owner_tz=owner_tz)
     record_change(
         session,
         actor_id=actor_id,
