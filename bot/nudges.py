@@ -8,7 +8,7 @@ Rules (the README's "Follow-up nudges" section says the same for people):
 - from the third unanswered nudge on, a copy also goes to the party's home channel, if it has one.
 
 Everything here is pure (no Slack, no clock): the sender in `handlers/nudge_sender.py` supplies the
-owner's timezone, the workspace's holiday region and "now".
+owner's timezone, the workspace's holiday region and "now". The message itself is `bot/nudge_blocks.py`.
 """
 
 from __future__ import annotations

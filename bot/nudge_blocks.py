@@ -1,0 +1,167 @@
+"""The nudge message: what a follow-up reminder says in Slack, and how it reads once someone acted.
+
+It carries the party, the issue's title (or the interaction's summary), how old it is, the party's
+latest interactions, how many reminders there have been, the owner's mention, buttons Close /
+Snooze 1 day / Snooze 1 week, and the hint that reacting ✅ closes it. Once someone acts, the same
+message is updated in place to show the new state and who acted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.dates import format_local, slack_date
+from bot.replies import KIND_EMOJI, context, section
+from bot.text import safe_mrkdwn, truncate
+from storage.models import Interaction, Issue, IssueStatus, Nudge, Party
+
+Blocks = list[dict[str, Any]]
+
+# Reactions people use on a nudge (Slack's names, no colons).
+CLOSE_REACTIONS = frozenset({"white_check_mark", "heavy_check_mark"})
+SNOOZE_REACTIONS = frozenset({"zzz", "alarm_clock"})
+SNOOZE_DAY = timedelta(days=1)
+SNOOZE_WEEK = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class ButtonIds:
+    """The action ids of a nudge's buttons (kept with the other ids in handlers/ids.py)."""
+
+    close: str
+    snooze_day: str
+    snooze_week: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The last thing someone did about a nudged record, shown on its nudge messages."""
+
+    action: str  # closed, reopened, snoozed, done, undone
+    actor_id: str | None
+    until: datetime | None = None  # for a snooze
+
+
+@dataclass(frozen=True)
+class NudgeFacts:
+    """Everything a nudge message shows, read from the database by the handler."""
+
+    nudge: Nudge
+    party: Party
+    issue: Issue | None
+    interaction: Interaction | None
+    recent: Sequence[Interaction]  # the party's latest interactions, newest first
+    times_nudged: int  # including this one
+    outcome: Outcome | None = None  # None: a fresh nudge
+
+    @property
+    def is_open(self) -> bool:
+        if self.issue is not None:
+            return self.issue.status == IssueStatus.OPEN
+        return self.interaction is not None and self.interaction.follow_up_done_at is None
+
+
+def nudge_message(
+    facts: NudgeFacts, *, buttons: ButtonIds, tz: ZoneInfo, now: datetime
+) -> tuple[str, Blocks]:
+    """The nudge as posted (and as updated after someone acts): notification text and blocks.
+
+    `tz` is the owner's, for the fallback text of dates; Slack shows each reader their own time.
+    """
+    nudge, party = facts.nudge, facts.party
+    party_name = safe_mrkdwn(party.name)
+    owner = f"<@{nudge.owner_id}>"
+    if facts.issue is not None:
+        issue = facts.issue
+        title = safe_mrkdwn(truncate(issue.title, 300))
+        what = f"issue *#{issue.number}* with *{party_name}*"
+        text = f"Follow-up due: #{issue.number} {party.name}: {issue.title}"
+        age = f"Open for {_age(issue.created_at, now)} · severity {safe_mrkdwn(issue.severity)}"
+        headline = f"{owner}, time to follow up on {what}:\n>{title}"
+    else:
+        interaction = facts.interaction
+        assert interaction is not None, "a nudge is about an issue or an interaction"
+        summary = safe_mrkdwn(truncate(interaction.summary, 300))
+        text = f"Follow-up due: {party.name}: {interaction.summary}"
+        age = f"Logged {_age(interaction.occurred_at, now)} ago"
+        headline = f"{owner}, time to follow up with *{party_name}* on:\n>{summary}"
+    if nudge.escalated_to:
+        headline = f":rotating_light: Still open after {facts.times_nudged} reminders. " + headline
+    nudged = "first reminder" if facts.times_nudged <= 1 else f"reminder {facts.times_nudged}"
+    blocks: Blocks = [
+        section(f":alarm_clock: {headline}"),
+        context(f"{age} · {nudged}"),
+    ]
+    if facts.recent:
+        blocks.append(
+            section(f"*Latest with {party_name}:*\n" + "\n".join(_touch(i, tz) for i in facts.recent))
+        )
+    if facts.outcome is not None:
+        blocks.append(section(_outcome_line(facts, tz)))
+    if facts.is_open:
+        blocks.append(_buttons(nudge, buttons, is_issue=facts.issue is not None))
+        verb = "close it" if facts.issue is not None else "mark it done"
+        blocks.append(context(f"React :white_check_mark: to {verb} · :zzz: to snooze a week"))
+    elif facts.outcome is not None and facts.outcome.action in ("closed", "done"):
+        blocks.append(context("Remove the :white_check_mark: to reopen."))
+    return safe_mrkdwn(truncate(text, 300)), blocks
+
+
+def _age(since: datetime, now: datetime) -> str:
+    days = (now - since).days
+    if days < 1:
+        return "less than a day"
+    return "1 day" if days == 1 else f"{days} days"
+
+
+def _touch(interaction: Interaction, tz: ZoneInfo) -> str:
+    when = slack_date(
+        interaction.occurred_at, format_local(interaction.occurred_at, tz, with_time=False), with_time=False
+    )
+    emoji = KIND_EMOJI.get(interaction.kind, ":memo:")
+    return f"• {when} {emoji} {safe_mrkdwn(truncate(interaction.summary, 140))}"
+
+
+def _outcome_line(facts: NudgeFacts, tz: ZoneInfo) -> str:
+    outcome = facts.outcome
+    assert outcome is not None
+    who = f"<@{outcome.actor_id}>" if outcome.actor_id else "brm-bot"
+    if outcome.action == "closed":
+        return f":white_check_mark: *Closed* by {who}"
+    if outcome.action == "done":
+        return f":white_check_mark: *Done*, marked by {who}"
+    if outcome.action in ("reopened", "undone"):
+        return f":leftwards_arrow_with_hook: *Reopened* by {who}"
+    until = ""
+    if outcome.until is not None:
+        until = " until " + slack_date(outcome.until, format_local(outcome.until, tz))
+    return f":zzz: *Snoozed*{until} by {who}"
+
+
+def _buttons(nudge: Nudge, ids: ButtonIds, *, is_issue: bool) -> dict[str, Any]:
+    value = str(nudge.id)
+
+    def button(action_id: str, label: str, style: str | None = None) -> dict[str, Any]:
+        element = {
+            "type": "button",
+            "action_id": action_id,
+            "text": {"type": "plain_text", "text": label, "emoji": True},
+            "value": value,
+        }
+        if style:
+            element["style"] = style
+        return element
+
+    return {
+        "type": "actions",
+        "block_id": f"brm_nudge_{nudge.id}",
+        "elements": [
+            button(ids.close, "Close" if is_issue else "Done", "primary"),
+            button(ids.snooze_day, "Snooze 1 day"),
+            button(ids.snooze_week, "Snooze 1 week"),
+        ],
+    }
