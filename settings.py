@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
+import holidays
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -34,6 +35,7 @@ class Settings:
     slack_api_url: str
     port: int
     log_level: str = "INFO"
+    holiday_state: str | None = None  # BRM_HOLIDAY_STATE: the US state whose holidays get no nudges
 
     @property
     def socket_mode(self) -> bool:
@@ -91,6 +93,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
         slack_api_url=_slack_api_url(env.get("SLACK_API_URL", DEFAULT_SLACK_API_URL)),
         port=_port(env.get("PORT", str(DEFAULT_PORT))),
         log_level=_log_level(env.get("LOG_LEVEL", "INFO")),
+        holiday_state=_holiday_state(env.get("BRM_HOLIDAY_STATE")),
     )
 
 
@@ -140,6 +143,17 @@ def _log_level(raw: str) -> str:
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise SettingsError(f"LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, not {raw!r}")
     return level
+
+
+def _holiday_state(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    state = raw.upper()
+    if state not in holidays.US.subdivisions:
+        raise SettingsError(
+            f"BRM_HOLIDAY_STATE must be a US state or territory code such as CA, NY or TX, not {raw!r}"
+        )
+    return state
 
 
 def _redact_url(raw: str) -> str:
