@@ -161,6 +161,7 @@ class FakeSlack:
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
             "conversations.join": self._conversations_join,
+            "conversations.history": self._conversations_history,
             "reactions.add": self._reactions_add,
             "reactions.remove": self._reactions_remove,
             "reactions.get": self._reactions_get,
@@ -184,6 +185,7 @@ class FakeSlack:
         self._channels: dict[str, _Channel] = {}
         self._reactions: dict[tuple[str, str], dict[str, list[str]]] = {}
         self._failures: dict[str, list[_Failure]] = {}
+        self._lost_answers: dict[str, int] = {}
         self._used_triggers: set[str] = set()
         self._triggers_expired = False
         self._per_channel_interval: float | None = None
@@ -371,6 +373,12 @@ class FakeSlack:
         with self._cond:
             self._failures.setdefault(method, []).append(failure)
 
+    def lose_next_answer(self, method: str, times: int = 1) -> None:
+        """Carry out the next `times` calls of `method` but answer HTTP 500, as when a gateway times out
+        after Slack acted: the caller cannot tell whether it worked."""
+        with self._cond:
+            self._lost_answers[method] = self._lost_answers.get(method, 0) + times
+
     def rate_limit_per_channel(self, per_second: float | None = 1.0) -> None:
         """Answer 429 to `chat.postMessage` in a channel faster than `per_second`; None turns it off."""
         with self._cond:
@@ -478,6 +486,9 @@ class FakeSlack:
 
         with self._cond:
             status, body, extra = self._answer(method, params, token)
+            if self._lost_answers.get(method):
+                self._lost_answers[method] -= 1
+                status, body, extra = 500, {"ok": False, "error": "internal_error", "_done": body}, {}
             self.calls.append(Call(method, params, headers, arrived, token, status, body))
             self._cond.notify_all()
         return status, body, extra
@@ -761,6 +772,24 @@ class FakeSlack:
             answer["warning"] = "already_in_channel"
         channel.is_member = True
         return {"channel": self._channel_info(channel_id), **answer}
+
+    def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._existing_channel(params)
+        oldest = float(params.get("oldest") or 0)
+        limit = int(params.get("limit") or 100)
+        with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+        found = sorted(
+            (m for (c, ts), m in self.messages.items() if c == channel and float(ts) > oldest),
+            key=lambda m: float(m["ts"]),
+            reverse=True,
+        )
+        messages = []
+        for message in found[:limit]:
+            copy = json.loads(json.dumps(message))
+            if not with_metadata:
+                copy.pop("metadata", None)
+            messages.append(copy)
+        return {"messages": messages, "has_more": len(found) > limit}
 
     def _reaction_target(self, params: dict[str, Any]) -> tuple[str, str, str]:
         channel = self._existing_channel(params)
