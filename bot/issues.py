@@ -8,6 +8,7 @@ committed together or not at all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -43,11 +44,12 @@ def open_issue(
     origin: Origin,
     tz: ZoneInfo,
     now: datetime,
-    owner_tz: ZoneInfo | None = None,
+    timezone_of: Callable[[str], ZoneInfo],
 ) -> IssueReceipt:
     """Read a `/brm issue` text and write the issue (and its first nudge); InputError on bad input.
 
-    `tz` is the author's timezone (their dates are read in it); `owner_tz` the owner's, for the nudge.
+    `tz` is the author's timezone, in which their dates are read; `timezone_of(user_id)` gives the
+    owner's, when someone else owns it, so that their nudge comes at their 09:00.
     """
     text = text.strip()
     if not text:
@@ -57,6 +59,7 @@ def open_issue(
     draft = parse_issue_text(text, parties=known_parties(session), tz=tz, now=now)
     if draft.problems or draft.party is None:
         raise InputError(" ".join(draft.problems), example=ISSUE_EXAMPLE)
+    owner_id = draft.owner_id or origin.actor_id
     party = resolve_party(session, draft.party, origin)
     issue = raise_issue(
         session,
@@ -64,11 +67,11 @@ def open_issue(
         title=draft.title,
         origin=origin,
         follow_up=draft.follow_up,
-        owner_id=draft.owner_id,
+        owner_id=owner_id,
         severity=draft.severity,
         details=draft.details,
+        owner_tz=tz if owner_id == origin.actor_id else timezone_of(owner_id),
     )
-    plan_follow_up(session, issue=issue, owner_tz=owner_tz or tz)
     return IssueReceipt(issue=issue, party=party, draft=draft)
 
 
@@ -114,6 +117,7 @@ def reopen_issue(
     surface: str,
     now: datetime,
     owner_tz: ZoneInfo | None = None,
+    reason: str | None = None,
 ) -> bool:
     """Reopen `issue` and plan its next nudge; False (and nothing written) when already open.
 
@@ -146,6 +150,7 @@ def reopen_issue(
         entity="issue",
         entity_id=issue.id,
         number=issue.number,
+        reason=reason,
         follow_up_at=issue.follow_up_at,
         **previous,
     )

@@ -19,6 +19,7 @@ from bot.commands import split_subcommand
 from bot.errors import BrmError, InputError
 from bot.replies import error_blocks, help_blocks
 from handlers.commands import help as help_command
+from handlers.commands import issues as issue_commands
 from handlers.commands import log as log_command
 from handlers.services import Services, services_of
 
@@ -48,6 +49,11 @@ Subcommand = Callable[[CommandRequest], None]
 SUBCOMMANDS: dict[str, Subcommand] = {
     "help": help_command.run,
     "log": log_command.run,
+    "issue": issue_commands.run_issue,
+    "close": issue_commands.run_close,
+    "reopen": issue_commands.run_reopen,
+    "snooze": issue_commands.run_snooze,
+    "list": issue_commands.run_list,
 }
 
 

@@ -1,0 +1,156 @@
+"""`/brm issue`, `/brm close`, `/brm reopen`, `/brm snooze` and `/brm list`.
+
+Each reads its arguments with `bot.issue_args`, changes issues only through `bot.issues` inside one
+workspace session (a refusal rolls everything back), and answers ephemerally with what happened.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.errors import InputError, NotFound
+from bot.issue_args import (
+    CLOSE_EXAMPLE,
+    REOPEN_EXAMPLE,
+    SNOOZE_EXAMPLE,
+    read_issue_number,
+    read_list_filter,
+    read_snooze_date,
+)
+from bot.issue_replies import (
+    LIST_LIMIT,
+    already_closed_reply,
+    already_open_reply,
+    closed_reply,
+    issue_list,
+    issue_receipt,
+    reopened_reply,
+    snoozed_reply,
+)
+from bot.issues import close_issue, issue_by_number, open_issue, reopen_issue, snooze_issue
+from bot.recording import Origin, known_parties
+from storage.issues import IssueQuery, list_issues
+from storage.models import Issue, IssueStatus, Surface
+from storage.parties import get_party
+
+if TYPE_CHECKING:
+    from handlers.commands import CommandRequest
+
+
+def run_issue(request: CommandRequest) -> None:
+    services = request.services
+    tz = _timezone(request, request.user_id)
+    with services.db.workspace(request.team_id, request.enterprise_id) as session:
+        receipt = open_issue(
+            session,
+            text=request.text,
+            origin=Origin(actor_id=request.user_id, channel_id=request.channel_id),
+            tz=tz,
+            now=services.clock.now(),
+            timezone_of=lambda user_id: _timezone(request, user_id),
+        )
+    request.reply(*issue_receipt(receipt, tz))
+
+
+def run_close(request: CommandRequest) -> None:
+    number, resolution = read_issue_number(request.text, example=CLOSE_EXAMPLE)
+    tz = _timezone(request, request.user_id)
+    with request.services.db.workspace(request.team_id, request.enterprise_id) as session:
+        issue = _find(session, number, CLOSE_EXAMPLE)
+        party_name = _party_name(session, issue)
+        closed = close_issue(
+            session,
+            issue,
+            actor_id=request.user_id,
+            surface=Surface.COMMAND,
+            now=request.services.clock.now(),
+            resolution=resolution or None,
+        )
+    if closed:
+        request.reply(*closed_reply(issue, party_name))
+    else:
+        request.reply(*already_closed_reply(issue, party_name, tz))
+
+
+def run_reopen(request: CommandRequest) -> None:
+    number, reason = read_issue_number(request.text, example=REOPEN_EXAMPLE)
+    tz = _timezone(request, request.user_id)
+    with request.services.db.workspace(request.team_id, request.enterprise_id) as session:
+        issue = _find(session, number, REOPEN_EXAMPLE)
+        party_name = _party_name(session, issue)
+        reopened = reopen_issue(
+            session,
+            issue,
+            actor_id=request.user_id,
+            surface=Surface.COMMAND,
+            now=request.services.clock.now(),
+            owner_tz=_timezone(request, issue.owner_id),
+            reason=reason or None,
+        )
+    if reopened:
+        request.reply(*reopened_reply(issue, party_name, tz))
+    else:
+        request.reply(*already_open_reply(issue, party_name, tz))
+
+
+def run_snooze(request: CommandRequest) -> None:
+    number, rest = read_issue_number(request.text, example=SNOOZE_EXAMPLE)
+    tz = _timezone(request, request.user_id)
+    now = request.services.clock.now()
+    until = read_snooze_date(rest, tz=tz, now=now)
+    with request.services.db.workspace(request.team_id, request.enterprise_id) as session:
+        issue = _find(session, number, SNOOZE_EXAMPLE)
+        if issue.status == IssueStatus.CLOSED:
+            raise InputError(
+                f"#{number} is closed, so there is nothing to snooze. Reopen it first if it needs more work.",
+                example=f"/brm reopen #{number}",
+            )
+        party_name = _party_name(session, issue)
+        snooze_issue(
+            session,
+            issue,
+            until=until.at,
+            has_time=until.has_time,
+            actor_id=request.user_id,
+            surface=Surface.COMMAND,
+            now=now,
+            owner_tz=_timezone(request, issue.owner_id),
+        )
+    request.reply(*snoozed_reply(issue, party_name, phrase=until.phrase, tz=tz))
+
+
+def run_list(request: CommandRequest) -> None:
+    tz = _timezone(request, request.user_id)
+    now = request.services.clock.now()
+    with request.services.db.workspace(request.team_id, request.enterprise_id) as session:
+        wanted = read_list_filter(request.text, parties=known_parties(session), user_id=request.user_id)
+        query = IssueQuery(
+            status=None if wanted.status == "all" else wanted.status,
+            party_id=wanted.party.party_id if wanted.party is not None else None,
+            owner_id=wanted.owner_id,
+            overdue_at=now if wanted.overdue else None,
+        )
+        page = list_issues(session, query, now=now, limit=LIST_LIMIT)
+    request.reply(*issue_list(page.rows, total=page.total, wanted=wanted, tz=tz, now=now))
+
+
+def _find(session: Session, number: int, example: str) -> Issue:
+    issue = issue_by_number(session, number)
+    if issue is None:
+        raise NotFound(
+            f"There is no issue #{number} in this workspace. `/brm list all` shows every issue.",
+            example=example,
+        )
+    return issue
+
+
+def _party_name(session: Session, issue: Issue) -> str:
+    party = get_party(session, issue.party_id)
+    return party.name if party is not None else "?"
+
+
+def _timezone(request: CommandRequest, user_id: str) -> ZoneInfo:
+    return request.services.directory.timezone(request.team_id, user_id, request.client)
