@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from bot.dates import format_local, slack_date
 from bot.replies import KIND_EMOJI, context, section
 from bot.text import safe_mrkdwn, truncate
-from storage.models import Interaction, Issue, IssueStatus, Nudge, Party
+from storage.models import AuditEvent, Interaction, Issue, IssueStatus, Nudge, Party
 
 Blocks = list[dict[str, Any]]
 
@@ -44,6 +44,36 @@ class Outcome:
     action: str  # closed, reopened, snoozed, done, undone
     actor_id: str | None
     until: datetime | None = None  # for a snooze
+
+
+# Audit actions that change what a nudge message shows, and how the message names them.
+_OUTCOMES = {
+    "closed": "closed",
+    "reopened": "reopened",
+    "snoozed": "snoozed",
+    "follow_up_done": "done",
+    "follow_up_reopened": "undone",
+}
+
+
+def latest_outcome(events: Sequence[AuditEvent]) -> Outcome | None:
+    """The last close, reopen, snooze or done among a record's audit events (oldest first)."""
+    for event in reversed(events):
+        action = _OUTCOMES.get(event.action)
+        if action is None:
+            continue
+        until = event.detail.get("follow_up_at") if action == "snoozed" else None
+        return Outcome(action=action, actor_id=event.actor_id, until=_parse_time(until))
+    return None
+
+
+def _parse_time(value: object) -> datetime | None:
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, datetime) else None
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
 
-from storage.models import Interaction, Issue, Nudge, NudgeStatus
+from storage.models import Interaction, Issue, Nudge, NudgeStatus, Party
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,17 @@ class ClaimedNudge:
 
     id: int
     team_id: str
+    target_channel_id: str | None
     recovered: bool
+
+
+@dataclass(frozen=True)
+class NudgeSubject:
+    """What a nudge is about: its issue or its interaction, and the party."""
+
+    issue: Issue | None
+    interaction: Interaction | None
+    party: Party
 
 
 def plan_nudge(
@@ -87,6 +97,26 @@ def nudge_by_message(session: Session, channel_id: str, ts: str) -> Nudge | None
     """The nudge posted as that message, if it is one (reactions on other messages are not ours)."""
     statement = select(Nudge).where(Nudge.channel_id == channel_id, Nudge.message_ts == ts)
     return session.exec(statement).first()
+
+
+def subject_of(session: Session, nudge: Nudge) -> NudgeSubject | None:
+    """The nudge's issue or interaction and their party; None when the record is gone."""
+    issue = interaction = None
+    if nudge.issue_id is not None:
+        issue = session.exec(select(Issue).where(Issue.id == nudge.issue_id)).first()
+        party_id = issue.party_id if issue else None
+    else:
+        interaction = session.exec(select(Interaction).where(Interaction.id == nudge.interaction_id)).first()
+        party_id = interaction.party_id if interaction else None
+    party = session.exec(select(Party).where(Party.id == party_id)).first() if party_id else None
+    if party is None:
+        return None
+    return NudgeSubject(issue=issue, interaction=interaction, party=party)
+
+
+def has_pending_nudge(session: Session, *, issue_id: int) -> bool:
+    statement = select(Nudge.id).where(Nudge.issue_id == issue_id, Nudge.status == NudgeStatus.PENDING)
+    return session.exec(statement.limit(1)).first() is not None
 
 
 def posted_nudges(
@@ -160,11 +190,14 @@ def claim_due(
             claimed_at=now,
             attempts=Nudge.attempts + 1,
         )
-        .returning(Nudge.id, Nudge.team_id)
+        .returning(Nudge.id, Nudge.team_id, Nudge.target_channel_id)
         .execution_options(synchronize_session=False)
     ).all()
     session.commit()
-    return [ClaimedNudge(id=nid, team_id=team, recovered=nid in unsure) for nid, team in claimed]
+    return [
+        ClaimedNudge(id=nid, team_id=team, target_channel_id=target, recovered=nid in unsure)
+        for nid, team, target in claimed
+    ]
 
 
 def mark_sent(
