@@ -130,6 +130,9 @@ _LEAD_SEPARATOR = re.compile(r"^[\s:,\-\u2013\u2014]+")
 _QUOTED_PARTY = re.compile(r"^[\"\u201c](?P<name>[^\"\u201c\u201d]{1,100})[\"\u201d]")
 _NEW_PARTY_LEAD = re.compile(r"^(?P<name>[^:\n]{1,80}?)\s*(?::(?=\s|$)|\s[-\u2013\u2014]\s)")
 _MAX_PARTY_WORDS = 6
+# Stricter than the log's fuzzy threshold: here the name's end is not marked by a verb, and a clearly
+# given new name ("Parks Dept: ...") must not be taken for a known one it only half resembles.
+NEAR_MISS_SCORE = 90.0
 
 
 def parse_issue_text(text: str, *, parties: Sequence[KnownParty], tz: ZoneInfo, now: datetime) -> IssueDraft:
@@ -264,9 +267,7 @@ def read_party_lead(text: str, parties: Sequence[KnownParty]) -> tuple[PartyMatc
     """The party a text starts with, and the text after it."""
     quoted = _QUOTED_PARTY.match(text)
     if quoted is not None:
-        name = quoted["name"].strip()
-        match = find_party(name, parties) or PartyMatch(name, None, name, "new", 0.0)
-        return match, _after_lead(text, quoted.end())
+        return _named(quoted["name"].strip(), parties), _after_lead(text, quoted.end())
     prefixes = _prefixes(text)
     for end in reversed(prefixes):
         match = find_party(text[:end], parties)
@@ -276,11 +277,10 @@ def read_party_lead(text: str, parties: Sequence[KnownParty]) -> tuple[PartyMatc
     if lead is not None and len(lead["name"].split()) <= _MAX_PARTY_WORDS:
         name = lead["name"].strip(" \"'")
         if name:
-            match = find_party(name, parties) or PartyMatch(name, None, name, "new", 0.0)
-            return match, _after_lead(text, lead.end())
+            return _named(name, parties), _after_lead(text, lead.end())
     best: tuple[PartyMatch, int] | None = None
     for end in prefixes:
-        match = find_party(text[:end], parties)
+        match = _known_party(text[:end], parties)
         if match is None:
             continue
         if (
@@ -292,6 +292,17 @@ def read_party_lead(text: str, parties: Sequence[KnownParty]) -> tuple[PartyMatc
     if best is not None:
         return best[0], _after_lead(text, best[1])
     return None, text
+
+
+def _named(name: str, parties: Sequence[KnownParty]) -> PartyMatch:
+    """The party a clearly given name means: a known one, or a new one by that name."""
+    return _known_party(name, parties) or PartyMatch(name, None, name, "new", 0.0)
+
+
+def _known_party(words: str, parties: Sequence[KnownParty]) -> PartyMatch | None:
+    """A known party by name, alias or a close enough near miss (exact and alias matches score 100)."""
+    match = find_party(words, parties)
+    return match if match is not None and match.score >= NEAR_MISS_SCORE else None
 
 
 def _prefixes(text: str) -> list[int]:
@@ -370,7 +381,7 @@ def read_list_filter(text: str, *, parties: Sequence[KnownParty], user_id: str) 
     party = None
     if words:
         name = " ".join(words)
-        party = find_party(name, parties)
+        party = _known_party(name, parties)
         if party is None:
             raise NotFound(
                 f"I don't know a party called “{name}”. Filters you can add: {', '.join(LIST_FILTERS)}.",
