@@ -18,6 +18,8 @@ from slack_sdk import WebClient
 from bot.commands import split_subcommand
 from bot.errors import BrmError, InputError
 from bot.replies import error_blocks, help_blocks
+from handlers.commands import digest as digest_command
+from handlers.commands import health as health_command
 from handlers.commands import help as help_command
 from handlers.commands import issues as issue_commands
 from handlers.commands import log as log_command
@@ -54,6 +56,8 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "reopen": issue_commands.run_reopen,
     "snooze": issue_commands.run_snooze,
     "list": issue_commands.run_list,
+    "digest": digest_command.run,
+    "health": health_command.run,
 }
 
 

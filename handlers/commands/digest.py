@@ -1,0 +1,185 @@
+"""`/brm digest on [weekday] [time] [parties] | off | preview | send`: the channel's weekly digest."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from slack_sdk.errors import SlackApiError
+
+from bot.dates import format_local
+from bot.digest import MAX_BLOCKS, RenderedDigest, digest_for
+from bot.digest_schedule import DIGEST_ON_EXAMPLE, Schedule, parse_digest_on
+from bot.errors import InputError
+from bot.recording import known_parties
+from bot.replies import context, section
+from bot.text import safe_mrkdwn
+from handlers.digest_sender import post_digest
+from storage import digests
+from storage.audit import record_change
+from storage.models import Surface
+
+if TYPE_CHECKING:
+    from handlers.commands import CommandRequest
+
+log = logging.getLogger(__name__)
+
+USAGE = (
+    "`/brm digest on [weekday] [time] [parties]` every week in this channel (default Monday 9:00 in "
+    "your timezone) · `/brm digest off` · `/brm digest preview` only to you · `/brm digest send` here now"
+)
+INVITE = "Invite me with `/invite @brm-bot`, then try again."
+
+
+def run(request: CommandRequest) -> None:
+    action, _, rest = request.text.strip().partition(" ")
+    handler = ACTIONS.get(action.lower())
+    if handler is None:
+        raise InputError(
+            f"`/brm digest` takes on, off, preview or send, not “{safe_mrkdwn(action)}”.",
+            example=DIGEST_ON_EXAMPLE,
+        )
+    handler(request, rest.strip())
+
+
+def turn_on(request: CommandRequest, rest: str) -> None:
+    services = request.services
+    tz = services.directory.timezone(request.team_id, request.user_id, request.client)
+    now = services.clock.now()
+    with services.db.workspace(request.team_id, request.enterprise_id) as session:
+        plan = parse_digest_on(rest, known_parties(session))
+        schedule = Schedule(plan.weekday, plan.time_of_day, tz)
+        subscription, created = digests.subscribe(
+            session,
+            channel_id=request.channel_id,
+            weekday=schedule.weekday,
+            time_of_day=schedule.hhmm,
+            timezone=tz.key,
+            party_ids=[party.id for party in plan.parties],
+            created_by=request.user_id,
+            next_due_at=schedule.next_after(now),
+        )
+        record_change(
+            session,
+            actor_id=request.user_id,
+            surface=Surface.COMMAND,
+            action="digest_on" if created else "digest_changed",
+            entity="digest",
+            entity_id=subscription.id,  # type: ignore[arg-type]
+            channel_id=request.channel_id,
+            weekday=schedule.weekday,
+            time_of_day=schedule.hhmm,
+            timezone=tz.key,
+            party_ids=subscription.party_ids,
+        )
+        next_due = subscription.next_due_at
+    names = [safe_mrkdwn(party.name) for party in plan.parties]
+    scope = f", for {_and(names)}" if names else ", for every party"
+    when = schedule.describe()
+    lines = [
+        f":calendar: {when[:1].upper()}{when[1:]} in this channel{scope}.",
+        f"The first one: {format_local(next_due, tz)}." if next_due else "",
+        "Turn it off with `/brm digest off`; see it now with `/brm digest preview`.",
+    ]
+    blocks = [section("\n".join(line for line in lines if line))]
+    warning = _membership_warning(request)
+    if warning:
+        blocks.append(context(warning))
+    request.reply(f"Weekly digest: {schedule.describe()}", blocks)
+
+
+def turn_off(request: CommandRequest, rest: str) -> None:
+    services = request.services
+    with services.db.workspace(request.team_id, request.enterprise_id) as session:
+        subscription = digests.unsubscribe(session, request.channel_id)
+        if subscription is not None:
+            record_change(
+                session,
+                actor_id=request.user_id,
+                surface=Surface.COMMAND,
+                action="digest_off",
+                entity="digest",
+                entity_id=subscription.id,  # type: ignore[arg-type]
+                channel_id=request.channel_id,
+            )
+    if subscription is None:
+        text = "This channel gets no weekly digest, so there was nothing to turn off."
+        request.reply(text, [section(text), context(USAGE)])
+        return
+    text = "The weekly digest is off in this channel. `/brm digest on` turns it back on."
+    request.reply(text, [section(f":no_bell: {text}")])
+
+
+def preview(request: CommandRequest, rest: str) -> None:
+    digest = _compose(request)
+    blocks = list(digest.main.blocks)
+    note = "Only you can see this preview."
+    if digest.thread:
+        note += f" Posted, it continues in a thread of {len(digest.thread)} more message(s)."
+    if len(blocks) < MAX_BLOCKS:
+        blocks.append(context(note))
+    request.reply(digest.main.text, blocks)
+
+
+def send_now(request: CommandRequest, rest: str) -> None:
+    digest = _compose(request)
+    try:
+        post_digest(request.client, request.channel_id, digest)
+    except SlackApiError as error:
+        code = error.response.get("error")
+        if code in ("not_in_channel", "channel_not_found"):
+            raise InputError(f"I'm not in this channel, so I can't post the digest here. {INVITE}") from error
+        raise
+    request.reply(
+        "Posted the digest in this channel.", [section(":white_check_mark: Posted the digest here.")]
+    )
+
+
+def status(request: CommandRequest, rest: str) -> None:
+    services = request.services
+    with services.db.workspace(request.team_id, request.enterprise_id) as session:
+        subscription = digests.subscription_for_channel(session, request.channel_id)
+    if subscription is None or not subscription.active:
+        text = "This channel gets no weekly digest."
+    else:
+        schedule = Schedule.stored(subscription.weekday, subscription.time_of_day, subscription.timezone)
+        parties = "some parties" if subscription.party_ids else "every party"
+        text = f"This channel gets the digest {schedule.describe()}, for {parties}."
+    request.reply(text, [section(text), context(USAGE)])
+
+
+def _compose(request: CommandRequest) -> RenderedDigest:
+    services = request.services
+    tz = services.directory.timezone(request.team_id, request.user_id, request.client)
+    with services.db.workspace(request.team_id, request.enterprise_id) as session:
+        subscription = digests.subscription_for_channel(session, request.channel_id)
+        party_ids = subscription.party_ids if subscription is not None and subscription.active else []
+        return digest_for(session, now=services.clock.now(), tz=tz, party_ids=party_ids)
+
+
+def _membership_warning(request: CommandRequest) -> str | None:
+    """A hint when the bot cannot post in the channel; None when it can or Slack will not say."""
+    try:
+        channel = request.client.conversations_info(channel=request.channel_id)["channel"]
+    except SlackApiError as error:
+        if error.response.get("error") == "channel_not_found":
+            return f":warning: I can't see this channel, so I can't post the digest here. {INVITE}"
+        log.info("conversations.info for %s failed: %s", request.channel_id, error.response.get("error"))
+        return None
+    if channel.get("is_im") or channel.get("is_member", True):
+        return None
+    return f":warning: I'm not in this channel yet. {INVITE}"
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+ACTIONS = {
+    "on": turn_on,
+    "off": turn_off,
+    "preview": preview,
+    "send": send_now,
+    "": status,
+    "status": status,
+}

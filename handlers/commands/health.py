@@ -1,0 +1,54 @@
+"""`/brm health [party]`: one party's relationship health with its interactions and open issues,
+or, without a party, every party's health worst first."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.digest import RecentInteraction, render_health, render_health_overview
+from bot.errors import NotFound
+from bot.log_parsing import find_party
+from bot.recording import known_parties
+from bot.text import safe_mrkdwn
+from storage.digest_queries import cold_after_days, digest_facts, party_open_issues
+from storage.records import recent_interactions
+
+if TYPE_CHECKING:
+    from handlers.commands import CommandRequest
+
+RECENT_INTERACTIONS = 5
+OPEN_ISSUES_SHOWN = 15
+
+
+def run(request: CommandRequest) -> None:
+    services = request.services
+    tz = services.directory.timezone(request.team_id, request.user_id, request.client)
+    now = services.clock.now()
+    name = request.text.strip()
+    with services.db.workspace(request.team_id, request.enterprise_id) as session:
+        if not name:
+            message = render_health_overview(digest_facts(session, now=now), tz=tz)
+            request.reply(message.text, message.blocks)
+            return
+        parties = known_parties(session)
+        match = find_party(name, parties)
+        if match is None or match.party_id is None:
+            known = ", ".join(safe_mrkdwn(p.name) for p in parties[:8]) or "none yet"
+            raise NotFound(
+                f"I don't know a party called “{safe_mrkdwn(name)}”. Parties I know: {known}.",
+                example="/brm health DMV",
+            )
+        [facts] = digest_facts(session, now=now, party_ids=[match.party_id]).parties
+        interactions = [
+            RecentInteraction(i.occurred_at, i.kind, i.summary, i.sentiment, i.permalink)
+            for i in recent_interactions(session, match.party_id, limit=RECENT_INTERACTIONS)
+        ]
+        message = render_health(
+            facts,
+            now=now,
+            tz=tz,
+            cold_after_days=cold_after_days(session),
+            interactions=interactions,
+            issues=party_open_issues(session, match.party_id, limit=OPEN_ISSUES_SHOWN),
+        )
+    request.reply(message.text, message.blocks)

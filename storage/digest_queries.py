@@ -1,0 +1,345 @@
+"""The facts a digest and a health check are made of, read with a handful of aggregate queries.
+
+Whatever the size of the workspace, `digest_facts` runs the same small number of statements: one per
+kind of fact (GROUP BY per party, a window function for each party's worst issues, correlated
+subqueries that use the (party, occurred_at) index for each party's last contact), never one per row.
+Every list is capped in SQL; counts say how many there were in all, so the digest can say "and N more".
+
+The session is a workspace session, so every statement only sees that workspace's rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, exists, func, literal
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from storage.models import Interaction, Issue, IssueStatus, Party, Sentiment, Severity, Workspace
+
+# How far back "this week" reaches, and how the sentiment trend compares periods.
+WEEK = timedelta(days=7)
+SENTIMENT_PERIOD = timedelta(days=28)
+# An issue open longer than this is "stale" for health and ordering.
+STALE_ISSUE_AGE = timedelta(days=30)
+DEFAULT_COLD_AFTER_DAYS = 30
+# The most rows any list brings back: the digest never shows more than this per list.
+TOP_ISSUES_PER_PARTY = 3
+LIST_LIMIT = 40
+
+SEVERITY_RANK = {Severity.CRITICAL: 4, Severity.HIGH: 3, Severity.MEDIUM: 2, Severity.LOW: 1}
+
+
+@dataclass(frozen=True)
+class IssueLine:
+    """One issue as the digest shows it."""
+
+    number: int
+    party_id: int
+    title: str
+    severity: str
+    owner_id: str
+    created_at: datetime
+    follow_up_at: datetime | None = None
+    permalink: str | None = None
+    closed_at: datetime | None = None
+    closed_by: str | None = None
+
+
+@dataclass(frozen=True)
+class FollowUpLine:
+    """An interaction's follow-up date that passed with nothing logged with the party since."""
+
+    party_id: int
+    summary: str
+    follow_up_at: datetime
+    logged_by: str
+    permalink: str | None = None
+
+
+@dataclass(frozen=True)
+class SentimentTally:
+    """How interactions with sentiment went in one period."""
+
+    positive: int = 0
+    neutral: int = 0
+    negative: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.positive + self.neutral + self.negative
+
+    @property
+    def score(self) -> float | None:
+        """From -1 (all negative) to +1 (all positive); None without any interaction."""
+        return (self.positive - self.negative) / self.total if self.total else None
+
+
+@dataclass(frozen=True)
+class PartyFacts:
+    """What is known about one relationship, for its health and its lines in the digest."""
+
+    party_id: int
+    name: str
+    created_at: datetime
+    open_issues: int = 0
+    stale_issues: int = 0
+    critical_issues: int = 0
+    high_issues: int = 0
+    overdue_follow_ups: int = 0
+    oldest_open_at: datetime | None = None
+    last_contact_at: datetime | None = None
+    last_contact_permalink: str | None = None
+    sentiment_now: SentimentTally = field(default_factory=SentimentTally)
+    sentiment_before: SentimentTally = field(default_factory=SentimentTally)
+    top_issues: tuple[IssueLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class Listed:
+    """The first few of a list, and how many there are in all."""
+
+    items: tuple[Any, ...] = ()
+    total: int = 0
+
+
+@dataclass(frozen=True)
+class DigestFacts:
+    """Everything a digest says, read at `now` for the week before it."""
+
+    now: datetime
+    week_start: datetime
+    cold_after_days: int
+    parties: tuple[PartyFacts, ...] = ()
+    opened: Listed = field(default_factory=Listed)
+    closed: Listed = field(default_factory=Listed)
+    overdue: Listed = field(default_factory=Listed)
+    missed_follow_ups: Listed = field(default_factory=Listed)
+
+
+def digest_facts(session: Session, *, now: datetime, party_ids: Sequence[int] | None = None) -> DigestFacts:
+    """The workspace's digest facts at `now`, for all parties or only `party_ids`."""
+    week_start = now - WEEK
+    ids = list(party_ids) if party_ids else None  # none or empty: every party
+    parties = _parties(session, ids)
+    open_stats = _open_issue_stats(session, ids, now)
+    top = _top_open_issues(session, ids)
+    sentiment = _sentiment(session, ids, now)
+    facts = tuple(
+        PartyFacts(
+            party_id=p["id"],
+            name=p["name"],
+            created_at=p["created_at"],
+            last_contact_at=p["last_contact_at"],
+            last_contact_permalink=p["last_contact_permalink"],
+            top_issues=tuple(top.get(p["id"], ())),
+            **open_stats.get(p["id"], {}),
+            **sentiment.get(p["id"], {}),
+        )
+        for p in parties
+    )
+    return DigestFacts(
+        now=now,
+        week_start=week_start,
+        cold_after_days=cold_after_days(session),
+        parties=facts,
+        opened=_issue_list(session, ids, Issue.created_at >= week_start, _worst_first()),
+        closed=_issue_list(
+            session,
+            ids,
+            and_(Issue.status == IssueStatus.CLOSED, Issue.closed_at >= week_start),  # type: ignore[operator]
+            [Issue.closed_at.desc()],  # type: ignore[union-attr]
+        ),
+        overdue=_issue_list(
+            session,
+            ids,
+            and_(Issue.status == IssueStatus.OPEN, Issue.follow_up_at < now),  # type: ignore[operator]
+            [Issue.follow_up_at],
+        ),
+        missed_follow_ups=_missed_follow_ups(session, ids, week_start, now),
+    )
+
+
+def cold_after_days(session: Session) -> int:
+    """The workspace's "going cold" threshold in days."""
+    days = session.exec(select(Workspace.cold_after_days)).first()
+    return days if days and days > 0 else DEFAULT_COLD_AFTER_DAYS
+
+
+def _in_parties(column: Any, ids: Sequence[int] | None) -> list[ColumnElement[bool]]:
+    return [column.in_(list(ids))] if ids is not None else []
+
+
+def _parties(session: Session, party_ids: Sequence[int] | None) -> list[dict[str, Any]]:
+    """Each party with its last contact, found through the (party, occurred_at) index per party."""
+    latest = (
+        select(Interaction.occurred_at, Interaction.permalink)
+        .where(Interaction.party_id == Party.id, Interaction.team_id == Party.team_id)
+        .order_by(Interaction.occurred_at.desc())  # type: ignore[attr-defined]
+        .limit(1)
+        .correlate(Party)
+    )
+    statement = select(
+        Party.id,
+        Party.name,
+        Party.created_at,
+        latest.with_only_columns(Interaction.occurred_at).scalar_subquery().label("last_contact_at"),
+        latest.with_only_columns(Interaction.permalink).scalar_subquery().label("last_contact_permalink"),
+    ).where(*_in_parties(Party.id, party_ids))
+    return [dict(row._mapping) for row in session.exec(statement.order_by(Party.name))]
+
+
+def _open_issue_stats(
+    session: Session, ids: Sequence[int] | None, now: datetime
+) -> dict[int, dict[str, Any]]:
+    def count(condition: ColumnElement[bool]) -> Any:
+        return func.sum(case((condition, 1), else_=0))
+
+    statement = (
+        select(
+            Issue.party_id,
+            func.count().label("open_issues"),
+            count(Issue.created_at < now - STALE_ISSUE_AGE).label("stale_issues"),
+            count(Issue.severity == Severity.CRITICAL).label("critical_issues"),
+            count(Issue.severity == Severity.HIGH).label("high_issues"),
+            count(Issue.follow_up_at < now).label("overdue_follow_ups"),  # type: ignore[operator]
+            func.min(Issue.created_at).label("oldest_open_at"),
+        )
+        .where(Issue.status == IssueStatus.OPEN, *_in_parties(Issue.party_id, ids))
+        .group_by(Issue.party_id)
+    )
+    stats = {}
+    for row in session.exec(statement):
+        values = dict(row._mapping)
+        party_id = values.pop("party_id")
+        stats[party_id] = {k: (int(v) if k != "oldest_open_at" else v) for k, v in values.items()}
+    return stats
+
+
+def _severity_rank() -> Any:
+    return case(
+        *((Issue.severity == name, literal(rank)) for name, rank in SEVERITY_RANK.items()), else_=literal(0)
+    )
+
+
+def _worst_first() -> list[Any]:
+    return [_severity_rank().desc(), Issue.created_at, Issue.number]
+
+
+_ISSUE_COLUMNS = (
+    Issue.number,
+    Issue.party_id,
+    Issue.title,
+    Issue.severity,
+    Issue.owner_id,
+    Issue.created_at,
+    Issue.follow_up_at,
+    Issue.permalink,
+    Issue.closed_at,
+    Issue.closed_by,
+)
+
+
+def _top_open_issues(session: Session, ids: Sequence[int] | None) -> dict[int, list[IssueLine]]:
+    """Each party's worst few open issues (most severe, then oldest), with one window function."""
+    ranked = (
+        select(
+            *_ISSUE_COLUMNS,
+            func.row_number().over(partition_by=Issue.party_id, order_by=_worst_first()).label("place"),
+        )
+        .where(Issue.status == IssueStatus.OPEN, *_in_parties(Issue.party_id, ids))
+        .subquery()
+    )
+    statement = select(*(ranked.c[c.key] for c in _ISSUE_COLUMNS)).where(
+        ranked.c.place <= TOP_ISSUES_PER_PARTY
+    )
+    top: dict[int, list[IssueLine]] = {}
+    for row in session.exec(statement.order_by(ranked.c.party_id, ranked.c.place)):
+        top.setdefault(row.party_id, []).append(IssueLine(**row._mapping))
+    return top
+
+
+def _issue_list(
+    session: Session,
+    ids: Sequence[int] | None,
+    condition: ColumnElement[bool],
+    order: list[Any],
+    limit: int = LIST_LIMIT,
+) -> Listed:
+    where = [condition, *_in_parties(Issue.party_id, ids)]
+    total = session.exec(select(func.count()).select_from(Issue).where(*where)).one()
+    rows = session.exec(select(*_ISSUE_COLUMNS).where(*where).order_by(*order).limit(limit))
+    return Listed(items=tuple(IssueLine(**row._mapping) for row in rows), total=int(total))
+
+
+def _sentiment(session: Session, ids: Sequence[int] | None, now: datetime) -> dict[int, dict[str, Any]]:
+    """Sentiment counts per party for the last period and the one before, in one GROUP BY."""
+    middle, start = now - SENTIMENT_PERIOD, now - 2 * SENTIMENT_PERIOD
+
+    def count(recent: bool, sentiment: str) -> Any:
+        period = Interaction.occurred_at >= middle if recent else Interaction.occurred_at < middle
+        return func.sum(case((and_(period, Interaction.sentiment == sentiment), 1), else_=0))
+
+    moods = (Sentiment.POSITIVE, Sentiment.NEUTRAL, Sentiment.NEGATIVE)
+    statement = (
+        select(
+            Interaction.party_id,
+            *(count(recent, mood) for recent in (True, False) for mood in moods),
+        )
+        .where(
+            Interaction.occurred_at >= start,
+            Interaction.occurred_at <= now,
+            Interaction.sentiment.is_not(None),  # type: ignore[union-attr]
+            *_in_parties(Interaction.party_id, ids),
+        )
+        .group_by(Interaction.party_id)
+    )
+    result = {}
+    for party_id, *counts in session.exec(statement):
+        now_counts, before_counts = [int(c or 0) for c in counts[:3]], [int(c or 0) for c in counts[3:]]
+        result[party_id] = {
+            "sentiment_now": SentimentTally(*now_counts),
+            "sentiment_before": SentimentTally(*before_counts),
+        }
+    return result
+
+
+def _missed_follow_ups(
+    session: Session, ids: Sequence[int] | None, week_start: datetime, now: datetime
+) -> Listed:
+    """Interaction follow-ups due this week with nothing logged with the party after them."""
+    later = aliased(Interaction)
+    nothing_since = ~exists().where(
+        later.team_id == Interaction.team_id,
+        later.party_id == Interaction.party_id,
+        later.occurred_at > Interaction.occurred_at,
+    )
+    where = [
+        Interaction.follow_up_at >= week_start,  # type: ignore[operator]
+        Interaction.follow_up_at < now,  # type: ignore[operator]
+        nothing_since,
+        *_in_parties(Interaction.party_id, ids),
+    ]
+    total = session.exec(select(func.count()).select_from(Interaction).where(*where)).one()
+    rows = session.exec(
+        select(
+            Interaction.party_id,
+            Interaction.summary,
+            Interaction.follow_up_at,
+            Interaction.logged_by,
+            Interaction.permalink,
+        )
+        .where(*where)
+        .order_by(Interaction.follow_up_at)
+        .limit(LIST_LIMIT)
+    )
+    return Listed(items=tuple(FollowUpLine(**row._mapping) for row in rows), total=int(total))
+
+
+def party_open_issues(session: Session, party_id: int, limit: int = LIST_LIMIT) -> Listed:
+    """One party's open issues, worst first."""
+    return _issue_list(session, [party_id], Issue.status == IssueStatus.OPEN, _worst_first(), limit)
