@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from handlers.digest_sender import send_due_digests
+from handlers.nudge_sender import sweep_nudges
 from handlers.services import Services
 
 log = logging.getLogger(__name__)
@@ -28,7 +30,10 @@ class Sweep:
 
 
 # Each feature adds its sweep here.
-SWEEPS: list[Sweep] = []
+SWEEPS: list[Sweep] = [
+    Sweep("nudges", sweep_nudges, every_seconds=2),
+    Sweep("digests", send_due_digests, every_seconds=60),
+]
 
 
 def start_scheduler(services: Services, sweeps: list[Sweep] | None = None) -> BackgroundScheduler:

@@ -1,0 +1,412 @@
+"""The nudge sweep: claim due nudges from the database, post them to Slack, record the outcome.
+
+One claim, one post, one short transaction to mark it sent (with the audit row, the weekly re-nudge
+and any escalation copy). Slack failures never hold up other channels and never lose a nudge:
+- 429: the channel waits out Retry-After (its other nudges are left for later), the nudge goes back
+  to pending due then; other channels carry on;
+- 5xx, timeouts, dropped connections: back off (30 s doubling, at most an hour) and try again, with
+  the error kept on the nudge; the attempt may have reached Slack, so the retry looks first;
+- channel_not_found, not_in_channel, is_archived: post to the owner's DM instead;
+- anything else (the owner's account is gone, ...): the nudge is marked failed with the reason and
+  an ERROR log line.
+
+Exactly once: every nudge is posted with message metadata naming it. A nudge whose earlier attempt
+may have reached Slack (a process died between posting and marking it sent, or Slack timed out)
+is looked for in the channel's history before it is posted again; see the README for what remains.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.error import URLError
+from zoneinfo import ZoneInfo
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import nudges as rules
+from bot.nudge_blocks import nudge_message
+from handlers.nudge_messages import BUTTONS, nudge_facts
+from handlers.services import Services
+from handlers.slack_client import make_web_client
+from storage import nudges as store
+from storage.audit import record_change
+from storage.models import Nudge, NudgeStatus, Surface
+from storage.workspaces import ensure_workspace
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)  # a claim older than this is taken to have died with its process
+BATCH = 200
+THREADS = 16
+FIRST_BACKOFF = timedelta(seconds=30)
+MAX_BACKOFF = timedelta(hours=1)
+HISTORY_DEPTH = 999  # messages looked through for an earlier attempt (Slack's page maximum)
+METADATA_EVENT = "brm_nudge"
+FALL_BACK_TO_DM = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
+
+
+def sweep_nudges(services: Services) -> int:
+    """The scheduler's entry point: send every nudge that is due; returns how many were posted."""
+    return NudgeSender(services).sweep()
+
+
+# --------------------------------------------------------------------------- outcomes of one post
+
+
+@dataclass(frozen=True)
+class Posted:
+    channel_id: str
+    ts: str
+    note: str | None = None  # e.g. why it went to the DM instead
+
+
+@dataclass(frozen=True)
+class RateLimited:
+    retry_after: int
+    channel_key: str
+
+
+@dataclass(frozen=True)
+class Unsure:
+    """The post may or may not have reached Slack."""
+
+    error: str
+
+
+@dataclass(frozen=True)
+class Refused:
+    error: str
+
+
+Outcome = Posted | RateLimited | Unsure | Refused
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A claimed nudge, read and rendered, ready to post."""
+
+    nudge: Nudge
+    text: str
+    blocks: list[dict[str, Any]]
+    tz: ZoneInfo
+    renudge_days: int
+    home_channel_id: str | None
+    issue_open: bool
+
+
+class NudgeSender:
+    """One process's sender: claims batches until nothing is due, posting channels in parallel."""
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        client: WebClient | None = None,
+        worker: str | None = None,
+        lease: timedelta = LEASE,
+        batch: int = BATCH,
+        threads: int = THREADS,
+    ) -> None:
+        settings = services.settings
+        self.services = services
+        # Retries are ours to decide (429 must not stall the sweep), so the client does none.
+        self.client = client or make_web_client(settings.slack_api_url, settings.bot_token, retries=False)
+        self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.lease = lease
+        self.batch = batch
+        self.threads = threads
+        self._paused: dict[str, datetime] = {}  # channel (or owner, for DMs) -> clock time to try again
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ the sweep
+
+    def sweep(self) -> int:
+        posted = 0
+        with ThreadPoolExecutor(self.threads, thread_name_prefix="brm-nudge") as pool:
+            while True:
+                now = self.services.clock.now()
+                with self.services.db.system() as session:
+                    claimed = store.claim_due(
+                        session,
+                        now=now,
+                        worker=self.worker,
+                        limit=self.batch,
+                        lease=self.lease,
+                        skip_channels=self._paused_channels(now),
+                    )
+                if not claimed:
+                    return posted
+                by_channel: dict[str, list[store.ClaimedNudge]] = defaultdict(list)
+                for item in claimed:
+                    by_channel[item.target_channel_id or f"team:{item.team_id}:dm:{item.id}"].append(item)
+                posted += sum(pool.map(self._send_channel, by_channel.values()))
+
+    def _send_channel(self, items: list[store.ClaimedNudge]) -> int:
+        """Post one channel's claimed nudges in order; once the channel is rate limited, the rest wait."""
+        posted = 0
+        for index, item in enumerate(items):
+            try:
+                posted += self._send_one(item)
+            except Exception:
+                # Never silent, never lost: the claim stays and its lease expiry brings it back.
+                log.exception("nudge %s: sending failed unexpectedly; it is retried after its lease", item.id)
+            if item.target_channel_id and self._paused_until(item.target_channel_id) is not None:
+                self._give_back(items[index + 1 :], item.target_channel_id)
+                break
+        return posted
+
+    def _give_back(self, items: list[store.ClaimedNudge], channel: str) -> None:
+        until = self._paused_until(channel)
+        if not items or until is None:
+            return
+        for team_id, ids in _ids_by_team(items).items():
+            with self.services.db.workspace(team_id) as session:
+                store.release(session, ids, worker=self.worker, due_at=until, count_attempt=False)
+
+    # ------------------------------------------------------------------ one nudge
+
+    def _send_one(self, item: store.ClaimedNudge) -> int:
+        now = self.services.clock.now()
+        prepared = self._prepare(item, now)
+        if prepared is None:
+            return 0
+        nudge = prepared.nudge
+        outcome: Outcome | None = None
+        if item.recovered:
+            outcome = self._find_earlier_post(nudge)
+        if outcome is None:
+            outcome = self._post(nudge, prepared.text, prepared.blocks)
+        return self._record(item, prepared, outcome)
+
+    def _prepare(self, item: store.ClaimedNudge, now: datetime) -> Prepared | None:
+        """Read and render the nudge; None when it is not to be posted now (released or cancelled)."""
+        services = self.services
+        with services.db.workspace(item.team_id) as session:
+            nudge = store.nudge_by_id(session, item.id)
+            if nudge is None or nudge.status != NudgeStatus.SENDING or nudge.claimed_by != self.worker:
+                return None
+            facts = nudge_facts(session, nudge, fresh=True)
+            if facts is None or not facts.is_open:
+                store.mark_cancelled(session, item.id, worker=self.worker)
+                log.info("nudge %s cancelled: its record is closed, done or gone", item.id)
+                return None
+            workspace = ensure_workspace(session)
+        # Slack is asked for the owner's timezone outside any transaction (it may be slow).
+        tz = services.directory.timezone(item.team_id, nudge.owner_id)
+        when = rules.send_time(
+            nudge.due_at, tz=tz, region=workspace.holiday_region or services.settings.holiday_state
+        )
+        if when > now:
+            # A weekend or a holiday where the owner is: the next working morning instead.
+            with services.db.workspace(item.team_id) as session:
+                store.release(session, [item.id], worker=self.worker, due_at=when, count_attempt=False)
+            return None
+        text, blocks = nudge_message(facts, buttons=BUTTONS, tz=tz, now=now)
+        return Prepared(
+            nudge=nudge,
+            text=text,
+            blocks=blocks,
+            tz=tz,
+            renudge_days=workspace.renudge_days,
+            home_channel_id=facts.party.home_channel_id,
+            issue_open=rules.should_renudge(facts.issue),
+        )
+
+    def _post(self, nudge: Nudge, text: str, blocks: list[dict[str, Any]]) -> Outcome:
+        target = nudge.target_channel_id
+        outcome = self._post_to(target or nudge.owner_id, nudge, text, blocks)
+        if (
+            isinstance(outcome, Refused)
+            and outcome.error in FALL_BACK_TO_DM
+            and target is not None
+            and nudge.escalated_to is None
+        ):
+            fallback = self._post_to(nudge.owner_id, nudge, text, blocks)
+            if isinstance(fallback, Posted):
+                return Posted(fallback.channel_id, fallback.ts, note=f"sent by DM: {target} {outcome.error}")
+            return fallback
+        return outcome
+
+    def _post_to(self, channel: str, nudge: Nudge, text: str, blocks: list[dict[str, Any]]) -> Outcome:
+        try:
+            answer = self.client.chat_postMessage(
+                channel=channel,
+                text=text,
+                blocks=blocks,
+                metadata={"event_type": METADATA_EVENT, "event_payload": {"nudge_id": nudge.id}},
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        except SlackApiError as failure:
+            status = failure.response.status_code
+            error = str(failure.response.get("error") or f"HTTP {status}")
+            if status == 429:
+                return RateLimited(_retry_after(failure.response.headers), channel)
+            if status >= 500:
+                return Unsure(f"HTTP {status} {error}")
+            return Refused(error)
+        except (URLError, TimeoutError, OSError) as failure:
+            return Unsure(f"{type(failure).__name__}: {failure}")
+        return Posted(str(answer["channel"]), str(answer["ts"]))
+
+    def _find_earlier_post(self, nudge: Nudge) -> Posted | None:
+        """The message an earlier attempt posted, if it reached Slack; None to post (again).
+
+        When the history cannot be read the nudge is posted: a possible duplicate is kinder than a
+        lost reminder, and the log says so.
+        """
+        channels = [c for c in (nudge.target_channel_id, self._dm_channel(nudge.owner_id)) if c]
+        for channel in channels:
+            try:
+                page = self.client.conversations_history(
+                    channel=channel, limit=HISTORY_DEPTH, include_all_metadata=True
+                )
+            except (SlackApiError, URLError, TimeoutError, OSError) as failure:
+                log.warning(
+                    "nudge %s: could not look in %s for an earlier post (%s)", nudge.id, channel, failure
+                )
+                continue
+            for message in page.get("messages") or []:
+                metadata = message.get("metadata") or {}
+                payload = metadata.get("event_payload") or {}
+                if metadata.get("event_type") == METADATA_EVENT and payload.get("nudge_id") == nudge.id:
+                    log.info("nudge %s had reached Slack before (%s %s)", nudge.id, channel, message["ts"])
+                    return Posted(channel, str(message["ts"]), note="found after an interrupted attempt")
+        return None
+
+    def _dm_channel(self, user_id: str) -> str | None:
+        try:
+            return str(self.client.conversations_open(users=user_id)["channel"]["id"])
+        except (SlackApiError, URLError, TimeoutError, OSError):
+            return None
+
+    # ------------------------------------------------------------------ recording the outcome
+
+    def _record(self, item: store.ClaimedNudge, prepared: Prepared, outcome: Outcome) -> int:
+        now = self.services.clock.now()
+        nudge = prepared.nudge
+        with self.services.db.workspace(item.team_id) as session:
+            if isinstance(outcome, Posted):
+                return self._record_posted(session, prepared, outcome, now)
+            if isinstance(outcome, RateLimited):
+                until = now + timedelta(seconds=outcome.retry_after)
+                self._pause(outcome.channel_key, until)
+                error = f"rate limited; retry after {outcome.retry_after}s"
+                store.release(session, [nudge.id], worker=self.worker, due_at=until, error=error)
+                return 0
+            if isinstance(outcome, Unsure):
+                wait = min(FIRST_BACKOFF * 2 ** max(nudge.attempts - 1, 0), MAX_BACKOFF)
+                store.release(
+                    session,
+                    [nudge.id],
+                    worker=self.worker,
+                    due_at=now + wait,
+                    error=outcome.error,
+                    unsure=True,
+                )
+                log.warning("nudge %s: %s; trying again in %s", nudge.id, outcome.error, wait)
+                return 0
+            store.mark_failed(session, nudge.id, worker=self.worker, error=outcome.error)
+            log.error("nudge %s could not be posted and was marked failed: %s", nudge.id, outcome.error)
+            return 0
+
+    def _record_posted(self, session: Any, prepared: Prepared, posted: Posted, now: datetime) -> int:
+        nudge = prepared.nudge
+        if not store.mark_sent(
+            session, nudge.id, worker=self.worker, channel_id=posted.channel_id, message_ts=posted.ts, now=now
+        ):
+            # Our lease ran out and another process holds the nudge; it looks before posting.
+            log.warning("nudge %s posted (%s) after its claim expired", nudge.id, posted.ts)
+            return 1
+        entity, entity_id = (
+            ("issue", nudge.issue_id) if nudge.issue_id else ("interaction", nudge.interaction_id)
+        )
+        record_change(
+            session,
+            actor_id=None,
+            surface=Surface.SCHEDULER,
+            action="nudged",
+            entity=entity,
+            entity_id=entity_id,  # type: ignore[arg-type]
+            nudge_id=nudge.id,
+            sequence=nudge.sequence,
+            channel_id=posted.channel_id,
+            escalated_to=nudge.escalated_to,
+            note=posted.note,
+        )
+        if nudge.escalated_to is None and prepared.issue_open:
+            self._plan_next(session, prepared, now)
+        return 1
+
+    def _plan_next(self, session: Any, prepared: Prepared, now: datetime) -> None:
+        """The weekly reminder after this one, and a copy in the party's home channel from the third on."""
+        nudge = prepared.nudge
+        subject = store.subject_of(session, nudge)
+        if subject is None or subject.issue is None:
+            return
+        escalate_to = rules.escalation_channel(
+            nudge.sequence,
+            home_channel_id=prepared.home_channel_id,
+            target_channel_id=nudge.target_channel_id,
+        )
+        if escalate_to:
+            store.plan_nudge(
+                session,
+                due_at=now,
+                owner_id=nudge.owner_id,
+                target_channel_id=escalate_to,
+                issue=subject.issue,
+                sequence=nudge.sequence,
+                escalated_to=escalate_to,
+            )
+        if not store.has_pending_nudge(session, issue_id=subject.issue.id):  # type: ignore[arg-type]
+            store.plan_nudge(
+                session,
+                due_at=rules.renudge_due_at(now, tz=prepared.tz, every_days=prepared.renudge_days),
+                owner_id=nudge.owner_id,
+                target_channel_id=nudge.target_channel_id,
+                issue=subject.issue,
+                sequence=nudge.sequence + 1,
+            )
+
+    # ------------------------------------------------------------------ rate-limited channels
+
+    def _pause(self, channel: str, until: datetime) -> None:
+        with self._lock:
+            self._paused[channel] = max(until, self._paused.get(channel, until))
+
+    def _paused_until(self, channel: str) -> datetime | None:
+        with self._lock:
+            until = self._paused.get(channel)
+        return until if until is not None and until > self.services.clock.now() else None
+
+    def _paused_channels(self, now: datetime) -> list[str]:
+        with self._lock:
+            return [channel for channel, until in self._paused.items() if until > now]
+
+
+def _retry_after(headers: Any) -> int:
+    for key, value in (headers or {}).items():
+        if key.lower() == "retry-after":
+            try:
+                return max(1, int(float(value if isinstance(value, str) else value[0])))
+            except (TypeError, ValueError, IndexError):
+                break
+    return 1
+
+
+def _ids_by_team(items: list[store.ClaimedNudge]) -> dict[str, list[int]]:
+    grouped: dict[str, list[int]] = defaultdict(list)
+    for item in items:
+        grouped[item.team_id].append(item.id)
+    return grouped
