@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from sqlmodel import select
 
 from storage.models import AuditEvent, Issue, Nudge, Party
 from tests.conftest import RunningApp
@@ -350,6 +351,49 @@ def test_a_closed_issue_cannot_be_snoozed(app: RunningApp) -> None:
     body = app.command("snooze #1 Monday")
     assert "closed" in reply_text(body) and "/brm reopen #1" in reply_text(body)
     assert audit_actions(app) == ["opened", "closed"] and pending_nudges(app) == []
+
+
+# --------------------------------------------------------------------------- posted nudges follow
+
+
+def posted_nudge(app: RunningApp) -> tuple[str, str]:
+    """Mark the issue's pending nudge as posted in C1, as the nudge sender would; its (channel, ts)."""
+    message = app.slack.add_message("C1", text="Follow up on #1", user="UBOT")
+    with app.db.workspace("T1") as session:
+        [nudge] = [n for n in session.exec(select(Nudge)) if n.status == "pending"]
+        nudge.status, nudge.channel_id, nudge.message_ts = "sent", "C1", message["ts"]
+        nudge.sent_at = app.clock.now()
+    return "C1", message["ts"]
+
+
+def test_close_reopen_and_snooze_update_the_posted_nudge(app: RunningApp) -> None:
+    add_party(app, "DMV")
+    app.command("issue DMV portal down by Friday")
+    channel, ts = posted_nudge(app)
+
+    app.command("close #1 fixed", user_id="U2")
+    [update] = app.slack.wait_for("chat.update")
+    assert (update.params["channel"], update.params["ts"]) == (channel, ts)
+    assert "*Closed* by <@U2>" in reply_text(app.slack.message(channel, ts))
+
+    app.command("reopen #1")
+    app.slack.wait_for("chat.update", count=2)
+    assert "*Reopened* by <@U1>" in reply_text(app.slack.message(channel, ts))
+
+    app.command("snooze #1 next Monday")
+    app.slack.wait_for("chat.update", count=3)
+    assert "*Snoozed*" in reply_text(app.slack.message(channel, ts))
+
+
+def test_a_nudge_that_cannot_be_updated_does_not_undo_the_close(app: RunningApp) -> None:
+    add_party(app, "DMV")
+    app.command("issue DMV portal down by Friday")
+    posted_nudge(app)
+    app.slack.fail_next("chat.update", status=200, error="message_not_found")
+    body = app.command("close #1 fixed")
+    app.slack.wait_for("chat.update")
+    assert "Closed" in reply_text(body) and "nothing was saved" not in reply_text(body)
+    assert issue(app, 1).status == "closed"
 
 
 # --------------------------------------------------------------------------- /brm list

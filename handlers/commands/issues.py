@@ -6,6 +6,7 @@ workspace session (a refusal rolls everything back), and answers ephemerally wit
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -32,12 +33,15 @@ from bot.issue_replies import (
 )
 from bot.issues import close_issue, issue_by_number, open_issue, reopen_issue, snooze_issue
 from bot.recording import Origin, known_parties
+from handlers.nudge_messages import refresh_nudge_messages
 from storage.issues import IssueQuery, list_issues
 from storage.models import Issue, IssueStatus, Surface
 from storage.parties import get_party
 
 if TYPE_CHECKING:
     from handlers.commands import CommandRequest
+
+log = logging.getLogger(__name__)
 
 
 def run_issue(request: CommandRequest) -> None:
@@ -71,6 +75,7 @@ def run_close(request: CommandRequest) -> None:
         )
     if closed:
         request.reply(*closed_reply(issue, party_name))
+        _refresh_nudges(request, issue)
     else:
         request.reply(*already_closed_reply(issue, party_name, tz))
 
@@ -92,6 +97,7 @@ def run_reopen(request: CommandRequest) -> None:
         )
     if reopened:
         request.reply(*reopened_reply(issue, party_name, tz))
+        _refresh_nudges(request, issue)
     else:
         request.reply(*already_open_reply(issue, party_name, tz))
 
@@ -120,6 +126,7 @@ def run_snooze(request: CommandRequest) -> None:
             owner_tz=_timezone(request, issue.owner_id),
         )
     request.reply(*snoozed_reply(issue, party_name, phrase=until.phrase, tz=tz))
+    _refresh_nudges(request, issue)
 
 
 def run_list(request: CommandRequest) -> None:
@@ -135,6 +142,15 @@ def run_list(request: CommandRequest) -> None:
         )
         page = list_issues(session, query, now=now, limit=LIST_LIMIT)
     request.reply(*issue_list(page.rows, total=page.total, wanted=wanted, tz=tz, now=now))
+
+
+def _refresh_nudges(request: CommandRequest, issue: Issue) -> None:
+    """Show the change on the issue's posted nudges too; the change itself is already saved and
+    answered, so a failure here is logged rather than reported as if nothing had been saved."""
+    try:
+        refresh_nudge_messages(request.services, request.client, request.team_id, issue.id)
+    except Exception:
+        log.exception("could not refresh the nudges of issue %s (team %s)", issue.id, request.team_id)
 
 
 def _find(session: Session, number: int, example: str) -> Issue:
