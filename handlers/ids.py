@@ -17,6 +17,10 @@ class Shortcut(StrEnum):
 class View(StrEnum):
     INTERACTION = "brm_interaction_modal"
     ISSUE = "brm_issue_modal"
+    ALREADY_CAPTURED = "brm_already_captured_modal"  # shown instead of a form; nothing to submit
+
+
+# The block and action ids inside the capture forms live with the forms: bot.forms.Field.
 
 
 class Action(StrEnum):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
-from storage.models import Interaction, Issue, IssueStatus
+from storage.models import Interaction, Issue, IssueStatus, Party
 from storage.workspaces import next_issue_number
 
 
@@ -43,3 +44,38 @@ def recent_interactions(session: Session, party_id: int, limit: int = 3) -> list
         .limit(limit)
     )
     return list(session.exec(statement))
+
+
+def records_for_message(
+    session: Session, channel_id: str, message_ts: str
+) -> tuple[list[Interaction], list[Issue]]:
+    """The interactions and issues already captured from one Slack message."""
+    interactions = select(Interaction).where(
+        Interaction.channel_id == channel_id, Interaction.message_ts == message_ts
+    )
+    issues = select(Issue).where(Issue.channel_id == channel_id, Issue.message_ts == message_ts)
+    return (
+        list(session.exec(interactions.order_by(Interaction.created_at))),
+        list(session.exec(issues.order_by(Issue.number))),
+    )
+
+
+def usual_party_for_channel(session: Session, channel_id: str) -> Party | None:
+    """The party a channel is about: the one whose home it is, else the one most logged from it."""
+    home = session.exec(select(Party).where(Party.home_channel_id == channel_id).order_by(Party.name)).first()
+    if home is not None:
+        return home
+    counts: dict[int, int] = {}
+    for model in (Interaction, Issue):
+        statement = (
+            select(model.party_id, func.count())
+            .where(model.channel_id == channel_id)
+            .group_by(model.party_id)
+        )
+        for party_id, count in session.exec(statement):
+            counts[party_id] = counts.get(party_id, 0) + count
+    if not counts:
+        return None
+    # Ties go to the party seen first (lowest id), so the guess does not flip between opens.
+    party_id = min(counts, key=lambda pid: (-counts[pid], pid))
+    return session.exec(select(Party).where(Party.id == party_id)).first()

@@ -1,0 +1,225 @@
+"""The shortcuts: *Log BRM interaction* and *Raise BRM issue* on any message, *New BRM interaction*
+from the shortcuts menu, and the type-ahead of the party select in their forms.
+
+A shortcut is acknowledged at once; its lazy listener opens the form straight away, because the
+trigger_id works once and only for 3 seconds. The prefill needs one database read, the person's
+timezone (cached) and the message parser: a few milliseconds, so the form opens complete rather than
+empty-then-updated. A message that was already captured opens a note about that record instead of a
+form, so nothing is captured twice. When the form cannot be opened the person is told why.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass, replace
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
+
+from bot.forms import (
+    Field,
+    PartyChoice,
+    Prefill,
+    Source,
+    already_captured_modal,
+    blank_prefill,
+    interaction_modal,
+    issue_modal,
+    message_text,
+    message_time,
+    party_options,
+    prefill_from_message,
+)
+from bot.recording import known_parties
+from handlers.direct import tell_directly
+from handlers.ids import Shortcut, View
+from handlers.services import Services, services_of
+from storage.parties import get_party
+from storage.records import records_for_message, usual_party_for_channel
+
+log = logging.getLogger(__name__)
+
+# Which form each shortcut opens.
+FORMS = {
+    Shortcut.LOG_INTERACTION: View.INTERACTION,
+    Shortcut.RAISE_ISSUE: View.ISSUE,
+    Shortcut.NEW_INTERACTION: View.INTERACTION,
+}
+
+
+def register(app: App) -> None:
+    for shortcut in FORMS:
+        app.shortcut(shortcut)(ack=acknowledge, lazy=[open_form])
+    app.options(Field.PARTY)(suggest_parties)
+
+
+def acknowledge(ack: Ack) -> None:
+    ack()
+
+
+@dataclass(frozen=True)
+class ShortcutRequest:
+    """What a shortcut payload says, for both kinds (a global shortcut has no channel or message)."""
+
+    form: View
+    team_id: str
+    enterprise_id: str | None
+    user_id: str
+    trigger_id: str
+    channel_id: str | None
+    message: dict[str, Any] | None
+    response_url: str | None
+
+    @classmethod
+    def from_body(cls, body: dict[str, Any], context: BoltContext) -> ShortcutRequest:
+        return cls(
+            form=FORMS[Shortcut(body["callback_id"])],
+            team_id=str(context.team_id),
+            enterprise_id=context.enterprise_id,
+            user_id=body["user"]["id"],
+            trigger_id=body["trigger_id"],
+            channel_id=(body.get("channel") or {}).get("id"),
+            message=body.get("message"),
+            response_url=body.get("response_url"),
+        )
+
+
+def open_form(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    services = services_of(context)
+    request = ShortcutRequest.from_body(body, context)
+    started = time.perf_counter()
+    try:
+        view = build_form(request, services, client, bot_user_id=context.bot_user_id)
+    except Exception:
+        reference = uuid.uuid4().hex[:8]
+        log.exception("could not prepare the %s form (reference %s)", request.form, reference)
+        _tell(client, request, f":warning: Sorry, I couldn't open the form. Tell your admin `{reference}`.")
+        return
+    prepared_ms = (time.perf_counter() - started) * 1000
+    try:
+        client.views_open(trigger_id=request.trigger_id, view=view)
+    except SlackApiError as problem:
+        _report_not_opened(client, request, problem, prepared_ms)
+        return
+    log.info("opened the %s form for %s (prepared in %.0f ms)", request.form, request.user_id, prepared_ms)
+
+
+def build_form(
+    request: ShortcutRequest, services: Services, client: WebClient, *, bot_user_id: str | None = None
+) -> dict[str, Any]:
+    """The form to open: prefilled from the message, or a note when it was already captured."""
+    tz = services.directory.timezone(request.team_id, request.user_id, client)
+    now = services.clock.now()
+    message = request.message
+    source = Source(tz=tz.key, response_url=request.response_url)
+    with services.db.workspace(request.team_id, request.enterprise_id) as session:
+        if message is None or request.channel_id is None:
+            prefill = blank_prefill(user_id=request.user_id, now=now)
+        else:
+            already = _already_captured(session, request, tz)
+            if already is not None:
+                return already
+            source = Source(
+                tz=tz.key,
+                channel_id=request.channel_id,
+                message_ts=message["ts"],
+                thread_ts=message.get("thread_ts"),
+                message_user=message.get("user"),
+                response_url=request.response_url,
+            )
+            prefill = prefill_from_message(
+                message_text(message),
+                user_id=request.user_id,
+                sent_at=message_time(message["ts"]),
+                now=now,
+                tz=tz,
+                parties=known_parties(session),
+                usual_party=_usual_party(session, request.channel_id),
+                ignore_people=[bot_user_id] if bot_user_id else [],
+            )
+    return _modal(request.form, prefill, source)
+
+
+def _modal(form: View, prefill: Prefill, source: Source) -> dict[str, Any]:
+    if prefill.follow_up is not None:
+        source = replace(source, follow_up=prefill.follow_up.at.isoformat())
+    build = interaction_modal if form == View.INTERACTION else issue_modal
+    return build(prefill, source, callback_id=form)
+
+
+def _already_captured(session: Session, request: ShortcutRequest, tz: ZoneInfo) -> dict[str, Any] | None:
+    assert request.message is not None and request.channel_id is not None
+    interactions, issues = records_for_message(session, request.channel_id, request.message["ts"])
+    kind = "interaction" if request.form == View.INTERACTION else "issue"
+    same = interactions if kind == "interaction" else issues
+    if not same:
+        return None
+    log.info("%s tried to capture %s %s again", request.user_id, request.channel_id, request.message["ts"])
+    parties = {p.id: p for p in (get_party(session, record.party_id) for record in same) if p is not None}
+    return already_captured_modal(
+        kind=kind,
+        interactions=[(i, parties[i.party_id]) for i in interactions if kind == "interaction"],
+        issues=[(i, parties[i.party_id]) for i in issues if kind == "issue"],
+        tz=tz,
+        callback_id=View.ALREADY_CAPTURED,
+    )
+
+
+def _usual_party(session: Session, channel_id: str) -> PartyChoice | None:
+    party = usual_party_for_channel(session, channel_id)
+    return PartyChoice(party.id, party.name) if party is not None and party.id is not None else None
+
+
+def _report_not_opened(
+    client: WebClient, request: ShortcutRequest, problem: SlackApiError, prepared_ms: float
+) -> None:
+    error = problem.response.get("error") if problem.response is not None else None
+    if error == "expired_trigger_id":
+        log.warning(
+            "views.open: the trigger expired for %s (form prepared in %.0f ms)", request.user_id, prepared_ms
+        )
+        _tell(
+            client,
+            request,
+            ":hourglass: Slack gave up waiting before the form could open, so nothing was saved. "
+            "Please use the shortcut again.",
+        )
+        return
+    reference = uuid.uuid4().hex[:8]
+    log.error(
+        "views.open failed for %s: %s (HTTP %s, reference %s)",
+        request.user_id,
+        error,
+        problem.response.status_code if problem.response is not None else "?",
+        reference,
+    )
+    _tell(
+        client,
+        request,
+        f":warning: Slack wouldn't open the form (`{error or 'no answer'}`), so nothing was saved. "
+        f"Please try the shortcut again; if it keeps failing, tell your admin `{reference}`.",
+    )
+
+
+def _tell(client: WebClient, request: ShortcutRequest, text: str) -> None:
+    tell_directly(client, user_id=request.user_id, text=text, response_url=request.response_url)
+
+
+def suggest_parties(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """The party select's options for what has been typed so far (answered in the ack itself)."""
+    services = services_of(context)
+    try:
+        with services.db.workspace(str(context.team_id), context.enterprise_id) as session:
+            parties = known_parties(session)
+    except Exception:
+        # Slack shows "no results"; the person can still type a new party's name once we're back.
+        log.exception("could not list parties for the party select (team %s)", context.team_id)
+        ack(options=[])
+        return
+    ack(options=party_options(str(body.get("value") or ""), parties))

@@ -1,0 +1,298 @@
+"""The capture forms coming back from Slack.
+
+A submitted form is checked in the ack itself, without Slack calls or database: what is wrong is shown
+next to the fields (`response_action: errors`) and nothing is saved. A form that passes closes at once
+and is saved in a lazy listener, in one workspace session, so a failure saves nothing. Then the bot
+answers in the source message's thread (or, where it cannot post, to the person alone) and marks the
+message with a 📝. A form closed without saving gets a short note to the person.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
+
+from bot.errors import BrmError, InputError
+from bot.forms import (
+    Field,
+    FormErrors,
+    InteractionForm,
+    IssueForm,
+    PartyChoice,
+    Source,
+    describe_interaction,
+    describe_issue,
+    interaction_receipt,
+    issue_receipt,
+    read_interaction_form,
+    read_issue_form,
+)
+from bot.log_parsing import PartyMatch
+from bot.recording import NewInteraction, Origin, raise_issue, resolve_party, save_interaction
+from bot.replies import Blocks, section
+from bot.text import safe_mrkdwn, truncate
+from handlers.direct import tell_directly
+from handlers.ids import View
+from handlers.services import services_of
+from storage.models import Party, Surface
+from storage.parties import get_party
+from storage.records import records_for_message
+
+log = logging.getLogger(__name__)
+
+CAPTURED_REACTION = "memo"  # 📝
+STALE_FORM = "This form is out of date. Close it and use the shortcut again."
+
+Form = InteractionForm | IssueForm
+READERS: dict[str, Callable[[dict[str, Any], Source, datetime], Form]] = {
+    View.INTERACTION: read_interaction_form,
+    View.ISSUE: read_issue_form,
+}
+
+
+def register(app: App) -> None:
+    for callback_id in READERS:
+        app.view(callback_id)(ack=check_form, lazy=[save_form])
+        app.view_closed(callback_id)(ack=acknowledge, lazy=[note_closed])
+
+
+def acknowledge(ack: Ack) -> None:
+    ack()
+
+
+def read_form(view: dict[str, Any], now: datetime) -> tuple[Source, Form]:
+    """The form's source and values; FormErrors for bad input, ValueError for metadata not ours."""
+    source = Source.from_metadata(view.get("private_metadata"))
+    values = (view.get("state") or {}).get("values") or {}
+    return source, READERS[view["callback_id"]](values, source, now)
+
+
+def check_form(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+    """Runs before Slack gets its answer: pure checks only, so the answer is quick.
+
+    Bolt starts the lazy listener whatever the ack said, with a copy of the context: what passed the
+    checks travels there in `context["checked_form"]`, so the saving reads exactly what was checked.
+    """
+    try:
+        context["checked_form"] = read_form(view, services_of(context).clock.now())
+    except FormErrors as problem:
+        log.info("form %s refused: %s", view.get("callback_id"), problem)
+        ack(response_action="errors", errors=problem.errors)
+        return
+    except ValueError:
+        log.warning("form %s came back with metadata that is not ours", view.get("callback_id"))
+        ack(response_action="errors", errors={Field.PARTY: STALE_FORM})
+        return
+    ack()
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What saving a form came to: the answer to show, or the records that made it a duplicate."""
+
+    text: str
+    blocks: Blocks
+    duplicate: bool = False
+
+
+def save_form(view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    checked = context.get("checked_form")
+    if checked is None:
+        return  # the form was refused, and the person sees why next to its fields
+    source, form = checked
+    services = services_of(context)
+    user_id = str(context.user_id)
+    origin = Origin(
+        actor_id=user_id,
+        channel_id=source.channel_id,
+        surface=Surface.SHORTCUT if source.has_message else Surface.MODAL,
+        message_ts=source.message_ts,
+        permalink=_permalink(client, source) if source.has_message else None,
+    )
+    try:
+        with services.db.workspace(str(context.team_id), context.enterprise_id) as session:
+            saved = save(session, form, origin, source)
+    except BrmError as problem:
+        log.info("form %s not saved for %s: %s", view.get("callback_id"), user_id, problem.text)
+        tell_directly(
+            client, user_id=user_id, text=_not_saved(problem.text, form), response_url=source.response_url
+        )
+        return
+    except Exception:
+        reference = uuid.uuid4().hex[:8]
+        log.exception(
+            "saving form %s failed (reference %s, user %s)", view.get("callback_id"), reference, user_id
+        )
+        text = _not_saved(f"Something went wrong on my side (tell your admin `{reference}`).", form)
+        tell_directly(client, user_id=user_id, text=text, response_url=source.response_url)
+        return
+    if saved.duplicate:
+        tell_directly(
+            client, user_id=user_id, text=saved.text, blocks=saved.blocks, response_url=source.response_url
+        )
+        return
+    announce(client, source, user_id, saved)
+
+
+def save(session: Session, form: Form, origin: Origin, source: Source) -> Saved:
+    """Write what the form says, unless that message was captured the same way meanwhile."""
+    interactions, issues = (
+        records_for_message(session, origin.channel_id, origin.message_ts)
+        if origin.channel_id and origin.message_ts
+        else ([], [])
+    )
+    if isinstance(form, InteractionForm):
+        if interactions:
+            return _duplicate(
+                [describe_interaction(i, _party_of(session, i.party_id), source.zone) for i in interactions]
+            )
+        party = _party(session, form.party, origin)
+        interaction = save_interaction(
+            session,
+            NewInteraction(
+                party=party,
+                occurred_at=form.occurred_at,
+                kind=form.kind,
+                summary=form.summary,
+                people=form.people,
+                sentiment=form.sentiment,
+                follow_up_at=form.follow_up.at if form.follow_up else None,
+                follow_up_has_time=form.follow_up.has_time if form.follow_up else False,
+            ),
+            origin,
+        )
+        return Saved(*interaction_receipt(interaction, party, source.zone))
+    if issues:
+        return _duplicate([describe_issue(i, _party_of(session, i.party_id)) for i in issues])
+    party = _party(session, form.party, origin)
+    issue = raise_issue(
+        session,
+        party=party,
+        title=form.title,
+        details=form.details,
+        origin=origin,
+        # An issue raised on a message already logged as an interaction belongs to that interaction.
+        interaction=next((i for i in interactions if i.party_id == party.id), None),
+        follow_up=form.follow_up,
+        owner_id=form.owner_id,
+        severity=form.severity,
+    )
+    return Saved(*issue_receipt(issue, party, source.zone))
+
+
+def _duplicate(lines: list[str]) -> Saved:
+    text = ":information_source: That message was already captured, so nothing new was saved:"
+    return Saved(text, [section("\n".join([text, *lines]))], duplicate=True)
+
+
+def _party(session: Session, choice: PartyChoice, origin: Origin) -> Party:
+    if choice.party_id is None:
+        return resolve_party(session, PartyMatch(choice.name, None, choice.name, "new", 0.0), origin)
+    party = get_party(session, choice.party_id)
+    if party is None:
+        raise InputError(f"The party “{choice.name}” no longer exists. Pick another one.")
+    return party
+
+
+def _party_of(session: Session, party_id: int) -> Party:
+    party = get_party(session, party_id)
+    assert party is not None, "a record's party is never deleted"
+    return party
+
+
+def _permalink(client: WebClient, source: Source) -> str | None:
+    try:
+        return client.chat_getPermalink(channel=source.channel_id, message_ts=source.message_ts)["permalink"]
+    except SlackApiError as problem:
+        # The record keeps the channel and ts, so the link can be made again later.
+        log.warning(
+            "chat.getPermalink failed for %s %s (%s); saving without a link",
+            source.channel_id,
+            source.message_ts,
+            problem.response.get("error"),
+        )
+        return None
+
+
+def announce(client: WebClient, source: Source, user_id: str, saved: Saved) -> None:
+    """Reply in the message's thread and mark it 📝; where that fails, tell the person alone."""
+    if not source.has_message:
+        tell_directly(client, user_id=user_id, text=saved.text, blocks=saved.blocks)
+        return
+    try:
+        client.chat_postMessage(
+            channel=source.channel_id,
+            thread_ts=source.thread_ts or source.message_ts,
+            text=saved.text,
+            blocks=saved.blocks,
+            unfurl_links=False,
+        )
+    except SlackApiError as problem:
+        error = problem.response.get("error")
+        log.info("could not reply in %s (%s); telling %s directly", source.channel_id, error, user_id)
+        why = (
+            "I'm not in that channel"
+            if error in ("not_in_channel", "channel_not_found", "is_archived")
+            else f"Slack said `{error}`"
+        )
+        note = section(f"_Saved. I couldn't reply in the message's thread ({why}), so only you see this._")
+        tell_directly(
+            client,
+            user_id=user_id,
+            text=saved.text,
+            blocks=[note, *saved.blocks],
+            response_url=source.response_url,
+        )
+    _mark_captured(client, source)
+
+
+def _mark_captured(client: WebClient, source: Source) -> None:
+    try:
+        client.reactions_add(channel=source.channel_id, timestamp=source.message_ts, name=CAPTURED_REACTION)
+    except SlackApiError as problem:
+        error = problem.response.get("error")
+        if error != "already_reacted":
+            # The record is saved and the person was told; the mark is a courtesy.
+            log.info("could not mark %s %s captured (%s)", source.channel_id, source.message_ts, error)
+
+
+def _not_saved(why: str, form: Form) -> str:
+    text = f":warning: Nothing was saved. {why}"
+    wrote = _what_they_wrote(form)
+    if wrote:
+        text += "\nHere is what you wrote, to try again:\n>" + safe_mrkdwn(truncate(wrote, 2500)).replace(
+            "\n", "\n>"
+        )
+    return text
+
+
+def _what_they_wrote(form: Form) -> str:
+    if isinstance(form, InteractionForm):
+        return form.summary
+    return "\n".join(part for part in (form.title, form.details) if part)
+
+
+def note_closed(view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """The person closed a form without saving: say so quietly where they were."""
+    log.info("%s closed the %s form without saving", context.user_id, view.get("callback_id"))
+    try:
+        source = Source.from_metadata(view.get("private_metadata"))
+    except ValueError:
+        return
+    if source.response_url:
+        tell_directly(
+            client,
+            user_id=str(context.user_id),
+            text="Form closed: nothing was saved from that message.",
+            response_url=source.response_url,
+            dm_fallback=False,
+        )
