@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,12 +20,6 @@ from bot.text import safe_mrkdwn, truncate
 from storage.models import AuditEvent, Interaction, Issue, IssueStatus, Nudge, Party
 
 Blocks = list[dict[str, Any]]
-
-# Reactions people use on a nudge (Slack's names, no colons).
-CLOSE_REACTIONS = frozenset({"white_check_mark", "heavy_check_mark"})
-SNOOZE_REACTIONS = frozenset({"zzz", "alarm_clock"})
-SNOOZE_DAY = timedelta(days=1)
-SNOOZE_WEEK = timedelta(days=7)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Nudge messages in Slack: reading what one shows from the database, and updating posted ones.
+"""Nudge messages in Slack: what one shows, acting on one, and updating the posted ones after.
 
 `refresh_nudge_messages` is called after anything changes a nudged record (a reaction, a button,
 `/brm close`, `/brm reopen`, `/brm snooze`), so every posted nudge of that record shows its state
@@ -14,12 +14,14 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
+from bot.nudge_actions import NudgeAction, act_on_nudge
 from bot.nudge_blocks import Blocks, ButtonIds, NudgeFacts, latest_outcome, nudge_message
 from handlers.ids import Action
 from handlers.services import Services
 from storage.audit import history
+from storage.events import first_delivery
 from storage.models import Nudge
-from storage.nudges import posted_nudges, subject_of, times_nudged
+from storage.nudges import nudge_by_id, nudge_by_message, posted_nudges, subject_of, times_nudged
 from storage.records import recent_interactions
 
 log = logging.getLogger(__name__)
@@ -92,3 +94,49 @@ def refresh_nudge_messages(
                 nudge.message_ts,
                 error.response.get("error"),
             )
+
+
+def find_nudge(services: Services, team_id: str, channel_id: str, ts: str) -> Nudge | None:
+    """The nudge posted as that message in that workspace, or None for any other message."""
+    with services.db.workspace(team_id) as session:
+        return nudge_by_message(session, channel_id, ts)
+
+
+def act_and_refresh(
+    services: Services,
+    client: WebClient,
+    *,
+    team_id: str,
+    enterprise_id: str | None,
+    nudge_id: int,
+    action: NudgeAction,
+    actor_id: str,
+    surface: str,
+    event_id: str | None = None,
+) -> bool:
+    """Apply `action` to the nudge's record, then update its nudge messages; False if nothing changed.
+
+    With `event_id` the change is made at most once per Slack event, however often Slack sends it.
+    """
+    now = services.clock.now()
+    with services.db.workspace(team_id, enterprise_id) as session:
+        nudge = nudge_by_id(session, nudge_id)
+        if nudge is None:
+            log.info("no nudge %s in %s; %s by %s ignored", nudge_id, team_id, action, actor_id)
+            return False
+        owner_id = nudge.owner_id
+    owner_tz = services.directory.timezone(team_id, owner_id, client)
+    with services.db.workspace(team_id, enterprise_id) as session:
+        if event_id is not None and not first_delivery(session, event_id):
+            log.info("event %s was handled already", event_id)
+            return False
+        nudge = nudge_by_id(session, nudge_id)
+        assert nudge is not None
+        changed = act_on_nudge(
+            session, nudge, action, actor_id=actor_id, surface=surface, now=now, owner_tz=owner_tz
+        )
+        issue_id, interaction_id = nudge.issue_id, nudge.interaction_id
+    if changed:
+        log.info("nudge %s: %s by %s (%s)", nudge_id, action, actor_id, surface)
+        refresh_nudge_messages(services, client, team_id, issue_id, interaction_id=interaction_id)
+    return changed

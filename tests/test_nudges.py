@@ -126,3 +126,148 @@ def test_a_follow_up_comes_due_and_is_posted_in_the_channel_it_was_logged_in(app
 
     assert sweep(app) == 0  # nothing twice
     assert len(posts(app)) == 1
+
+
+# --------------------------------------------------------------------------- reactions
+
+
+def message_of(app: RunningApp, post: Call) -> dict[str, Any]:
+    message = app.slack.message(post.response["channel"], post.response["ts"])
+    assert message is not None
+    return message
+
+
+def updated_text(app: RunningApp, post: Call, count: int = 1) -> str:
+    """Wait for the `count`th chat.update of the nudge message; return what it shows now."""
+    app.slack.wait_for("chat.update", count)
+    return block_text(message_of(app, post)["blocks"])
+
+
+def test_a_check_mark_reaction_closes_the_issue_and_the_nudge_shows_who_closed_it(app: RunningApp) -> None:
+    post = logged_and_due(app)
+    channel, ts = post.response["channel"], post.response["ts"]
+
+    sent = app.client.reaction_added("U2", "white_check_mark", channel, ts)
+    assert sent.status == 200
+    shown = updated_text(app, post)
+    assert "*Closed* by <@U2>" in shown
+    assert not any(b["type"] == "actions" for b in message_of(app, post)["blocks"])
+    issue = the_issue(app)
+    assert (
+        issue.status == IssueStatus.CLOSED and issue.closed_by == "U2" and issue.close_surface == "reaction"
+    )
+    [closed] = audit(app, "closed")
+    assert closed.actor_id == "U2" and closed.surface == "reaction"
+    # The weekly reminder is off now.
+    assert [n.status for n in all_nudges(app) if n.sequence == 2] == [NudgeStatus.CANCELLED]
+    app.clock.advance(days=8)
+    assert sweep(app) == 0
+
+
+def test_removing_the_check_mark_reopens_the_issue(app: RunningApp) -> None:
+    post = logged_and_due(app)
+    channel, ts = post.response["channel"], post.response["ts"]
+    app.client.reaction_added("U2", "heavy_check_mark", channel, ts)
+    app.slack.wait_for("chat.update", 1)
+
+    app.client.reaction_removed("U2", "heavy_check_mark", channel, ts)
+    shown = updated_text(app, post, 2)
+    assert "*Reopened* by <@U2>" in shown
+    assert any(b["type"] == "actions" for b in message_of(app, post)["blocks"])
+    assert the_issue(app).status == IssueStatus.OPEN
+    assert [e.actor_id for e in audit(app, "reopened")] == ["U2"]
+    # Reopened issues are nudged again.
+    assert any(n.status == NudgeStatus.PENDING for n in all_nudges(app))
+
+
+@pytest.mark.parametrize("emoji", ["zzz", "alarm_clock"])
+def test_a_snooze_reaction_moves_the_follow_up_a_week(app: RunningApp, emoji: str) -> None:
+    post = logged_and_due(app)
+    app.client.reaction_added("U1", emoji, post.response["channel"], post.response["ts"])
+    shown = updated_text(app, post)
+    assert "*Snoozed* until" in shown and "by <@U1>" in shown
+    issue = the_issue(app)
+    assert issue.status == IssueStatus.OPEN and issue.follow_up_at == TUESDAY_9_NY + timedelta(days=7)
+    [pending] = [n for n in all_nudges(app) if n.status == NudgeStatus.PENDING]
+    assert pending.due_at == TUESDAY_9_NY + timedelta(days=7) and pending.sequence == 1
+
+    app.clock.set(TUESDAY_9_NY + timedelta(days=7))
+    assert sweep(app) == 1
+    assert len(posts(app)) == 2
+
+
+def test_reactions_by_bots_on_other_messages_or_from_another_workspace_are_ignored(app: RunningApp) -> None:
+    post = logged_and_due(app)
+    channel, ts = post.response["channel"], post.response["ts"]
+    app.slack.add_user("UOTHERBOT", is_bot=True)
+    other = app.slack.add_message("C1", text="an ordinary message")
+
+    app.client.reaction_added(app.slack.bot_user_id, "white_check_mark", channel, ts)
+    app.client.reaction_added("UOTHERBOT", "white_check_mark", channel, ts)
+    app.client.reaction_added("U1", "white_check_mark", "C1", other["ts"])
+    app.client.reaction_added("U1", "white_check_mark", channel, ts, team_id="T2")
+    app.client.reaction_added("U1", "thumbsup", channel, ts)
+    # A closing reaction afterwards is the first to change anything.
+    app.client.reaction_added("U1", "white_check_mark", channel, ts)
+    app.slack.wait_for("chat.update", 1)
+    assert len(app.slack.calls_to("chat.update")) == 1
+    assert the_issue(app).closed_by == "U1"
+    assert len(audit(app, "closed")) == 1
+
+
+def test_an_event_slack_sends_again_is_acted_on_once(app: RunningApp) -> None:
+    post = logged_and_due(app)
+    channel, ts = post.response["channel"], post.response["ts"]
+    app.client.reaction_added("U2", "zzz", channel, ts, event_id="EvSAME")
+    app.client.reaction_added("U2", "zzz", channel, ts, event_id="EvSAME", retry_num=1)
+    app.client.reaction_added("U2", "zzz", channel, ts, event_id="EvSAME", retry_num=2)
+    app.slack.wait_for("chat.update", 1)
+    assert wait_until(lambda: len(audit(app, "snoozed")) == 1)
+    # One snooze: a week from now, not three weeks.
+    assert the_issue(app).follow_up_at == TUESDAY_9_NY + timedelta(days=7)
+    # Closing an already closed issue is harmless.
+    app.client.reaction_added("U2", "white_check_mark", channel, ts)
+    app.slack.wait_for("chat.update", 2)
+    app.client.reaction_added("U1", "white_check_mark", channel, ts)
+    assert wait_until(lambda: len(audit(app, "closed")) == 1)
+    assert the_issue(app).closed_by == "U2"
+
+
+# --------------------------------------------------------------------------- buttons
+
+
+def press(app: RunningApp, post: Call, action_id: Action, user_id: str = "U1") -> None:
+    """Click a button on the nudge message as Slack sends it (with the button's value)."""
+    message = message_of(app, post)
+    [value] = [
+        e["value"]
+        for b in message["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == action_id
+    ]
+    sent = app.client.block_action(
+        action_id, value, message=message, channel_id=post.response["channel"], user_id=user_id
+    )
+    assert sent.status == 200
+
+
+def test_the_close_button_closes_the_issue_and_updates_the_nudge(app: RunningApp) -> None:
+    post = logged_and_due(app)
+    press(app, post, Action.NUDGE_CLOSE, "U2")
+    shown = updated_text(app, post)
+    assert "*Closed* by <@U2>" in shown
+    issue = the_issue(app)
+    assert issue.status == IssueStatus.CLOSED and issue.close_surface == "button"
+
+
+@pytest.mark.parametrize(("action", "days"), [(Action.NUDGE_SNOOZE_DAY, 1), (Action.NUDGE_SNOOZE_WEEK, 7)])
+def test_the_snooze_buttons_move_the_follow_up(app: RunningApp, action: Action, days: int) -> None:
+    post = logged_and_due(app)
+    press(app, post, action)
+    assert "*Snoozed* until" in updated_text(app, post)
+    assert the_issue(app).follow_up_at == TUESDAY_9_NY + timedelta(days=days)
+    [audit_row] = audit(app, "snoozed")
+    assert audit_row.surface == "button"
+    app.clock.set(TUESDAY_9_NY + timedelta(days=days))
+    assert sweep(app) == 1

@@ -1,0 +1,52 @@
+"""The buttons on a nudge: Close, Snooze 1 day, Snooze 1 week (they do what the reactions do)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.nudge_actions import NudgeAction
+from handlers.ids import Action
+from handlers.nudge_messages import act_and_refresh
+from handlers.services import services_of
+from storage.models import Surface
+
+log = logging.getLogger(__name__)
+
+BUTTON_ACTIONS = {
+    Action.NUDGE_CLOSE: NudgeAction.CLOSE,
+    Action.NUDGE_SNOOZE_DAY: NudgeAction.SNOOZE_DAY,
+    Action.NUDGE_SNOOZE_WEEK: NudgeAction.SNOOZE_WEEK,
+}
+
+
+def register(app: App) -> None:
+    for action_id in BUTTON_ACTIONS:
+        app.action(action_id)(ack=acknowledge, lazy=[nudge_button])
+
+
+def acknowledge(ack: Ack) -> None:
+    ack()
+
+
+def nudge_button(
+    body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    value = str(action.get("value") or "")
+    user_id = (body.get("user") or {}).get("id")
+    if not value.isdigit() or not user_id or not context.team_id:
+        log.warning("nudge button %s with value %r from %s ignored", action.get("action_id"), value, user_id)
+        return
+    act_and_refresh(
+        services_of(context),
+        client,
+        team_id=context.team_id,
+        enterprise_id=context.enterprise_id,
+        nudge_id=int(value),
+        action=BUTTON_ACTIONS[Action(action["action_id"])],
+        actor_id=user_id,
+        surface=Surface.BUTTON,
+    )

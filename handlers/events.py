@@ -1,0 +1,69 @@
+"""Reactions on nudges: ✅ closes the issue, 💤 or ⏰ snoozes it a week, removing the ✅ reopens it.
+
+Acknowledged at once; the work runs after. Reactions on other messages, by bots (this one included)
+or on another workspace's messages are ignored, and each Slack event is acted on once.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.nudge_actions import reaction_action
+from handlers.nudge_messages import act_and_refresh, find_nudge
+from handlers.services import services_of
+from storage.models import Surface
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App) -> None:
+    app.event("reaction_added")(ack=acknowledge, lazy=[reaction_added])
+    app.event("reaction_removed")(ack=acknowledge, lazy=[reaction_removed])
+
+
+def acknowledge(ack: Ack) -> None:
+    ack()
+
+
+def reaction_added(
+    body: dict[str, Any], event: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    _on_reaction(body, event, context, client, added=True)
+
+
+def reaction_removed(
+    body: dict[str, Any], event: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    _on_reaction(body, event, context, client, added=False)
+
+
+def _on_reaction(
+    body: dict[str, Any], event: dict[str, Any], context: BoltContext, client: WebClient, *, added: bool
+) -> None:
+    action = reaction_action(str(event.get("reaction") or ""), added=added)
+    item = event.get("item") or {}
+    user_id, team_id = event.get("user"), context.team_id or body.get("team_id")
+    if action is None or item.get("type") != "message" or not user_id or not team_id:
+        return
+    services = services_of(context)
+    nudge = find_nudge(services, team_id, str(item.get("channel")), str(item.get("ts")))
+    if nudge is None:
+        return  # not a nudge (or another workspace's): none of our business
+    if user_id == context.bot_user_id or services.directory.person(team_id, user_id, client).is_bot:
+        log.info("reaction %s on nudge %s by bot %s ignored", event.get("reaction"), nudge.id, user_id)
+        return
+    act_and_refresh(
+        services,
+        client,
+        team_id=team_id,
+        enterprise_id=context.enterprise_id,
+        nudge_id=nudge.id,  # type: ignore[arg-type]
+        action=action,
+        actor_id=user_id,
+        surface=Surface.REACTION,
+        event_id=body.get("event_id"),
+    )
