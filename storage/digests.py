@@ -170,12 +170,13 @@ def claim_week(
             claimed_at=now,
         )
         .on_conflict_do_nothing(index_elements=["subscription_id", "week_key"])
-    )
+        .returning(DigestDelivery.id)
+    ).first()
+    if inserted is not None:
+        return Claim(inserted[0], None)
     delivery = _delivery(session, subscription_id, week_key)
-    if delivery is None:  # pragma: no cover - the row was just inserted or already there
+    if delivery is None:  # pragma: no cover - the conflicting row cannot vanish in between
         return None
-    if inserted.rowcount == 1:
-        return Claim(delivery.id, None)  # type: ignore[arg-type]
     retry = delivery.status == DeliveryStatus.RETRY
     abandoned = delivery.status == DeliveryStatus.SENDING and delivery.claimed_at <= now - stale_after
     if not (retry or abandoned):
