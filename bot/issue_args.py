@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.dates import ParsedDate, describe, find_date, find_dates, parse_follow_up
 from bot.errors import InputError, NotFound
 from bot.log_parsing import KnownParty, PartyMatch, find_party
-from bot.text import normalise_name, truncate
+from bot.text import normalise_name, safe_mrkdwn, truncate
 from storage.models import Severity
 
 ISSUE_EXAMPLE = "/brm issue DMV renewal emails bounce @jane by Friday high"
@@ -39,7 +39,7 @@ def read_issue_number(text: str, *, example: str) -> tuple[int, str]:
     text = " ".join(text.split())
     m = _NUMBER.match(text)
     if m is None:
-        said = f" “{text.split()[0]}” is not an issue number." if text else ""
+        said = f" “{safe_mrkdwn(text.split()[0])}” is not an issue number." if text else ""
         raise InputError(f"Which issue? Give its number, like `#12`.{said}", example=example)
     digits = m["n"].lstrip("0") or "0"
     if len(digits) > _MAX_NUMBER_DIGITS or int(digits) == 0:
@@ -55,13 +55,14 @@ def read_snooze_date(text: str, *, tz: ZoneInfo, now: datetime) -> ParsedDate:
     parsed = parse_follow_up(phrase, tz=tz, now=now)
     if parsed is None:
         raise InputError(
-            f"I couldn't read “{phrase}” as a date. Try _tomorrow_, _Friday_, _next Monday_, _in 2 weeks_ "
-            "or _12/5_.",
+            f"I couldn't read “{safe_mrkdwn(phrase)}” as a date. "
+            "Try _tomorrow_, _Friday_, _next Monday_, _in 2 weeks_ or _12/5_.",
             example=SNOOZE_EXAMPLE,
         )
     if parsed.at <= now:
         raise InputError(
-            f"“{parsed.phrase}” ({describe(parsed, tz)}) is in the past. Pick a day still to come.",
+            f"“{safe_mrkdwn(parsed.phrase)}” ({describe(parsed, tz)}) is in the past. "
+            "Pick a day still to come.",
             example=SNOOZE_EXAMPLE,
         )
     return parsed
@@ -163,7 +164,9 @@ def parse_issue_text(text: str, *, parties: Sequence[KnownParty], tz: ZoneInfo, 
         )
     title = rest.strip(_TRAILING_JUNK + ":")
     if party is not None and not title:
-        problems.append(f"What is not working with {party.name}? Add a short title after the name.")
+        problems.append(
+            f"What is not working with {safe_mrkdwn(party.name)}? Add a short title after the name."
+        )
     details = None
     if len(title) > TITLE_LIMIT:
         details, title = title, truncate(title, TITLE_LIMIT)
@@ -230,8 +233,8 @@ def _peel_trailing(
             text = text[:start]
             if follow_up.at <= now:
                 problems.append(
-                    f"The follow-up date “{follow_up.phrase}” ({describe(follow_up, tz)}) is in the past. "
-                    "Pick a day still to come."
+                    f"The follow-up date “{safe_mrkdwn(follow_up.phrase)}” ({describe(follow_up, tz)}) "
+                    "is in the past. Pick a day still to come."
                 )
             continue
         return text, severity, follow_up
@@ -384,7 +387,8 @@ def read_list_filter(text: str, *, parties: Sequence[KnownParty], user_id: str) 
         party = _known_party(name, parties)
         if party is None:
             raise NotFound(
-                f"I don't know a party called “{name}”. Filters you can add: {', '.join(LIST_FILTERS)}.",
+                f"I don't know a party called “{safe_mrkdwn(name)}”. "
+                f"Filters you can add: {', '.join(LIST_FILTERS)}.",
                 example=LIST_EXAMPLE,
             )
     return ListFilter(

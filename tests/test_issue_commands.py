@@ -143,6 +143,19 @@ def test_issue_title_cannot_ping_a_channel(app: RunningApp) -> None:
     assert "<!channel>" in rows(app, Issue)[0].title  # stored as written, only the echo is neutralised
 
 
+@pytest.mark.parametrize(
+    "text", ["snooze #1 <!channel> soon", "close <!here>", "list <!everyone> stuff", "issue <!channel> down"]
+)
+def test_refusals_never_echo_a_ping(app: RunningApp, text: str) -> None:
+    add_party(app, "DMV")
+    app.command("issue DMV portal down")
+    shown = reply_text(app.command(text))
+    assert ":thinking_face:" in shown  # it was refused...
+    for ping in ("<!channel>", "<!here>", "<!everyone>"):
+        assert ping not in shown  # ...without repeating the ping
+    assert audit_actions(app) == ["opened"]
+
+
 def test_numbers_are_per_workspace_and_shared_with_log(app: RunningApp) -> None:
     add_party(app, "DMV")
     app.command("log DMV call about renewals. not working: renewal emails bounce")
