@@ -6,6 +6,7 @@ The frozen start is Thursday 26 November 2026, 10:00 in New York (Thanksgiving, 
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,7 +15,8 @@ from sqlmodel import select
 
 from handlers.ids import Action
 from handlers.nudge_sender import sweep_nudges
-from storage.models import AuditEvent, Issue, IssueStatus, Nudge, NudgeStatus, Party
+from storage.models import AuditEvent, Interaction, Issue, IssueStatus, Nudge, NudgeStatus, Party
+from storage.workspaces import ensure_workspace
 from tests.conftest import RunningApp
 from tests.support.fake_slack import Call
 
@@ -271,3 +273,160 @@ def test_the_snooze_buttons_move_the_follow_up(app: RunningApp, action: Action, 
     assert audit_row.surface == "button"
     app.clock.set(TUESDAY_9_NY + timedelta(days=days))
     assert sweep(app) == 1
+
+
+# --------------------------------------------------------------------------- when nudges go out
+
+
+def set_holiday_region(app: RunningApp, region: str | None) -> None:
+    with app.db.workspace("T1") as session:
+        workspace = ensure_workspace(session)
+        workspace.holiday_region = region
+        session.add(workspace)
+
+
+def test_a_nudge_due_on_a_weekend_waits_for_monday_morning(app: RunningApp) -> None:
+    app.command(
+        "log DOT call with Sam about the bridge sensors. not working: sensors offline. follow up Saturday 2pm"
+    )
+    saturday_2pm = datetime(2026, 11, 28, 19, 0, tzinfo=UTC)
+    monday_9 = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)
+    app.clock.set(saturday_2pm)
+    assert sweep(app) == 0
+    [pending] = [n for n in all_nudges(app) if n.status == NudgeStatus.PENDING]
+    assert pending.due_at == monday_9 and pending.attempts == 0
+    app.clock.set(monday_9 - timedelta(seconds=1))
+    assert sweep(app) == 0
+    app.clock.set(monday_9)
+    assert sweep(app) == 1
+    assert len(posts(app)) == 1
+
+
+@pytest.mark.parametrize(
+    ("region", "expected"),
+    [
+        # California keeps the day after Thanksgiving as a holiday: Monday morning instead.
+        ("CA", datetime(2026, 11, 30, 14, 0, tzinfo=UTC)),
+        # New York does not: Friday 09:00 as asked.
+        ("NY", datetime(2026, 11, 27, 14, 0, tzinfo=UTC)),
+    ],
+)
+def test_a_nudge_due_on_a_state_holiday_waits_for_the_next_working_morning(
+    app: RunningApp, region: str, expected: datetime
+) -> None:
+    app.command("log DMV call about renewals. not working: renewal emails bounce. follow up tomorrow")
+    set_holiday_region(app, region)
+    friday_9 = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
+    app.clock.set(friday_9)
+    sweep(app)
+    app.clock.set(expected)
+    sweep(app)
+    [post] = posts(app)
+    assert post.at and [n.sent_at for n in all_nudges(app) if n.status == NudgeStatus.SENT] == [expected]
+
+
+def test_the_holiday_state_setting_applies_when_the_workspace_has_none(app: RunningApp) -> None:
+    services = app.brm.services
+    services.settings = dataclasses.replace(services.settings, holiday_state="CA")
+    app.command("log DMV call about renewals. follow up tomorrow")
+    app.clock.set(datetime(2026, 11, 27, 14, 0, tzinfo=UTC))
+    assert sweep(app) == 0
+    [pending] = [n for n in all_nudges(app) if n.status == NudgeStatus.PENDING]
+    assert pending.due_at == datetime(2026, 11, 30, 14, 0, tzinfo=UTC)
+
+
+def test_a_follow_up_without_a_time_is_due_at_nine_in_the_owners_timezone(app: RunningApp) -> None:
+    # U2 is in Los Angeles: 09:00 there is 17:00 UTC.
+    app.command(LOG_WITH_ISSUE, user_id="U2")
+    app.clock.set(TUESDAY_9_NY)
+    assert sweep(app) == 0
+    app.clock.set(datetime(2026, 12, 1, 17, 0, tzinfo=UTC))
+    assert sweep(app) == 1
+    [post] = posts(app)
+    assert "<@U2>" in block_text(post.params["blocks"])
+
+
+def test_a_nudge_that_came_due_while_the_app_was_down_goes_out_when_it_is_back(app: RunningApp) -> None:
+    app.command(LOG_WITH_ISSUE)
+    app.clock.set(TUESDAY_9_NY + timedelta(days=2, hours=5))  # nobody swept for two days
+    assert sweep(app) == 1
+    assert len(posts(app)) == 1
+
+
+# --------------------------------------------------------------------------- where nudges go
+
+
+def test_a_follow_up_logged_in_a_dm_is_nudged_by_dm_to_the_owner(app: RunningApp) -> None:
+    post = logged_and_due(app, channel_id="D0SOMEONE")
+    assert post.params["channel"] == "U1"
+    assert post.response["channel"] == "DU1"
+    # Reactions in the DM work like anywhere else.
+    app.client.reaction_added("U1", "white_check_mark", "DU1", post.response["ts"])
+    assert "*Closed* by <@U1>" in updated_text(app, post)
+
+
+@pytest.mark.parametrize("problem", ["not_in_channel", "channel_not_found"])
+def test_when_the_bot_cannot_post_in_the_channel_the_owner_gets_a_dm(app: RunningApp, problem: str) -> None:
+    if problem == "not_in_channel":
+        app.slack.set_not_in_channel("C9")
+    else:
+        app.slack.set_channel_not_found("C9")
+    app.command(LOG_WITH_ISSUE, channel_id="C9")
+    app.clock.set(TUESDAY_9_NY)
+    assert sweep(app) == 1
+    [post] = posts(app)
+    assert post.params["channel"] == "U1"
+    [sent] = [n for n in all_nudges(app) if n.status == NudgeStatus.SENT]
+    assert sent.channel_id == "DU1" and sent.target_channel_id == "C9"
+    [nudged] = audit(app, "nudged")
+    assert problem in nudged.detail["note"]
+
+
+def test_from_the_third_unanswered_nudge_a_copy_goes_to_the_partys_home_channel(app: RunningApp) -> None:
+    app.command(LOG_WITH_ISSUE)
+    with app.db.workspace("T1") as session:
+        party = session.exec(select(Party)).one()
+        party.home_channel_id = "CHOME"
+        session.add(party)
+    for week in range(3):
+        app.clock.set(TUESDAY_9_NY + timedelta(days=7 * week))
+        sweep(app)
+    channels = [p.params["channel"] for p in posts(app)]
+    assert channels == ["C1", "C1", "C1", "CHOME"]
+    escalated = block_text(posts(app)[-1].params["blocks"])
+    assert "Still open after 3 reminders" in escalated and "<@U1>" in escalated
+    assert "reminder 3" in block_text(posts(app)[2].params["blocks"])
+    # A ✅ in the home channel closes the issue and updates every nudge message.
+    copy = posts(app)[-1]
+    app.client.reaction_added("U2", "white_check_mark", "CHOME", copy.response["ts"])
+    app.slack.wait_for("chat.update", 4)
+    assert the_issue(app).status == IssueStatus.CLOSED
+    for post in posts(app):
+        assert "*Closed* by <@U2>" in block_text(message_of(app, post)["blocks"])
+
+
+def test_an_interactions_follow_up_is_nudged_once_and_a_check_mark_marks_it_done(app: RunningApp) -> None:
+    post = logged_and_due(app, "log DOT call with Sam about the bridge sensors. follow up next Tuesday")
+    shown = block_text(post.params["blocks"])
+    assert "time to follow up with *DOT*" in shown and "bridge sensors" in shown
+    assert [b["elements"][0]["text"]["text"] for b in post.params["blocks"] if b["type"] == "actions"] == [
+        "Done"
+    ]
+    assert [n.status for n in all_nudges(app)] == [NudgeStatus.SENT]  # no weekly re-nudge
+
+    app.client.reaction_added("U1", "white_check_mark", post.response["channel"], post.response["ts"])
+    assert "*Done*, marked by <@U1>" in updated_text(app, post)
+    with app.db.system() as session:
+        interaction = session.exec(select(Interaction)).one()
+    assert interaction.follow_up_done_by == "U1"
+    app.client.reaction_removed("U1", "white_check_mark", post.response["channel"], post.response["ts"])
+    assert "*Reopened* by <@U1>" in updated_text(app, post, 2)
+
+
+def test_text_people_typed_cannot_ping_a_channel_from_a_nudge(app: RunningApp) -> None:
+    post = logged_and_due(
+        app, "log DMV call. not working: <!channel> portal @here is down. follow up next Tuesday"
+    )
+    shown = block_text(post.params["blocks"])
+    assert "<!channel>" not in shown and "<!here>" not in shown
+    assert "@\u2060channel" in shown and "@\u2060here" in shown
