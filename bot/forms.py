@@ -1,9 +1,9 @@
-"""The capture forms: modals that turn a Slack message (or nothing at all) into an interaction or an
-issue, what a message prefills in them, and reading a submitted form back.
+"""The capture forms: the modals that turn a Slack message (or nothing at all) into an interaction
+or an issue, their party select's options, and reading a submitted form back.
 
 Pure: no Slack calls and no database. The listeners in `handlers/shortcuts.py` and `handlers/views.py`
-hand in what they looked up (known parties, the channel's usual party, the person's timezone, now)
-and get back Block Kit, plain values, or field errors to show inline in the modal.
+hand in what they looked up (known parties, the person's timezone, now) and get back Block Kit, plain
+values, or field errors to show next to the fields. What a message prefills is `bot/capture.py`'s.
 
 Each input block holds one element whose action id equals its block id (`Field`), so a submitted
 value is always `state.values[field][field]`.
@@ -12,7 +12,6 @@ value is always `state.values[field][field]`.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -21,12 +20,11 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.dates import ParsedDate, format_local, parse_follow_up, slack_date
-from bot.log_parsing import KnownParty, find_party, parse_log_text
-from bot.replies import context, section
-from bot.text import normalise_name, plain_text, safe_mrkdwn, truncate
+from bot.log_parsing import KnownParty, find_party
+from bot.replies import Blocks, context, section
+from bot.text import normalise_name, safe_mrkdwn, truncate
 from storage.models import Interaction, InteractionKind, Issue, Party, Sentiment, Severity
 
-Blocks = list[dict[str, Any]]
 View = dict[str, Any]
 
 
@@ -50,7 +48,6 @@ MAX_PARTY_OPTIONS = 100  # Slack shows at most 100 options in a select
 MAX_NEW_PARTY_NAME = 100  # an option value holds 150 characters; a party name longer than this is a typo
 SUMMARY_LIMIT = 3000  # plain_text_input's own maximum
 TITLE_LIMIT = 500  # Issue.title
-TITLE_PREFILL = 150  # a title read from a long message: its first sentence, cut here
 FUTURE_SLACK = timedelta(minutes=5)  # clocks differ a little; "when it happened" may be a moment ahead
 
 _NEW_PARTY = "new:"
@@ -109,7 +106,7 @@ class Source:
         return cls(**known)
 
 
-# --- what a message prefills ----------------------------------------------------------------------
+# --- what a form opens with ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -138,71 +135,6 @@ class Prefill:
 def blank_prefill(*, user_id: str, now: datetime) -> Prefill:
     """A form with nothing read from a message (the global shortcut)."""
     return Prefill(owner_id=user_id, occurred_at=now)
-
-
-def prefill_from_message(
-    text: str,
-    *,
-    user_id: str,
-    sent_at: datetime,
-    now: datetime,
-    tz: ZoneInfo,
-    parties: Sequence[KnownParty],
-    usual_party: PartyChoice | None = None,
-    ignore_people: Sequence[str] = (),
-) -> Prefill:
-    """What a message says about itself: party, kind, mood, people, when, and a follow-up.
-
-    Dates in the message are read as of when it was sent ("follow up Friday" in last week's message
-    means last week's Friday); a follow-up that has passed since is left out. Only a party the
-    workspace already knows is guessed from the text, since the first words of a chat message are
-    rarely a party's name ("Thanks all, ..."); otherwise the channel's usual party is offered.
-    """
-    draft = parse_log_text(text, parties=parties, tz=tz, now=sent_at)
-    party = usual_party
-    if draft.party is not None and draft.party.party_id is not None:
-        party = PartyChoice(draft.party.party_id, draft.party.name)
-    occurred_at = draft.occurred_at.at if draft.occurred_at else sent_at
-    follow_up = draft.follow_up if draft.follow_up and draft.follow_up.at > now else None
-    readable = plain_text(text).strip()
-    return Prefill(
-        owner_id=user_id,
-        occurred_at=min(occurred_at, now),
-        party=party,
-        kind=draft.kind,
-        text=readable,
-        title=draft.issues[0] if draft.issues else title_from(readable),
-        people=tuple(person for person in draft.people if person not in ignore_people),
-        sentiment=draft.sentiment,
-        follow_up=follow_up,
-    )
-
-
-def title_from(text: str) -> str:
-    """A short issue title from a message: its first line, cut to its first sentence when long."""
-    first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    if len(first_line) > TITLE_PREFILL:
-        sentence = re.match(r"(.+?[.!?])(?:\s|$)", first_line)
-        if sentence and len(sentence.group(1)) >= 20:
-            first_line = sentence.group(1)
-    return truncate(first_line, TITLE_PREFILL) if first_line else ""
-
-
-def message_text(message: Mapping[str, Any]) -> str:
-    """A Slack message's words; for messages that only carry attachments (forwarded mail, app posts),
-    the attachments' text."""
-    text = str(message.get("text") or "")
-    if text.strip():
-        return text
-    parts = []
-    for attachment in message.get("attachments") or []:
-        parts.append(str(attachment.get("text") or attachment.get("fallback") or ""))
-    return "\n".join(part for part in parts if part.strip())
-
-
-def message_time(ts: str) -> datetime:
-    """When a message was sent, from its Slack ts ("1764150000.000100")."""
-    return datetime.fromtimestamp(float(ts), UTC)
 
 
 # --- the party select -----------------------------------------------------------------------------
@@ -659,37 +591,3 @@ def read_issue_form(values: Mapping[str, Mapping[str, Any]], source: Source, now
     if read.errors or party is None or severity is None:
         raise FormErrors(read.errors)
     return IssueForm(party, title, severity, owner_id, details, follow_up)
-
-
-# --- what the bot says after saving ----------------------------------------------------------------
-
-
-def interaction_receipt(interaction: Interaction, party: Party, tz: ZoneInfo) -> tuple[str, Blocks]:
-    """The thread reply for a logged interaction.
-
-    It goes where everyone in the channel (vendors in a shared channel too) can read it, so it says
-    what was recorded and when to expect a follow-up, but not the mood or the summary.
-    """
-    line = (
-        f":memo: <@{interaction.logged_by}> logged this as a *{interaction.kind}* "
-        f"with *{safe_mrkdwn(party.name)}*."
-    )
-    if interaction.follow_up_at:
-        line += f" Follow-up: {_moment(interaction.follow_up_at, interaction.follow_up_has_time, tz)}."
-    return f"Logged as a {interaction.kind} with {safe_mrkdwn(party.name)}", [section(line)]
-
-
-def issue_receipt(issue: Issue, party: Party, tz: ZoneInfo) -> tuple[str, Blocks]:
-    """The thread reply for a raised issue: its number, so people can close it with `/brm close #n`."""
-    line = (
-        f":warning: <@{issue.raised_by}> raised issue *#{issue.number}* with *{safe_mrkdwn(party.name)}*: "
-        f"{safe_mrkdwn(truncate(issue.title, 300))}\nSeverity *{issue.severity}* · owner <@{issue.owner_id}>"
-    )
-    if issue.follow_up_at:
-        line += f" · follow-up {_moment(issue.follow_up_at, issue.follow_up_has_time, tz)}"
-    text = f"Issue #{issue.number} raised with {safe_mrkdwn(party.name)}"
-    return text, [section(line), context(f"Close it with `/brm close #{issue.number}`")]
-
-
-def _moment(at: datetime, has_time: bool, tz: ZoneInfo) -> str:
-    return slack_date(at, format_local(at, tz, with_time=has_time), with_time=has_time)

@@ -22,6 +22,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
+from bot.capture import message_text, message_time, prefill_from_message
 from bot.forms import (
     Field,
     PartyChoice,
@@ -31,10 +32,7 @@ from bot.forms import (
     blank_prefill,
     interaction_modal,
     issue_modal,
-    message_text,
-    message_time,
     party_options,
-    prefill_from_message,
 )
 from bot.recording import known_parties
 from handlers.direct import tell_directly
@@ -141,6 +139,7 @@ def build_form(
                 tz=tz,
                 parties=known_parties(session),
                 usual_party=_usual_party(session, request.channel_id),
+                author=message.get("user"),
                 ignore_people=[bot_user_id] if bot_user_id else [],
             )
     return _modal(request.form, prefill, source)

@@ -15,12 +15,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
+from bot import replies
+from bot.capture import interaction_receipt, issue_receipt
 from bot.errors import BrmError, InputError
 from bot.forms import (
     Field,
@@ -31,19 +34,16 @@ from bot.forms import (
     Source,
     describe_interaction,
     describe_issue,
-    interaction_receipt,
-    issue_receipt,
     read_interaction_form,
     read_issue_form,
 )
 from bot.log_parsing import PartyMatch
 from bot.recording import NewInteraction, Origin, raise_issue, resolve_party, save_interaction
-from bot.replies import Blocks, section
 from bot.text import safe_mrkdwn, truncate
 from handlers.direct import tell_directly
 from handlers.ids import View
 from handlers.services import services_of
-from storage.models import Party, Surface
+from storage.models import Interaction, Issue, Party, Surface
 from storage.parties import get_party
 from storage.records import records_for_message
 
@@ -51,6 +51,12 @@ log = logging.getLogger(__name__)
 
 CAPTURED_REACTION = "memo"  # 📝
 STALE_FORM = "This form is out of date. Close it and use the shortcut again."
+# Why the bot could not answer in a message's thread, by Slack's error.
+NOT_POSTABLE = {
+    "not_in_channel": "I'm not in that channel",
+    "channel_not_found": "I'm not in that conversation",
+    "is_archived": "the channel is archived",
+}
 
 Form = InteractionForm | IssueForm
 READERS: dict[str, Callable[[dict[str, Any], Source, datetime], Form]] = {
@@ -97,11 +103,15 @@ def check_form(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
 
 @dataclass(frozen=True)
 class Saved:
-    """What saving a form came to: the answer to show, or the records that made it a duplicate."""
+    """A record a form wrote, with its party."""
 
-    text: str
-    blocks: Blocks
-    duplicate: bool = False
+    record: Interaction | Issue
+    party: Party
+
+    def receipt(self, tz: ZoneInfo, *, in_thread: bool) -> tuple[str, replies.Blocks]:
+        if isinstance(self.record, Interaction):
+            return interaction_receipt(self.record, self.party, tz, in_thread=in_thread)
+        return issue_receipt(self.record, self.party, tz, in_thread=in_thread)
 
 
 def save_form(view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -120,7 +130,7 @@ def save_form(view: dict[str, Any], client: WebClient, context: BoltContext) -> 
     )
     try:
         with services.db.workspace(str(context.team_id), context.enterprise_id) as session:
-            saved = save(session, form, origin, source)
+            saved = save(session, form, origin, source.zone)
     except BrmError as problem:
         log.info("form %s not saved for %s: %s", view.get("callback_id"), user_id, problem.text)
         tell_directly(
@@ -135,16 +145,11 @@ def save_form(view: dict[str, Any], client: WebClient, context: BoltContext) -> 
         text = _not_saved(f"Something went wrong on my side (tell your admin `{reference}`).", form)
         tell_directly(client, user_id=user_id, text=text, response_url=source.response_url)
         return
-    if saved.duplicate:
-        tell_directly(
-            client, user_id=user_id, text=saved.text, blocks=saved.blocks, response_url=source.response_url
-        )
-        return
     announce(client, source, user_id, saved)
 
 
-def save(session: Session, form: Form, origin: Origin, source: Source) -> Saved:
-    """Write what the form says, unless that message was captured the same way meanwhile."""
+def save(session: Session, form: Form, origin: Origin, tz: ZoneInfo) -> Saved:
+    """Write what the form says; InputError when that message was captured the same way meanwhile."""
     interactions, issues = (
         records_for_message(session, origin.channel_id, origin.message_ts)
         if origin.channel_id and origin.message_ts
@@ -152,9 +157,7 @@ def save(session: Session, form: Form, origin: Origin, source: Source) -> Saved:
     )
     if isinstance(form, InteractionForm):
         if interactions:
-            return _duplicate(
-                [describe_interaction(i, _party_of(session, i.party_id), source.zone) for i in interactions]
-            )
+            _refuse_duplicate([describe_interaction(i, _party_of(session, i), tz) for i in interactions])
         party = _party(session, form.party, origin)
         interaction = save_interaction(
             session,
@@ -170,9 +173,9 @@ def save(session: Session, form: Form, origin: Origin, source: Source) -> Saved:
             ),
             origin,
         )
-        return Saved(*interaction_receipt(interaction, party, source.zone))
+        return Saved(interaction, party)
     if issues:
-        return _duplicate([describe_issue(i, _party_of(session, i.party_id)) for i in issues])
+        _refuse_duplicate([describe_issue(i, _party_of(session, i)) for i in issues])
     party = _party(session, form.party, origin)
     issue = raise_issue(
         session,
@@ -186,12 +189,11 @@ def save(session: Session, form: Form, origin: Origin, source: Source) -> Saved:
         owner_id=form.owner_id,
         severity=form.severity,
     )
-    return Saved(*issue_receipt(issue, party, source.zone))
+    return Saved(issue, party)
 
 
-def _duplicate(lines: list[str]) -> Saved:
-    text = ":information_source: That message was already captured, so nothing new was saved:"
-    return Saved(text, [section("\n".join([text, *lines]))], duplicate=True)
+def _refuse_duplicate(existing: list[str]) -> None:
+    raise InputError("\n".join(["That message was already captured:", *existing]))
 
 
 def _party(session: Session, choice: PartyChoice, origin: Origin) -> Party:
@@ -203,8 +205,8 @@ def _party(session: Session, choice: PartyChoice, origin: Origin) -> Party:
     return party
 
 
-def _party_of(session: Session, party_id: int) -> Party:
-    party = get_party(session, party_id)
+def _party_of(session: Session, record: Interaction | Issue) -> Party:
+    party = get_party(session, record.party_id)
     assert party is not None, "a record's party is never deleted"
     return party
 
@@ -226,31 +228,26 @@ def _permalink(client: WebClient, source: Source) -> str | None:
 def announce(client: WebClient, source: Source, user_id: str, saved: Saved) -> None:
     """Reply in the message's thread and mark it 📝; where that fails, tell the person alone."""
     if not source.has_message:
-        tell_directly(client, user_id=user_id, text=saved.text, blocks=saved.blocks)
+        text, blocks = saved.receipt(source.zone, in_thread=False)
+        tell_directly(client, user_id=user_id, text=text, blocks=blocks)
         return
+    text, blocks = saved.receipt(source.zone, in_thread=True)
     try:
         client.chat_postMessage(
             channel=source.channel_id,
             thread_ts=source.thread_ts or source.message_ts,
-            text=saved.text,
-            blocks=saved.blocks,
+            text=text,
+            blocks=blocks,
             unfurl_links=False,
         )
     except SlackApiError as problem:
         error = problem.response.get("error")
         log.info("could not reply in %s (%s); telling %s directly", source.channel_id, error, user_id)
-        why = (
-            "I'm not in that channel"
-            if error in ("not_in_channel", "channel_not_found", "is_archived")
-            else f"Slack said `{error}`"
-        )
-        note = section(f"_Saved. I couldn't reply in the message's thread ({why}), so only you see this._")
+        why = NOT_POSTABLE.get(str(error), f"Slack said `{error}`")
+        text, blocks = saved.receipt(source.zone, in_thread=False)
+        note = replies.context(f"I couldn't reply in the message's thread ({why}), so only you see this.")
         tell_directly(
-            client,
-            user_id=user_id,
-            text=saved.text,
-            blocks=[note, *saved.blocks],
-            response_url=source.response_url,
+            client, user_id=user_id, text=text, blocks=[*blocks, note], response_url=source.response_url
         )
     _mark_captured(client, source)
 
@@ -269,9 +266,7 @@ def _not_saved(why: str, form: Form) -> str:
     text = f":warning: Nothing was saved. {why}"
     wrote = _what_they_wrote(form)
     if wrote:
-        text += "\nHere is what you wrote, to try again:\n>" + safe_mrkdwn(truncate(wrote, 2500)).replace(
-            "\n", "\n>"
-        )
+        text += "\nHere is what you wrote:\n>" + safe_mrkdwn(truncate(wrote, 2500)).replace("\n", "\n>")
     return text
 
 

@@ -7,36 +7,18 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlmodel import select
+import pytest
 
 from bot.forms import Field
-from bot.text import normalise_name
 from handlers.ids import Shortcut, View
-from storage.models import AuditEvent, Interaction, Issue, Party, PartyAlias
+from storage.models import AuditEvent, Interaction, Issue, Party
 from tests.conftest import RunningApp
+from tests.test_log_command import add_party, rows
 
 EXAMPLE = "DMV call with <@U2|sam>: the portal is down again, tense. follow up next Tuesday"
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def add_party(app: RunningApp, name: str, *aliases: str, team_id: str = "T1") -> int:
-    with app.db.workspace(team_id) as session:
-        party = Party(team_id=team_id, name=name, name_key=normalise_name(name))
-        session.add(party)
-        session.flush()
-        for alias in aliases:
-            session.add(
-                PartyAlias(team_id=team_id, party_id=party.id, alias=alias, alias_key=normalise_name(alias))
-            )
-        assert party.id is not None
-        return party.id
-
-
-def rows(app: RunningApp, model: Any, team_id: str = "T1") -> list:
-    with app.db.workspace(team_id) as session:
-        return list(session.exec(select(model)))
 
 
 def message_ts(app: RunningApp, minutes_ago: int = 10) -> str:
@@ -293,9 +275,18 @@ def test_a_thread_reply_is_answered_in_its_thread(app: RunningApp) -> None:
     assert interaction.message_ts == reply_to["ts"]
 
 
-def test_in_a_channel_the_bot_has_not_joined_the_person_is_told_directly(app: RunningApp) -> None:
+@pytest.mark.parametrize(
+    ("cut_off", "why"),
+    [
+        ("set_not_in_channel", "I'm not in that channel"),  # a public channel the bot has not joined
+        ("set_channel_not_found", "I'm not in that conversation"),  # a private channel, a DM between people
+    ],
+)
+def test_where_the_bot_cannot_reply_the_person_is_told_directly(
+    app: RunningApp, cut_off: str, why: str
+) -> None:
     add_party(app, "DMV")
-    app.slack.set_not_in_channel("C9")
+    getattr(app.slack, cut_off)("C9")
     message = post(app, EXAMPLE, channel="C9")
     sent, view = open_form(app, Shortcut.LOG_INTERACTION, message, channel="C9")
 
@@ -303,10 +294,13 @@ def test_in_a_channel_the_bot_has_not_joined_the_person_is_told_directly(app: Ru
 
     [told] = app.slack.wait_for_response(sent.response_name)
     assert told.body["response_type"] == "ephemeral"
-    assert "only you see this" in shown(told.body) and "DMV" in shown(told.body)
-    [refused] = app.slack.calls_to("chat.postMessage")
-    assert refused.response["error"] == "not_in_channel"
-    assert len(rows(app, Interaction)) == 1
+    assert "only you see this" in shown(told.body) and why in shown(told.body) and "DMV" in shown(told.body)
+    settle(app)
+    assert [call.ok for call in app.slack.calls_to("chat.postMessage")] == [False]
+    [interaction] = rows(app, Interaction)
+    assert interaction.message_ts == message["ts"]
+    # Slack gives no permalink for a conversation the bot cannot see; the channel and ts are kept.
+    assert (interaction.permalink is None) == (cut_off == "set_channel_not_found")
 
 
 def test_global_shortcut_opens_a_blank_form_and_confirms_by_dm(app: RunningApp) -> None:
