@@ -25,7 +25,15 @@ from sqlmodel import Session
 from bot.dates import format_local
 from bot.health import Health, Level, Trend, assess, days_since_contact, is_cold, mood, sentiment_trend
 from bot.text import safe_mrkdwn, truncate
-from storage.digest_queries import DigestFacts, FollowUpLine, IssueLine, Listed, PartyFacts, digest_facts
+from storage.digest_queries import (
+    SENTIMENT_PERIOD,
+    DigestFacts,
+    FollowUpLine,
+    IssueLine,
+    Listed,
+    PartyFacts,
+    digest_facts,
+)
 
 Blocks = list[dict[str, Any]]
 
@@ -324,15 +332,15 @@ class _Lines:
 
     def sentiment(self, party: PartyFacts, trend: Trend) -> tuple[str, ...]:
         arrow = ":chart_with_downwards_trend:" if trend == Trend.FALLING else ":chart_with_upwards_trend:"
-        now_mood, before_mood = mood(party.sentiment_now), mood(party.sentiment_before)
+        days = SENTIMENT_PERIOD.days
+        now, before = party.sentiment_now, party.sentiment_before
         latest = link("latest", party.last_contact_permalink) if party.last_contact_permalink else ""
-        return (
-            fit(
-                f"• {arrow} {self.party_name(party.party_id)} {trend.name.lower()}: {now_mood} lately "
-                f"({_plural(party.sentiment_now.total, 'interaction')}), {before_mood} the 4 weeks before "
-                f"({party.sentiment_before.total})" + (f" · {latest}" if latest else "")
-            ),
+        line = (
+            f"• {arrow} {self.party_name(party.party_id)} {trend.name.lower()}: {mood(now)} in the last "
+            f"{days} days ({_plural(now.total, 'interaction')}), {mood(before)} the {days} days before "
+            f"({before.total})"
         )
+        return (fit(line + (f" · {latest}" if latest else "")),)
 
     def interaction(
         self, at: datetime, kind: str, summary: str, sentiment: str | None, url: str | None

@@ -97,7 +97,9 @@ def parse_digest_on(text: str, parties: Sequence[KnownParty]) -> DigestPlan:
     for raw in re.split(r"(\s+|,)", text):
         word = raw.strip()
         lowered = word.lower().rstrip(".")
-        if not word or word == "," or lowered in _FILLER:
+        if not word:
+            continue
+        if word == "," or lowered in _FILLER:
             if chunks[-1]:
                 chunks.append([])
         elif lowered in _WEEKDAYS:
@@ -145,24 +147,37 @@ def _read_time(word: str) -> time | None:
 
 
 def _parties_in(words: list[str], parties: Sequence[KnownParty]) -> list[KnownParty]:
-    """The parties some words name: the whole phrase if it is one, else the longest names from the left."""
+    """The parties some words name: the longest exact names and aliases from the left ("DMV DOT",
+    "department of motor vehicles"), and where none fits, the closest near miss ("dept revenue")."""
     by_id = {party.id: party for party in parties}
-    whole = find_party(" ".join(words), parties)
-    if whole is not None and whole.party_id is not None:
-        return [by_id[whole.party_id]]
     found, start = [], 0
     while start < len(words):
-        for end in range(len(words), start, -1):
-            match = find_party(" ".join(words[start:end]), parties)
-            exact = match is not None and match.how in ("exact", "alias")
-            if match is not None and match.party_id is not None and (exact or end == start + 1):
-                found.append(by_id[match.party_id])
-                start = end
-                break
-        else:
+        end, party_id = _longest_exact(words, start, parties)
+        if party_id is None:
+            end, party_id = _closest(words, start, parties)
+        if party_id is None:
             known = ", ".join(safe_mrkdwn(party.name) for party in parties[:8]) or "none yet"
             raise InputError(
                 f"I don't know a party called “{safe_mrkdwn(words[start])}”. Parties I know: {known}.",
                 example=DIGEST_ON_EXAMPLE,
             )
+        found.append(by_id[party_id])
+        start = end
     return found
+
+
+def _longest_exact(words: list[str], start: int, parties: Sequence[KnownParty]) -> tuple[int, int | None]:
+    for end in range(len(words), start, -1):
+        match = find_party(" ".join(words[start:end]), parties)
+        if match is not None and match.party_id is not None and match.how in ("exact", "alias"):
+            return end, match.party_id
+    return start, None
+
+
+def _closest(words: list[str], start: int, parties: Sequence[KnownParty]) -> tuple[int, int | None]:
+    best: tuple[float, int, int] | None = None
+    for end in range(start + 1, len(words) + 1):
+        match = find_party(" ".join(words[start:end]), parties)
+        if match is not None and match.party_id is not None and (best is None or match.score > best[0]):
+            best = (match.score, end, match.party_id)
+    return (best[1], best[2]) if best else (start, None)

@@ -125,7 +125,8 @@ def _issue_reasons(facts: PartyFacts) -> list[Reason]:
         reasons.append(Reason(Level.RED, f"{_plural(facts.critical_issues, 'critical issue')} open"))
     elif facts.high_issues:
         reasons.append(Reason(Level.AMBER, f"{_plural(facts.high_issues, 'high-severity issue')} open"))
-    if facts.open_issues >= OPEN_ISSUES_AMBER:
+    # "3 issues open" says nothing new when all of them were just counted as stale.
+    if facts.open_issues >= OPEN_ISSUES_AMBER and facts.open_issues > facts.stale_issues:
         level = Level.RED if facts.open_issues >= OPEN_ISSUES_RED else Level.AMBER
         reasons.append(Reason(level, f"{facts.open_issues} issues open"))
     if facts.overdue_follow_ups >= OVERDUE_AMBER:
@@ -159,17 +160,16 @@ def _contact_reasons(facts: PartyFacts, now: datetime, cold_after_days: int) -> 
 
 
 def _sentiment_reasons(facts: PartyFacts) -> list[Reason]:
-    reasons = []
     if sentiment_trend(facts.sentiment_now, facts.sentiment_before) == Trend.FALLING:
-        reasons.append(Reason(Level.AMBER, "sentiment falling"))
+        return [Reason(Level.AMBER, "sentiment falling")]
     score = facts.sentiment_now.score
     if (
         score is not None
         and score <= NEGATIVE_SCORE
         and facts.sentiment_now.total >= NEGATIVE_MIN_INTERACTIONS
     ):
-        reasons.append(Reason(Level.AMBER, "sentiment mostly negative"))
-    return reasons
+        return [Reason(Level.AMBER, "sentiment mostly negative")]
+    return []
 
 
 def _good_signs(facts: PartyFacts, now: datetime) -> tuple[str, ...]:

@@ -21,9 +21,10 @@ from sqlmodel import Session, select
 
 from storage.models import Interaction, Issue, IssueStatus, Party, Sentiment, Severity, Workspace
 
-# How far back "this week" reaches, and how the sentiment trend compares periods.
+# How far back "this week" reaches, and the periods the sentiment trend compares (the last one and
+# the one before): long enough that a relationship with monthly contact has a trend at all.
 WEEK = timedelta(days=7)
-SENTIMENT_PERIOD = timedelta(days=28)
+SENTIMENT_PERIOD = timedelta(days=60)
 # An issue open longer than this is "stale" for health and ordering.
 STALE_ISSUE_AGE = timedelta(days=30)
 DEFAULT_COLD_AFTER_DAYS = 30

@@ -380,10 +380,11 @@ def test_health_shows_one_partys_colour_reasons_interactions_and_issues(app: Run
     add_party(app, "DOT")
     for number in (1, 2, 3):
         add_issue(app, dmv, f"stale problem {number}", number=number, age_days=35 + number)
-    add_interaction(app, dmv, days_ago=45, sentiment="positive")
-    add_interaction(app, dmv, days_ago=50, sentiment="positive")
+    # Positive two months ago and more, negative since, and nothing in the last 45 days.
+    add_interaction(app, dmv, days_ago=80, sentiment="positive")
+    add_interaction(app, dmv, days_ago=70, sentiment="positive")
+    add_interaction(app, dmv, days_ago=46, sentiment="negative")
     with app.db.workspace("T1") as session:
-        # No contact in 45 days: the recent interactions were not with DMV; the sentiment fell.
         session.add(
             Interaction(
                 team_id="T1",
@@ -399,13 +400,14 @@ def test_health_shows_one_partys_colour_reasons_interactions_and_issues(app: Run
     reply = app.command("health dmv")
 
     text = shown(reply)
-    assert ":red_circle: *red*: 3 issues open for more than 30 days, no contact in 45 days" in text
+    expected = "red*: 3 issues open for more than 30 days, no contact in 45 days, sentiment falling"
+    assert f":red_circle: *{expected}" in text
     assert "stale problem 1" in text and "stale problem 3" in text
-    assert "tense call about the outage" in text
+    assert "<https://example.slack.com/archives/C9/p1764150000000900|tense call about the outage>" in text
     assert "Open issues (3)" in text
 
     overview = shown(app.command("health"))
-    assert "DMV" in overview and "DOT" in overview
+    assert overview.index("DMV") < overview.index("DOT")  # worst first
     missing = shown(app.command("health Atlantis"))
     assert "I don't know a party called “Atlantis”" in missing and "/brm health DMV" in missing
 
