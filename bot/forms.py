@@ -286,20 +286,12 @@ def issue_modal(prefill: Prefill, source: Source, *, callback_id: str) -> View:
     return _modal(callback_id, "Raise issue", "Raise issue", blocks, source)
 
 
-def already_captured_modal(
-    *,
-    kind: str,
-    interactions: Sequence[tuple[Interaction, Party]],
-    issues: Sequence[tuple[Issue, Party]],
-    tz: ZoneInfo,
-    callback_id: str,
-) -> View:
-    """What a shortcut shows instead of a form when the message was already captured as `kind`."""
+def already_captured_modal(*, kind: str, existing: Sequence[str], callback_id: str) -> View:
+    """What a shortcut shows instead of a form when the message was already captured as `kind`
+    ("interaction" or "issue"); `existing` describes those records (`describe_record`)."""
     what = "an interaction" if kind == "interaction" else "an issue"
     lines = [f":information_source: This message was already captured as {what}, so nothing new was saved:"]
-    lines += [describe_interaction(interaction, party, tz) for interaction, party in interactions]
-    lines += [describe_issue(issue, party) for issue, party in issues]
-    blocks: Blocks = [section("\n".join(lines))]
+    blocks: Blocks = [section("\n".join([*lines, *existing]))]
     hint = (
         "To add to it, reply in the message's thread, or log what happened next with `/brm log`."
         if kind == "interaction"
@@ -315,18 +307,15 @@ def already_captured_modal(
     }
 
 
-def describe_interaction(interaction: Interaction, party: Party, tz: ZoneInfo) -> str:
-    when = slack_date(interaction.occurred_at, format_local(interaction.occurred_at, tz))
+def describe_record(record: Interaction | Issue, party: Party | None, tz: ZoneInfo) -> str:
+    """One line about a record captured from a message, for the person about to capture it again."""
+    name = safe_mrkdwn(party.name) if party is not None else "a party no longer there"
+    if isinstance(record, Interaction):
+        when = slack_date(record.occurred_at, format_local(record.occurred_at, tz))
+        return f"• a *{record.kind}* with *{name}* on {when}, logged by <@{record.logged_by}>"
     return (
-        f"• a *{interaction.kind}* with *{safe_mrkdwn(party.name)}* on {when}, "
-        f"logged by <@{interaction.logged_by}>"
-    )
-
-
-def describe_issue(issue: Issue, party: Party) -> str:
-    return (
-        f"• issue *#{issue.number}* ({issue.status}) with *{safe_mrkdwn(party.name)}*: "
-        f"{safe_mrkdwn(truncate(issue.title, 300))}, owner <@{issue.owner_id}>"
+        f"• issue *#{record.number}* ({record.status}) with *{name}*: "
+        f"{safe_mrkdwn(truncate(record.title, 300))}, owner <@{record.owner_id}>"
     )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,10 +26,10 @@ from bot.capture import message_text, message_time, prefill_from_message
 from bot.forms import (
     Field,
     PartyChoice,
-    Prefill,
     Source,
     already_captured_modal,
     blank_prefill,
+    describe_record,
     interaction_modal,
     issue_modal,
     party_options,
@@ -38,6 +38,7 @@ from bot.recording import known_parties
 from handlers.direct import tell_directly
 from handlers.ids import Shortcut, View
 from handlers.services import Services, services_of
+from storage.models import Interaction, Issue
 from storage.parties import get_party
 from storage.records import records_for_message, usual_party_for_channel
 
@@ -114,23 +115,14 @@ def build_form(
     """The form to open: prefilled from the message, or a note when it was already captured."""
     tz = services.directory.timezone(request.team_id, request.user_id, client)
     now = services.clock.now()
-    message = request.message
-    source = Source(tz=tz.key, response_url=request.response_url)
+    message, channel_id = request.message, request.channel_id
     with services.db.workspace(request.team_id, request.enterprise_id) as session:
-        if message is None or request.channel_id is None:
-            prefill = blank_prefill(user_id=request.user_id, now=now)
+        if message is None or channel_id is None:
+            prefill, source = blank_prefill(user_id=request.user_id, now=now), Source(tz=tz.key)
         else:
-            already = _already_captured(session, request, tz)
+            already = _already_captured(session, request.form, channel_id, message["ts"], tz)
             if already is not None:
                 return already
-            source = Source(
-                tz=tz.key,
-                channel_id=request.channel_id,
-                message_ts=message["ts"],
-                thread_ts=message.get("thread_ts"),
-                message_user=message.get("user"),
-                response_url=request.response_url,
-            )
             prefill = prefill_from_message(
                 message_text(message),
                 user_id=request.user_id,
@@ -138,34 +130,35 @@ def build_form(
                 now=now,
                 tz=tz,
                 parties=known_parties(session),
-                usual_party=_usual_party(session, request.channel_id),
+                usual_party=_usual_party(session, channel_id),
                 author=message.get("user"),
                 ignore_people=[bot_user_id] if bot_user_id else [],
             )
-    return _modal(request.form, prefill, source)
+            source = Source(
+                tz=tz.key,
+                channel_id=channel_id,
+                message_ts=message["ts"],
+                thread_ts=message.get("thread_ts"),
+                message_user=message.get("user"),
+                response_url=request.response_url,
+                follow_up=prefill.follow_up.at.isoformat() if prefill.follow_up else None,
+            )
+    build = interaction_modal if request.form == View.INTERACTION else issue_modal
+    return build(prefill, source, callback_id=request.form)
 
 
-def _modal(form: View, prefill: Prefill, source: Source) -> dict[str, Any]:
-    if prefill.follow_up is not None:
-        source = replace(source, follow_up=prefill.follow_up.at.isoformat())
-    build = interaction_modal if form == View.INTERACTION else issue_modal
-    return build(prefill, source, callback_id=form)
-
-
-def _already_captured(session: Session, request: ShortcutRequest, tz: ZoneInfo) -> dict[str, Any] | None:
-    assert request.message is not None and request.channel_id is not None
-    interactions, issues = records_for_message(session, request.channel_id, request.message["ts"])
-    kind = "interaction" if request.form == View.INTERACTION else "issue"
-    same = interactions if kind == "interaction" else issues
+def _already_captured(
+    session: Session, form: View, channel_id: str, message_ts: str, tz: ZoneInfo
+) -> dict[str, Any] | None:
+    interactions, issues = records_for_message(session, channel_id, message_ts)
+    kind = "interaction" if form == View.INTERACTION else "issue"
+    same: list[Interaction] | list[Issue] = interactions if kind == "interaction" else issues
     if not same:
         return None
-    log.info("%s tried to capture %s %s again", request.user_id, request.channel_id, request.message["ts"])
-    parties = {p.id: p for p in (get_party(session, record.party_id) for record in same) if p is not None}
+    log.info("a second capture of %s %s as %s was stopped", channel_id, message_ts, kind)
     return already_captured_modal(
         kind=kind,
-        interactions=[(i, parties[i.party_id]) for i in interactions if kind == "interaction"],
-        issues=[(i, parties[i.party_id]) for i in issues if kind == "issue"],
-        tz=tz,
+        existing=[describe_record(record, get_party(session, record.party_id), tz) for record in same],
         callback_id=View.ALREADY_CAPTURED,
     )
 

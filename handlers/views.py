@@ -32,8 +32,7 @@ from bot.forms import (
     IssueForm,
     PartyChoice,
     Source,
-    describe_interaction,
-    describe_issue,
+    describe_record,
     read_interaction_form,
     read_issue_form,
 )
@@ -128,9 +127,15 @@ def save_form(view: dict[str, Any], client: WebClient, context: BoltContext) -> 
         message_ts=source.message_ts,
         permalink=_permalink(client, source) if source.has_message else None,
     )
+    # The owner's own 09:00 is when a follow-up without a time is due; asked before the session opens.
+    owner_tz = (
+        services.directory.timezone(str(context.team_id), form.owner_id, client)
+        if isinstance(form, IssueForm) and form.owner_id != user_id
+        else source.zone
+    )
     try:
         with services.db.workspace(str(context.team_id), context.enterprise_id) as session:
-            saved = save(session, form, origin, source.zone)
+            saved = save(session, form, origin, source.zone, owner_tz=owner_tz)
     except BrmError as problem:
         log.info("form %s not saved for %s: %s", view.get("callback_id"), user_id, problem.text)
         tell_directly(
@@ -148,7 +153,9 @@ def save_form(view: dict[str, Any], client: WebClient, context: BoltContext) -> 
     announce(client, source, user_id, saved)
 
 
-def save(session: Session, form: Form, origin: Origin, tz: ZoneInfo) -> Saved:
+def save(
+    session: Session, form: Form, origin: Origin, tz: ZoneInfo, *, owner_tz: ZoneInfo | None = None
+) -> Saved:
     """Write what the form says; InputError when that message was captured the same way meanwhile."""
     interactions, issues = (
         records_for_message(session, origin.channel_id, origin.message_ts)
@@ -157,7 +164,7 @@ def save(session: Session, form: Form, origin: Origin, tz: ZoneInfo) -> Saved:
     )
     if isinstance(form, InteractionForm):
         if interactions:
-            _refuse_duplicate([describe_interaction(i, _party_of(session, i), tz) for i in interactions])
+            _refuse_duplicate(session, interactions, tz)
         party = _party(session, form.party, origin)
         interaction = save_interaction(
             session,
@@ -175,7 +182,7 @@ def save(session: Session, form: Form, origin: Origin, tz: ZoneInfo) -> Saved:
         )
         return Saved(interaction, party)
     if issues:
-        _refuse_duplicate([describe_issue(i, _party_of(session, i)) for i in issues])
+        _refuse_duplicate(session, issues, tz)
     party = _party(session, form.party, origin)
     issue = raise_issue(
         session,
@@ -188,12 +195,14 @@ def save(session: Session, form: Form, origin: Origin, tz: ZoneInfo) -> Saved:
         follow_up=form.follow_up,
         owner_id=form.owner_id,
         severity=form.severity,
+        owner_tz=owner_tz,
     )
     return Saved(issue, party)
 
 
-def _refuse_duplicate(existing: list[str]) -> None:
-    raise InputError("\n".join(["That message was already captured:", *existing]))
+def _refuse_duplicate(session: Session, existing: list[Interaction] | list[Issue], tz: ZoneInfo) -> None:
+    lines = [describe_record(record, get_party(session, record.party_id), tz) for record in existing]
+    raise InputError("\n".join(["That message was already captured:", *lines]))
 
 
 def _party(session: Session, choice: PartyChoice, origin: Origin) -> Party:
@@ -202,12 +211,6 @@ def _party(session: Session, choice: PartyChoice, origin: Origin) -> Party:
     party = get_party(session, choice.party_id)
     if party is None:
         raise InputError(f"The party “{choice.name}” no longer exists. Pick another one.")
-    return party
-
-
-def _party_of(session: Session, record: Interaction | Issue) -> Party:
-    party = get_party(session, record.party_id)
-    assert party is not None, "a record's party is never deleted"
     return party
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from bot.forms import Field
 from handlers.ids import Shortcut, View
-from storage.models import AuditEvent, Interaction, Issue, Party
+from storage.models import AuditEvent, Interaction, Issue, Nudge, Party
 from tests.conftest import RunningApp
 from tests.test_log_command import add_party, rows
 
@@ -195,6 +195,8 @@ def test_submitting_saves_with_a_permalink_replies_in_thread_and_marks_the_messa
     assert interaction.follow_up_at == datetime(2026, 12, 1, 14, 0, tzinfo=UTC)  # 09:00 New York
     assert interaction.logged_by == "U1"
     assert [event.action for event in rows(app, AuditEvent)] == ["logged"]
+    [nudge] = rows(app, Nudge)  # the follow-up will be nudged
+    assert nudge.interaction_id == interaction.id and nudge.due_at == interaction.follow_up_at
 
 
 def test_corrections_made_in_the_form_are_what_is_saved(app: RunningApp) -> None:
@@ -247,17 +249,23 @@ def test_raising_an_issue_from_a_message(app: RunningApp) -> None:
                 "selected_option": {"text": {"type": "plain_text", "text": "High"}, "value": "high"}
             },
             Field.OWNER: {"selected_user": "U2"},
+            Field.FOLLOW_UP: {"selected_date": "2026-11-30"},
         },
     )
 
     [reply] = app.slack.wait_for("chat.postMessage")
     assert reply.params["thread_ts"] == message["ts"]
     assert "#1" in shown(reply.params) and "renewal emails bounce" in shown(reply.params)
+    assert "<@U2>" in shown(reply.params)  # the owner
     app.slack.wait_for("reactions.add")
     [issue] = rows(app, Issue)
     assert (issue.number, issue.severity, issue.owner_id, issue.raised_by) == (1, "high", "U2", "U1")
     assert issue.title == "renewal emails bounce for field offices"
     assert issue.permalink and issue.message_ts == message["ts"] and issue.source == "shortcut"
+    assert issue.follow_up_at == datetime(2026, 11, 30, 14, 0, tzinfo=UTC)  # 09:00 for U1, who picked it
+    [nudge] = rows(app, Nudge)
+    assert nudge.issue_id == issue.id and nudge.owner_id == "U2"
+    assert nudge.due_at == datetime(2026, 11, 30, 17, 0, tzinfo=UTC)  # 09:00 for U2, in Los Angeles
 
 
 def test_a_thread_reply_is_answered_in_its_thread(app: RunningApp) -> None:
