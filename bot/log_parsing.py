@@ -288,6 +288,13 @@ _EXPANSIONS = {
     "tech": "technology", "info": "information", "natl": "national", "intl": "international",
     "assn": "association", "univ": "university", "dev": "development", "sys": "systems", "comm": "commission",
 }  # fmt: skip
+# Words many party names share: matching only on these says nothing about which party is meant.
+_GENERIC_NAME_WORDS = _words(
+    "department departments division office agency administration services service state county city "
+    "government bureau board commission authority center council program"
+)
+# How alike two words must be to count as the same word with a typo ("vehicle"/"vehicles", "clod"/"cloud").
+_WORD_MATCH = 80.0
 
 
 def find_party(candidate: str, parties: Sequence[KnownParty]) -> PartyMatch | None:
@@ -468,9 +475,19 @@ def _similarity(wanted: str, name: str) -> float:
             return 0.0
     # Little words are left out so "Parks and Rec" does not look like "Health and Human Services".
     content_wanted, content_name = _content_words(expanded_wanted), _content_words(expanded_name)
-    if not content_wanted or not content_name:
+    if not content_wanted or not content_name or not _every_word_found(content_wanted, content_name):
         return 0.0
     return float(fuzz.WRatio(content_wanted, content_name))
+
+
+def _every_word_found(wanted: str, name: str) -> bool:
+    """Each word written names a word of the party ("Parks Dept" is not "Dept of Motor Vehicles"),
+    and at least one of them is more than a generic word like "department"."""
+    name_words = name.split()
+    wanted_words = wanted.split()
+    if all(word in _GENERIC_NAME_WORDS for word in wanted_words):
+        return False
+    return all(any(fuzz.ratio(word, other) >= _WORD_MATCH for other in name_words) for word in wanted_words)
 
 
 def _content_words(name: str) -> str:

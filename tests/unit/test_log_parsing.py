@@ -108,6 +108,10 @@ def test_dor_is_not_dot() -> None:
         ("Acme", (3, "fuzzy", 90.0)),
         ("Health and Human Services", (4, "exact", 100.0)),
         ("Zebra Systems", None),
+        # Sharing only a generic word is no match: a new party, not DMV or Revenue.
+        ("Parks Dept", None),
+        ("Department", None),
+        ("Dept of Parks", None),
         ("the", None),
         ("", None),
     ],
