@@ -34,7 +34,7 @@ HELP_EXAMPLES = [
         "Log a call from yesterday",
         "/brm log DOT call with <@U123> yesterday 3pm, great meeting. follow up in 2 weeks",
     ),
-    ("Raise an issue", "/brm issue DMV renewal emails bounce @owner by Friday high"),
+    ("Raise an issue for a colleague", "/brm issue DMV renewal emails bounce @sam by Friday high"),
     ("List what is open", "/brm list DMV open"),
     ("Close an issue", "/brm close #12 vendor patched the login page"),
     ("Snooze or reopen", "/brm snooze #12 next Monday · /brm reopen #12"),
