@@ -11,8 +11,9 @@ import logging
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
+
+from handlers.slack_failures import SLACK_FAILURES, failure_code
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +40,9 @@ def tell_directly(
         channel = client.conversations_open(users=user_id)["channel"]["id"]
         client.chat_postMessage(channel=channel, text=text, blocks=blocks)
         return True
-    except SlackApiError as problem:
+    except SLACK_FAILURES as problem:
         log.error(
-            "could not tell %s directly (%s); the message was: %s",
-            user_id,
-            problem.response.get("error"),
-            text,
+            "could not tell %s directly (%s); the message was: %s", user_id, failure_code(problem), text
         )
         return False
 

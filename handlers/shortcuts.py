@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.capture import message_text, message_time, prefill_from_message
@@ -38,6 +37,7 @@ from bot.recording import known_parties
 from handlers.direct import tell_directly
 from handlers.ids import Shortcut, View
 from handlers.services import Services, services_of
+from handlers.slack_failures import SLACK_FAILURES, failure_code
 from storage.models import Interaction, Issue
 from storage.parties import get_party
 from storage.records import records_for_message, usual_party_for_channel
@@ -103,7 +103,7 @@ def open_form(body: dict[str, Any], client: WebClient, context: BoltContext) -> 
     prepared_ms = (time.perf_counter() - started) * 1000
     try:
         client.views_open(trigger_id=request.trigger_id, view=view)
-    except SlackApiError as problem:
+    except SLACK_FAILURES as problem:
         _report_not_opened(client, request, problem, prepared_ms)
         return
     log.info("opened the %s form for %s (prepared in %.0f ms)", request.form, request.user_id, prepared_ms)
@@ -169,9 +169,9 @@ def _usual_party(session: Session, channel_id: str) -> PartyChoice | None:
 
 
 def _report_not_opened(
-    client: WebClient, request: ShortcutRequest, problem: SlackApiError, prepared_ms: float
+    client: WebClient, request: ShortcutRequest, problem: Exception, prepared_ms: float
 ) -> None:
-    error = problem.response.get("error") if problem.response is not None else None
+    error = failure_code(problem)
     if error == "expired_trigger_id":
         log.warning(
             "views.open: the trigger expired for %s (form prepared in %.0f ms)", request.user_id, prepared_ms
@@ -184,17 +184,11 @@ def _report_not_opened(
         )
         return
     reference = uuid.uuid4().hex[:8]
-    log.error(
-        "views.open failed for %s: %s (HTTP %s, reference %s)",
-        request.user_id,
-        error,
-        problem.response.status_code if problem.response is not None else "?",
-        reference,
-    )
+    log.error("views.open failed for %s: %s (reference %s)", request.user_id, error, reference)
     _tell(
         client,
         request,
-        f":warning: Slack wouldn't open the form (`{error or 'no answer'}`), so nothing was saved. "
+        f":warning: Slack wouldn't open the form (`{error}`), so nothing was saved. "
         f"Please try the shortcut again; if it keeps failing, tell your admin `{reference}`.",
     )
 

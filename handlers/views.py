@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot import replies
@@ -42,6 +41,7 @@ from bot.text import safe_mrkdwn, truncate
 from handlers.direct import tell_directly
 from handlers.ids import View
 from handlers.services import services_of
+from handlers.slack_failures import SLACK_FAILURES, failure_code
 from storage.models import Interaction, Issue, Party, Surface
 from storage.parties import get_party
 from storage.records import records_for_message
@@ -217,13 +217,13 @@ def _party(session: Session, choice: PartyChoice, origin: Origin) -> Party:
 def _permalink(client: WebClient, source: Source) -> str | None:
     try:
         return client.chat_getPermalink(channel=source.channel_id, message_ts=source.message_ts)["permalink"]
-    except SlackApiError as problem:
+    except SLACK_FAILURES as problem:
         # The record keeps the channel and ts, so the link can be made again later.
         log.warning(
             "chat.getPermalink failed for %s %s (%s); saving without a link",
             source.channel_id,
             source.message_ts,
-            problem.response.get("error"),
+            failure_code(problem),
         )
         return None
 
@@ -243,10 +243,10 @@ def announce(client: WebClient, source: Source, user_id: str, saved: Saved) -> N
             blocks=blocks,
             unfurl_links=False,
         )
-    except SlackApiError as problem:
-        error = problem.response.get("error")
-        log.info("could not reply in %s (%s); telling %s directly", source.channel_id, error, user_id)
-        why = NOT_POSTABLE.get(str(error), f"Slack said `{error}`")
+    except SLACK_FAILURES as problem:
+        error = failure_code(problem)
+        log.warning("could not reply in %s (%s); telling %s directly", source.channel_id, error, user_id)
+        why = NOT_POSTABLE.get(error, f"Slack said `{error}`")
         text, blocks = saved.receipt(source.zone, in_thread=False)
         note = replies.context(f"I couldn't reply in the message's thread ({why}), so only you see this.")
         tell_directly(
@@ -258,8 +258,8 @@ def announce(client: WebClient, source: Source, user_id: str, saved: Saved) -> N
 def _mark_captured(client: WebClient, source: Source) -> None:
     try:
         client.reactions_add(channel=source.channel_id, timestamp=source.message_ts, name=CAPTURED_REACTION)
-    except SlackApiError as problem:
-        error = problem.response.get("error")
+    except SLACK_FAILURES as problem:
+        error = failure_code(problem)
         if error != "already_reacted":
             # The record is saved and the person was told; the mark is a courtesy.
             log.info("could not mark %s %s captured (%s)", source.channel_id, source.message_ts, error)

@@ -311,6 +311,21 @@ def test_where_the_bot_cannot_reply_the_person_is_told_directly(
     assert (interaction.permalink is None) == (cut_off == "set_channel_not_found")
 
 
+def test_slack_failing_to_take_the_thread_reply_is_told_to_the_person(app: RunningApp) -> None:
+    add_party(app, "DMV")
+    message = post(app, EXAMPLE)
+    sent, view = open_form(app, Shortcut.LOG_INTERACTION, message)
+    # A workspace setting that stops apps posting in that channel.
+    app.slack.fail_next("chat.postMessage", error="restricted_action")
+
+    submit(app, view)
+
+    [told] = app.slack.wait_for_response(sent.response_name)
+    assert "Slack said `restricted_action`" in shown(told.body) and "DMV" in shown(told.body)
+    app.slack.wait_for("reactions.add")  # the mark is still made
+    assert len(rows(app, Interaction)) == 1
+
+
 def test_global_shortcut_opens_a_blank_form_and_confirms_by_dm(app: RunningApp) -> None:
     sent = app.client.global_shortcut(Shortcut.NEW_INTERACTION)
     assert sent.status == 200
