@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.dates import format_local, slack_date
-from bot.forms import PartyChoice, Prefill
+from bot.forms import PartyChoice, Prefill, a_kind
 from bot.log_parsing import KnownParty, parse_log_text
 from bot.replies import Blocks, context, section
 from bot.text import plain_text, safe_mrkdwn, truncate
@@ -103,14 +103,14 @@ def interaction_receipt(
     A thread reply is read by everyone in the channel (vendors in a shared channel too), so it says
     what was recorded and when to expect a follow-up, never the mood or the summary.
     """
-    what = f"a *{interaction.kind}* with *{safe_mrkdwn(party.name)}*"
+    what = f"{a_kind(interaction.kind)} with *{safe_mrkdwn(party.name)}*"
     if in_thread:
         line = f":memo: <@{interaction.logged_by}> logged this as {what}."
     else:
         line = f":memo: Logged {what}{_from_message(interaction.permalink)}."
     if interaction.follow_up_at:
         line += f" Follow-up: {_moment(interaction.follow_up_at, interaction.follow_up_has_time, tz)}."
-    return f"Logged a {interaction.kind} with {safe_mrkdwn(party.name)}", [section(line)]
+    return f"Logged {a_kind(interaction.kind, bold=False)} with {safe_mrkdwn(party.name)}", [section(line)]
 
 
 def issue_receipt(issue: Issue, party: Party, tz: ZoneInfo, *, in_thread: bool = True) -> tuple[str, Blocks]:

@@ -25,7 +25,7 @@ from bot.replies import Blocks, context, section
 from bot.text import normalise_name, safe_mrkdwn, truncate
 from storage.models import Interaction, InteractionKind, Issue, Party, Sentiment, Severity
 
-View = dict[str, Any]
+Modal = dict[str, Any]
 
 
 class Field(StrEnum):
@@ -50,6 +50,7 @@ SUMMARY_LIMIT = 3000  # plain_text_input's own maximum
 TITLE_LIMIT = 500  # Issue.title
 FUTURE_SLACK = timedelta(minutes=5)  # clocks differ a little; "when it happened" may be a moment ahead
 
+_FUZZY_RANK = 6  # after every name or alias that contains the words typed
 _NEW_PARTY = "new:"
 _KNOWN_PARTY = "party:"
 _SENTIMENT_LABELS = {
@@ -167,10 +168,10 @@ def party_options(query: str, parties: Sequence[KnownParty]) -> list[dict[str, A
         best = _best_name_rank(wanted, party)
         if best is not None:
             ranked.append((best[0], party.name.lower(), party, best[1]))
-    if not any(rank == 0 for rank, *_ in ranked):
+    if not any(rank <= 1 for rank, *_ in ranked):
         fuzzy = find_party(query, parties)
         if fuzzy is not None and fuzzy.party_id not in {p.id for _, _, p, _ in ranked}:
-            ranked.append((3, "", next(p for p in parties if p.id == fuzzy.party_id), None))
+            ranked.append((_FUZZY_RANK, "", next(p for p in parties if p.id == fuzzy.party_id), None))
     ranked.sort(key=lambda item: (item[0], item[1]))
     exact = any(_is_named(wanted, party) for _, _, party, _ in ranked)
     room = MAX_PARTY_OPTIONS - (0 if exact else 1)
@@ -181,18 +182,20 @@ def party_options(query: str, parties: Sequence[KnownParty]) -> list[dict[str, A
 
 
 def _best_name_rank(wanted: str, party: KnownParty) -> tuple[int, str | None] | None:
-    """(rank, the alias that matched or None): 0 starts with, 1 a word starts with, 2 contains."""
+    """(rank, the alias that matched or None), lowest best: starts with, then a word starts with, then
+    contains; at each step a match on the name comes before a match on an alias."""
     best: tuple[int, str | None] | None = None
     for name, alias in [(party.name, None), *((a, a) for a in party.aliases)]:
         key = normalise_name(name)
         if key.startswith(wanted):
             rank = 0
         elif f" {wanted}" in f" {key}":
-            rank = 1
-        elif wanted in key:
             rank = 2
+        elif wanted in key:
+            rank = 4
         else:
             continue
+        rank += 1 if alias else 0
         if best is None or rank < best[0]:
             best = (rank, alias)
     return best
@@ -217,7 +220,7 @@ def read_party(value: str | None, label: str = "") -> PartyChoice | None:
 # --- building the modals ---------------------------------------------------------------------------
 
 
-def interaction_modal(prefill: Prefill, source: Source, *, callback_id: str) -> View:
+def interaction_modal(prefill: Prefill, source: Source, *, callback_id: str) -> Modal:
     """The "Log BRM interaction" form."""
     blocks = [
         *_source_context(source),
@@ -261,7 +264,7 @@ def interaction_modal(prefill: Prefill, source: Source, *, callback_id: str) -> 
     return _modal(callback_id, "Log interaction", "Save", blocks, source)
 
 
-def issue_modal(prefill: Prefill, source: Source, *, callback_id: str) -> View:
+def issue_modal(prefill: Prefill, source: Source, *, callback_id: str) -> Modal:
     """The "Raise BRM issue" form."""
     details = prefill.text if prefill.text and prefill.text != prefill.title else ""
     blocks = [
@@ -286,7 +289,7 @@ def issue_modal(prefill: Prefill, source: Source, *, callback_id: str) -> View:
     return _modal(callback_id, "Raise issue", "Raise issue", blocks, source)
 
 
-def already_captured_modal(*, kind: str, existing: Sequence[str], callback_id: str) -> View:
+def already_captured_modal(*, kind: str, existing: Sequence[str], callback_id: str) -> Modal:
     """What a shortcut shows instead of a form when the message was already captured as `kind`
     ("interaction" or "issue"); `existing` describes those records (`describe_record`)."""
     what = "an interaction" if kind == "interaction" else "an issue"
@@ -312,14 +315,20 @@ def describe_record(record: Interaction | Issue, party: Party | None, tz: ZoneIn
     name = safe_mrkdwn(party.name) if party is not None else "a party no longer there"
     if isinstance(record, Interaction):
         when = slack_date(record.occurred_at, format_local(record.occurred_at, tz))
-        return f"• a *{record.kind}* with *{name}* on {when}, logged by <@{record.logged_by}>"
+        return f"• {a_kind(record.kind)} with *{name}* on {when}, logged by <@{record.logged_by}>"
     return (
         f"• issue *#{record.number}* ({record.status}) with *{name}*: "
         f"{safe_mrkdwn(truncate(record.title, 300))}, owner <@{record.owner_id}>"
     )
 
 
-def _modal(callback_id: str, title: str, submit: str, blocks: Blocks, source: Source) -> View:
+def a_kind(kind: str, *, bold: bool = True) -> str:
+    """ "a *call*", "an *email*": an interaction's kind with its article."""
+    article = "an" if kind[:1].lower() in "aeiou" else "a"
+    return f"{article} *{kind}*" if bold else f"{article} {kind}"
+
+
+def _modal(callback_id: str, title: str, submit: str, blocks: Blocks, source: Source) -> Modal:
     return {
         "type": "modal",
         "callback_id": callback_id,

@@ -23,6 +23,7 @@ from bot.forms import (
     PartyChoice,
     Source,
     blank_prefill,
+    describe_record,
     interaction_modal,
     issue_modal,
     party_options,
@@ -126,6 +127,11 @@ def test_names_starting_with_the_words_come_first_then_aliases_then_the_new_part
     assert values_of(options) == ["party:2", "party:1", "new:dep"]
     assert options[1]["text"]["text"] == "DMV · Department of Motor Vehicles"  # why it matched
     assert options[2]["text"]["text"] == "➕ New party: dep"
+
+
+def test_a_name_match_comes_before_an_alias_match() -> None:
+    parties = [KnownParty(1, "Acme", ("Beta Systems",)), KnownParty(2, "Beta Corp")]
+    assert values_of(party_options("beta", parties))[:2] == ["party:2", "party:1"]
 
 
 def test_a_word_inside_a_name_matches() -> None:
@@ -379,6 +385,19 @@ def test_a_message_with_only_attachments_uses_their_text() -> None:
 
 
 # --------------------------------------------------------------------------- what the bot says
+
+
+def test_an_already_captured_record_is_described_safely() -> None:
+    party = Party(id=1, team_id="T1", name="<!here> Acme", name_key="acme")
+    issue = Issue(team_id="T1", number=3, party_id=1, title="<!channel> down", owner_id="U2", raised_by="U1")
+    line = describe_record(issue, party, NY)
+    assert line.startswith("• issue *#3* (open) with *@\u2060here Acme*")
+    assert "<!channel>" not in line and "owner <@U2>" in line
+    interaction = Interaction(
+        team_id="T1", party_id=1, occurred_at=NOW, kind="email", summary="x", logged_by="U1"
+    )
+    assert "an *email* with" in describe_record(interaction, None, NY)
+    assert "a party no longer there" in describe_record(interaction, None, NY)
 
 
 def shown(blocks: list[dict[str, Any]]) -> str:
