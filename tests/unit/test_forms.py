@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from slack_sdk.models.views import View as SdkView
 
 from bot.capture import (
     interaction_receipt,
@@ -22,6 +23,7 @@ from bot.forms import (
     FormErrors,
     PartyChoice,
     Source,
+    already_captured_modal,
     blank_prefill,
     describe_record,
     interaction_modal,
@@ -33,6 +35,7 @@ from bot.forms import (
 )
 from bot.log_parsing import KnownParty
 from storage.models import Interaction, Issue, Party
+from tests.support.block_kit import problems
 
 NY = ZoneInfo("America/New_York")
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)  # Thursday 10:00 in New York
@@ -195,6 +198,25 @@ def test_every_input_has_its_field_as_block_and_action_id() -> None:
         for block_id, element in inputs(view).items():
             assert element["action_id"] == block_id
             assert block_id in {f.value for f in Field}
+
+
+def test_the_modals_are_views_slacks_own_sdk_models_accept() -> None:
+    # slack_sdk's models know every Block Kit element and limit; a view they read back unchanged uses
+    # only fields Slack knows, and validate_json() checks the lengths Slack enforces.
+    read = prefill_from_message(
+        "DMV call with <@U2>: portal down, tense. follow up Friday " * 60,
+        user_id="U1", sent_at=NOW, now=NOW, tz=NY, parties=PARTIES, author="U3",
+    )  # fmt: skip
+    source = Source(tz="America/New_York", channel_id="C1", message_ts="1.2", message_user="U3")
+    for modal in (
+        interaction_modal(read, source, callback_id="cb"),
+        issue_modal(read, source, callback_id="cb"),
+        interaction_modal(blank_prefill(user_id="U1", now=NOW), Source(), callback_id="cb"),
+        already_captured_modal(kind="issue", existing=["• issue *#3*"], callback_id="cb"),
+    ):
+        view = SdkView(**modal)
+        view.validate_json()
+        assert json.dumps(view.to_dict(), sort_keys=True) == json.dumps(modal, sort_keys=True)
 
 
 def test_a_blank_form_sets_no_empty_initial_values() -> None:
@@ -412,6 +434,7 @@ def test_the_thread_reply_says_what_was_recorded_but_not_the_mood() -> None:
         follow_up_at=datetime(2026, 12, 1, 14, tzinfo=UTC),
     )  # fmt: skip
     text, blocks = interaction_receipt(interaction, party, NY, in_thread=True)
+    assert problems(text, blocks) == []
     assert "<@U1> logged this as a *call*" in shown(blocks)
     assert "<!channel>" not in text + shown(blocks)
     assert "negative" not in shown(blocks) and "tense" not in shown(blocks)
@@ -427,6 +450,7 @@ def test_the_issue_reply_gives_its_number_owner_and_severity() -> None:
         owner_id="U2", raised_by="U1",
     )  # fmt: skip
     text, blocks = issue_receipt(issue, party, NY)
+    assert problems(text, blocks) == []
     assert text == "Issue #7 raised with DMV"
     assert "*#7*" in shown(blocks) and "owner <@U2>" in shown(blocks) and "*high*" in shown(blocks)
     assert "<!here>" not in shown(blocks)
