@@ -430,6 +430,25 @@ def test_a_form_submitted_twice_saves_once(app: RunningApp) -> None:
     assert len(rows(app, Interaction)) == 1
 
 
+def test_a_party_of_another_workspace_cannot_be_picked(app: RunningApp) -> None:
+    other = add_party(app, "DMV", team_id="T1")
+    message = post(app, EXAMPLE)
+    sent = app.client.message_shortcut(Shortcut.LOG_INTERACTION, message, team_id="T2")
+    [opened] = app.slack.wait_for("views.open")
+    view = opened.response["view"]
+    assert "initial_option" not in inputs(view)[Field.PARTY]  # T1's DMV is not guessed for T2
+
+    forged = {"selected_option": {"text": {"type": "plain_text", "text": "DMV"}, "value": f"party:{other}"}}
+    answer = app.client.view_submission(
+        None, as_shown(view, **{Field.PARTY: forged}), view=view, team_id="T2"
+    )
+    assert answer.status == 200
+
+    [told] = app.slack.wait_for_response(sent.response_name)
+    assert "no longer exists" in shown(told.body) and "Nothing was saved" in shown(told.body)
+    assert rows(app, Interaction, "T1") == [] and rows(app, Interaction, "T2") == []
+
+
 def test_an_expired_trigger_is_explained_to_the_person(app: RunningApp) -> None:
     app.slack.expire_triggers()
     sent = app.client.message_shortcut(Shortcut.LOG_INTERACTION, post(app, EXAMPLE))
