@@ -246,20 +246,27 @@ _ISSUE_COLUMNS = (
 
 
 def _top_open_issues(session: Session, ids: Sequence[int] | None) -> dict[int, list[IssueLine]]:
-    """Each party's worst few open issues (most severe, then oldest), with one window function."""
+    """Each party's worst few open issues (most severe, then oldest), with one window function.
+
+    The window ranks only ids, from the covering index ix_issue_open_work; the few rows kept are
+    then joined back for their titles and links.
+    """
     ranked = (
         select(
-            *_ISSUE_COLUMNS,
+            Issue.id,
             func.row_number().over(partition_by=Issue.party_id, order_by=_worst_first()).label("place"),
         )
         .where(Issue.status == IssueStatus.OPEN, *_in_parties(Issue.party_id, ids))
         .subquery()
     )
-    statement = select(*(ranked.c[c.key] for c in _ISSUE_COLUMNS)).where(
-        ranked.c.place <= TOP_ISSUES_PER_PARTY
+    statement = (
+        select(*_ISSUE_COLUMNS)
+        .join(ranked, ranked.c.id == Issue.id)
+        .where(ranked.c.place <= TOP_ISSUES_PER_PARTY)
+        .order_by(Issue.party_id, ranked.c.place)
     )
     top: dict[int, list[IssueLine]] = {}
-    for row in session.exec(statement.order_by(ranked.c.party_id, ranked.c.place)):
+    for row in session.exec(statement):
         top.setdefault(row.party_id, []).append(IssueLine(**row._mapping))
     return top
 
@@ -312,7 +319,7 @@ def _sentiment(session: Session, ids: Sequence[int] | None, now: datetime) -> di
 def _missed_follow_ups(
     session: Session, ids: Sequence[int] | None, week_start: datetime, now: datetime
 ) -> Listed:
-    """Interaction follow-ups due this week with nothing logged with the party after them."""
+    """Interaction follow-ups due this week, not marked done, with nothing logged with the party since."""
     later = aliased(Interaction)
     nothing_since = ~exists().where(
         later.team_id == Interaction.team_id,
@@ -322,6 +329,7 @@ def _missed_follow_ups(
     where = [
         Interaction.follow_up_at >= week_start,  # type: ignore[operator]
         Interaction.follow_up_at < now,  # type: ignore[operator]
+        Interaction.follow_up_done_at.is_(None),  # type: ignore[union-attr]
         nothing_since,
         *_in_parties(Interaction.party_id, ids),
     ]

@@ -134,6 +134,9 @@ class Interaction(WorkspaceScoped, table=True):
     __table_args__ = (
         Index("ix_interaction_party_when", "team_id", "party_id", "occurred_at"),
         Index("ix_interaction_source_message", "team_id", "channel_id", "message_ts"),
+        # The digest: sentiment per party over recent weeks (covering), follow-ups that fell due.
+        Index("ix_interaction_when", "team_id", "occurred_at", "party_id", "sentiment"),
+        Index("ix_interaction_follow_up", "team_id", "follow_up_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -163,6 +166,15 @@ class Issue(WorkspaceScoped, table=True):
         UniqueConstraint("team_id", "number", name="uq_issue_number"),
         Index("ix_issue_status", "team_id", "status", "party_id"),
         Index("ix_issue_source_message", "team_id", "channel_id", "message_ts"),
+        # The digest: open issues per party ranked without reading the table (covering), issues
+        # opened or closed this week, overdue follow-ups.
+        Index(
+            "ix_issue_open_work",
+            *("team_id", "status", "party_id", "severity", "created_at", "follow_up_at", "number"),
+        ),
+        Index("ix_issue_created", "team_id", "created_at"),
+        Index("ix_issue_closed", "team_id", "closed_at"),
+        Index("ix_issue_open_follow_up", "team_id", "status", "follow_up_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -182,6 +182,10 @@ def upgrade() -> None:
             "ix_interaction_source_message", ["team_id", "channel_id", "message_ts"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_interaction_team_id"), ["team_id"], unique=False)
+        batch_op.create_index(
+            "ix_interaction_when", ["team_id", "occurred_at", "party_id", "sentiment"], unique=False
+        )
+        batch_op.create_index("ix_interaction_follow_up", ["team_id", "follow_up_at"], unique=False)
 
     op.create_table(
         "party_alias",
@@ -245,6 +249,14 @@ def upgrade() -> None:
         )
         batch_op.create_index("ix_issue_status", ["team_id", "status", "party_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_issue_team_id"), ["team_id"], unique=False)
+        batch_op.create_index(
+            "ix_issue_open_work",
+            ["team_id", "status", "party_id", "severity", "created_at", "follow_up_at", "number"],
+            unique=False,
+        )
+        batch_op.create_index("ix_issue_created", ["team_id", "created_at"], unique=False)
+        batch_op.create_index("ix_issue_closed", ["team_id", "closed_at"], unique=False)
+        batch_op.create_index("ix_issue_open_follow_up", ["team_id", "status", "follow_up_at"], unique=False)
 
     op.create_table(
         "nudge",
@@ -299,6 +311,10 @@ def downgrade() -> None:
 
     op.drop_table("nudge")
     with op.batch_alter_table("issue", schema=None) as batch_op:
+        batch_op.drop_index("ix_issue_open_follow_up")
+        batch_op.drop_index("ix_issue_closed")
+        batch_op.drop_index("ix_issue_created")
+        batch_op.drop_index("ix_issue_open_work")
         batch_op.drop_index(batch_op.f("ix_issue_team_id"))
         batch_op.drop_index("ix_issue_status")
         batch_op.drop_index("ix_issue_source_message")
@@ -310,6 +326,8 @@ def downgrade() -> None:
 
     op.drop_table("party_alias")
     with op.batch_alter_table("interaction", schema=None) as batch_op:
+        batch_op.drop_index("ix_interaction_follow_up")
+        batch_op.drop_index("ix_interaction_when")
         batch_op.drop_index(batch_op.f("ix_interaction_team_id"))
         batch_op.drop_index("ix_interaction_source_message")
         batch_op.drop_index("ix_interaction_party_when")
