@@ -1,7 +1,9 @@
 """The nudge sweep: claim due nudges from the database, post them to Slack, record the outcome.
 
 One claim, one post, one short transaction to mark it sent (with the audit row, the weekly re-nudge
-and any escalation copy). Slack failures never hold up other channels and never lose a nudge:
+and any escalation copy). Channels are posted to in parallel, at most one nudge a second in each
+(Slack's guidance for chat.postMessage), so a burst of reminders for one channel does not set off
+Slack's rate limit. Slack failures never hold up other channels and never lose a nudge:
 - 429: the channel waits out Retry-After (its other nudges are left for later), the nudge goes back
   to pending due then; other channels carry on;
 - 5xx, timeouts, dropped connections: back off (30 s doubling, at most an hour) and try again, with
@@ -21,6 +23,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -34,7 +37,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import nudges as rules
-from bot.nudge_blocks import nudge_message
+from bot.nudge_blocks import NudgeFacts, nudge_message
 from handlers.nudge_messages import BUTTONS, nudge_facts
 from handlers.services import Services
 from handlers.slack_client import make_web_client
@@ -48,6 +51,8 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)  # a claim older than this is taken to have died with its process
 BATCH = 200
 THREADS = 16
+CHANNEL_INTERVAL = timedelta(seconds=1)  # between two nudges in one channel
+LINGER = timedelta(seconds=1)  # a sweep waits this long at most for a channel to be free again
 FIRST_BACKOFF = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(hours=1)
 HISTORY_DEPTH = 999  # messages looked through for an earlier attempt (Slack's page maximum)
@@ -92,16 +97,21 @@ Outcome = Posted | RateLimited | Unsure | Refused
 
 
 @dataclass(frozen=True)
+class WorkspaceRules:
+    holiday_region: str | None
+    renudge_days: int
+
+
+@dataclass(frozen=True)
 class Prepared:
     """A claimed nudge, read and rendered, ready to post."""
 
     nudge: Nudge
+    facts: NudgeFacts
     text: str
     blocks: list[dict[str, Any]]
     tz: ZoneInfo
-    renudge_days: int
-    home_channel_id: str | None
-    issue_open: bool
+    rules: WorkspaceRules
 
 
 class NudgeSender:
@@ -116,6 +126,8 @@ class NudgeSender:
         lease: timedelta = LEASE,
         batch: int = BATCH,
         threads: int = THREADS,
+        channel_interval: timedelta = CHANNEL_INTERVAL,
+        linger: timedelta = LINGER,
     ) -> None:
         settings = services.settings
         self.services = services
@@ -125,7 +137,10 @@ class NudgeSender:
         self.lease = lease
         self.batch = batch
         self.threads = threads
+        self.channel_interval = channel_interval
+        self.linger = linger
         self._paused: dict[str, datetime] = {}  # channel (or owner, for DMs) -> clock time to try again
+        self._workspaces: dict[str, WorkspaceRules] = {}  # read once per sender
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ the sweep
@@ -145,11 +160,32 @@ class NudgeSender:
                         skip_channels=self._paused_channels(now),
                     )
                 if not claimed:
+                    if self._wait_for_a_free_channel(now):
+                        continue
                     return posted
                 by_channel: dict[str, list[store.ClaimedNudge]] = defaultdict(list)
                 for item in claimed:
                     by_channel[item.target_channel_id or f"team:{item.team_id}:dm:{item.id}"].append(item)
                 posted += sum(pool.map(self._send_channel, by_channel.values()))
+
+    def _wait_for_a_free_channel(self, now: datetime) -> bool:
+        """When a paused channel (or a nudge given back) is free again within `linger`, wait for it.
+
+        Saves a whole scheduler interval per message when one channel has many nudges waiting. Only
+        time that really moves ends the wait: with a clock that does not move, the sweep just ends.
+        """
+        with self._lock:
+            paused = {channel: until for channel, until in self._paused.items() if until > now}
+        with self.services.db.system() as session:
+            waiting = store.channels_with_due_nudges(session, now=now, channels=paused)
+            upcoming = store.next_due(session, after=now)
+        ends = [paused[channel] for channel in waiting]
+        if upcoming is not None:
+            ends.append(upcoming)
+        if not ends or min(ends) - now > self.linger:
+            return False
+        time.sleep((min(ends) - now).total_seconds())
+        return self.services.clock.now() > now
 
     def _send_channel(self, items: list[store.ClaimedNudge]) -> int:
         """Post one channel's claimed nudges in order; once the channel is rate limited, the rest wait."""
@@ -200,27 +236,30 @@ class NudgeSender:
                 store.mark_cancelled(session, item.id, worker=self.worker)
                 log.info("nudge %s cancelled: its record is closed, done or gone", item.id)
                 return None
-            workspace = ensure_workspace(session)
+            workspace = self._workspace_rules(session, item.team_id)
         # Slack is asked for the owner's timezone outside any transaction (it may be slow).
         tz = services.directory.timezone(item.team_id, nudge.owner_id)
-        when = rules.send_time(
-            nudge.due_at, tz=tz, region=workspace.holiday_region or services.settings.holiday_state
-        )
+        when = rules.send_time(nudge.due_at, tz=tz, region=workspace.holiday_region)
         if when > now:
             # A weekend or a holiday where the owner is: the next working morning instead.
             with services.db.workspace(item.team_id) as session:
                 store.release(session, [item.id], worker=self.worker, due_at=when, count_attempt=False)
             return None
         text, blocks = nudge_message(facts, buttons=BUTTONS, tz=tz, now=now)
-        return Prepared(
-            nudge=nudge,
-            text=text,
-            blocks=blocks,
-            tz=tz,
-            renudge_days=workspace.renudge_days,
-            home_channel_id=facts.party.home_channel_id,
-            issue_open=rules.should_renudge(facts.issue),
-        )
+        return Prepared(nudge=nudge, facts=facts, text=text, blocks=blocks, tz=tz, rules=workspace)
+
+    def _workspace_rules(self, session: Any, team_id: str) -> WorkspaceRules:
+        with self._lock:
+            known = self._workspaces.get(team_id)
+        if known is None:
+            workspace = ensure_workspace(session)
+            known = WorkspaceRules(
+                holiday_region=workspace.holiday_region or self.services.settings.holiday_state,
+                renudge_days=workspace.renudge_days,
+            )
+            with self._lock:
+                self._workspaces[team_id] = known
+        return known
 
     def _post(self, nudge: Nudge, text: str, blocks: list[dict[str, Any]]) -> Outcome:
         target = nudge.target_channel_id
@@ -297,6 +336,8 @@ class NudgeSender:
         nudge = prepared.nudge
         with self.services.db.workspace(item.team_id) as session:
             if isinstance(outcome, Posted):
+                if self.channel_interval and nudge.target_channel_id:
+                    self._pause(nudge.target_channel_id, now + self.channel_interval)
                 return self._record_posted(session, prepared, outcome, now)
             if isinstance(outcome, RateLimited):
                 until = now + timedelta(seconds=outcome.retry_after)
@@ -344,19 +385,17 @@ class NudgeSender:
             escalated_to=nudge.escalated_to,
             note=posted.note,
         )
-        if nudge.escalated_to is None and prepared.issue_open:
+        if nudge.escalated_to is None and rules.should_renudge(prepared.facts.issue):
             self._plan_next(session, prepared, now)
         return 1
 
     def _plan_next(self, session: Any, prepared: Prepared, now: datetime) -> None:
         """The weekly reminder after this one, and a copy in the party's home channel from the third on."""
-        nudge = prepared.nudge
-        subject = store.subject_of(session, nudge)
-        if subject is None or subject.issue is None:
-            return
+        nudge, issue = prepared.nudge, prepared.facts.issue
+        assert issue is not None
         escalate_to = rules.escalation_channel(
             nudge.sequence,
-            home_channel_id=prepared.home_channel_id,
+            home_channel_id=prepared.facts.party.home_channel_id,
             target_channel_id=nudge.target_channel_id,
         )
         if escalate_to:
@@ -365,17 +404,18 @@ class NudgeSender:
                 due_at=now,
                 owner_id=nudge.owner_id,
                 target_channel_id=escalate_to,
-                issue=subject.issue,
+                issue=issue,
                 sequence=nudge.sequence,
                 escalated_to=escalate_to,
             )
-        if not store.has_pending_nudge(session, issue_id=subject.issue.id):  # type: ignore[arg-type]
+        # A snooze made while this nudge was being sent has planned the next one already.
+        if not store.has_pending_nudge(session, issue_id=issue.id):  # type: ignore[arg-type]
             store.plan_nudge(
                 session,
-                due_at=rules.renudge_due_at(now, tz=prepared.tz, every_days=prepared.renudge_days),
+                due_at=rules.renudge_due_at(now, tz=prepared.tz, every_days=prepared.rules.renudge_days),
                 owner_id=nudge.owner_id,
                 target_channel_id=nudge.target_channel_id,
-                issue=subject.issue,
+                issue=issue,
                 sequence=nudge.sequence + 1,
             )
 

@@ -200,6 +200,30 @@ def claim_due(
     ]
 
 
+def next_due(session: Session, *, after: datetime) -> datetime | None:
+    """When the next pending nudge comes due, if later than `after`."""
+    statement = select(func.min(Nudge.due_at)).where(
+        Nudge.status == NudgeStatus.PENDING, Nudge.due_at > after
+    )
+    return session.exec(statement).one()
+
+
+def channels_with_due_nudges(session: Session, *, now: datetime, channels: Collection[str]) -> list[str]:
+    """Which of `channels` have pending nudges already due (waiting for the channel to be free)."""
+    if not channels:
+        return []
+    statement = (
+        select(Nudge.target_channel_id)
+        .where(
+            Nudge.status == NudgeStatus.PENDING,
+            Nudge.due_at <= now,
+            Nudge.target_channel_id.in_(list(channels)),  # type: ignore[union-attr]
+        )
+        .distinct()
+    )
+    return [channel for channel in session.exec(statement) if channel]
+
+
 def mark_sent(
     session: Session, nudge_id: int, *, worker: str, channel_id: str, message_ts: str, now: datetime
 ) -> bool:

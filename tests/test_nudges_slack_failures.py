@@ -53,7 +53,9 @@ def test_a_429_makes_that_channel_wait_while_other_channels_go_on(app: RunningAp
     app.clock.advance(seconds=29)
     assert sweep(app) == 0
     app.clock.advance(seconds=1)
-    assert sweep(app) == 2
+    assert sweep(app) == 1  # one nudge a second in a channel
+    app.clock.advance(seconds=1)
+    assert sweep(app) == 1
     assert sorted(p.params["channel"] for p in posts(app)) == ["C1", "C1", "C2"]
     assert all(n.status == NudgeStatus.SENT for n in issue_nudges(app))
 
@@ -128,3 +130,15 @@ def test_a_refusal_is_recorded_and_logged_not_dropped_silently(
     [nudge] = issue_nudges(app)
     assert nudge.status == NudgeStatus.FAILED and nudge.last_error == "invalid_blocks"
     assert any("marked failed" in r.getMessage() for r in caplog.records)
+
+
+def test_nudges_for_one_channel_go_out_one_a_second(app: RunningApp) -> None:
+    due_nudges_in(app, "C1", "C1", "C2")
+    assert sweep(app) == 2
+    first, second, other = issue_nudges(app)
+    assert first.status == other.status == NudgeStatus.SENT
+    assert second.status == NudgeStatus.PENDING and second.due_at == TUESDAY_9_NY + timedelta(seconds=1)
+    assert second.attempts == 0 and second.last_error is None  # held back, not refused
+    assert sorted(c.params["channel"] for c in app.slack.calls_to("chat.postMessage")) == ["C1", "C2"]
+    app.clock.advance(seconds=1)
+    assert sweep(app) == 1
