@@ -505,3 +505,17 @@ def test_a_claim_left_by_a_crashed_process_is_taken_over_later(app: RunningApp) 
     assert len(digest_posts(app)) == 1
     [delivery] = deliveries(app)
     assert delivery.status == "sent" and delivery.claimed_by != "a-process-that-died"
+
+
+def test_on_warns_when_the_bot_is_not_in_the_channel_and_status_says_what_the_channel_gets(
+    app: RunningApp,
+) -> None:
+    app.slack.set_not_in_channel("C7")
+
+    reply = shown(app.command("digest on tue 8am", channel_id="C7"))
+    status = shown(app.command("digest", channel_id="C7"))
+    elsewhere = shown(app.command("digest", channel_id="C8"))
+
+    assert "I'm not in this channel yet" in reply and "/invite @brm-bot" in reply
+    assert "every Tuesday at 08:00 (America/New_York), for every party" in status
+    assert "This channel gets no weekly digest" in elsewhere
