@@ -18,7 +18,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
-from storage.models import DigestDelivery, DigestSubscription
+from storage.models import DigestDelivery, DigestSubscription, Workspace
+from storage.workspaces import ensure_workspace
 
 
 class DeliveryStatus(StrEnum):
@@ -100,6 +101,16 @@ def unsubscribe(session: Session, channel_id: str) -> DigestSubscription | None:
     session.add(subscription)
     session.flush()
     return subscription
+
+
+def set_cold_after_days(session: Session, days: int) -> tuple[Workspace, int]:
+    """Set how many days without contact make a relationship "cold": (workspace, the old value)."""
+    workspace = ensure_workspace(session)
+    old = workspace.cold_after_days
+    workspace.cold_after_days = days
+    session.add(workspace)
+    session.flush()
+    return workspace, old
 
 
 def due_subscriptions(session: Session, now: datetime, limit: int = 100) -> list[DueSubscription]:

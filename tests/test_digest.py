@@ -210,7 +210,7 @@ def test_bad_digest_input_gets_an_example_and_writes_nothing(app: RunningApp) ->
     )
     assert "/brm digest on monday 9:00 DMV DOT" in unknown_party
     assert "“25:00” isn't a time of day" in bad_time
-    assert "takes on, off, preview or send" in bad_action
+    assert "takes on, off, preview, send or cold" in bad_action
     with app.db.workspace("T1") as session:
         assert session.exec(select(DigestSubscription)).all() == []
         assert session.exec(select(AuditEvent)).all() == []
@@ -519,3 +519,23 @@ def test_on_warns_when_the_bot_is_not_in_the_channel_and_status_says_what_the_ch
     assert "I'm not in this channel yet" in reply and "/invite @brm-bot" in reply
     assert "every Tuesday at 08:00 (America/New_York), for every party" in status
     assert "This channel gets no weekly digest" in elsewhere
+
+
+def test_the_workspace_chooses_when_a_relationship_goes_cold(app: RunningApp) -> None:
+    dmv = add_party(app, "DMV")
+    add_interaction(app, dmv, days_ago=40)
+    assert "Going cold" in shown(app.command("digest preview"))
+
+    reply = shown(app.command("digest cold 45"))
+    refused = shown(app.command("digest cold soon"))
+
+    assert "go cold after 45 days without contact (it was 30)" in reply
+    assert "from 1 to 365" in refused and "/brm digest cold 45" in refused
+    assert "All clear this week" in shown(app.command("digest preview"))
+    with app.db.workspace("T1") as session:
+        [audit] = session.exec(select(AuditEvent).where(AuditEvent.entity == "workspace")).all()
+    assert (audit.action, audit.detail["cold_after_days"], audit.detail["was"]) == (
+        "cold_after_changed",
+        45,
+        30,
+    )

@@ -27,7 +27,9 @@ log = logging.getLogger(__name__)
 USAGE = (
     "`/brm digest on [weekday] [time] [parties]` every week in this channel (default Monday 9:00 in "
     "your timezone) · `/brm digest off` · `/brm digest preview` only to you · `/brm digest send` here now"
+    " · `/brm digest cold 45` relationships go cold after 45 days without contact"
 )
+MAX_COLD_DAYS = 365
 INVITE = "Invite me with `/invite @brm-bot`, then try again."
 
 
@@ -36,7 +38,7 @@ def run(request: CommandRequest) -> None:
     handler = ACTIONS.get(action.lower())
     if handler is None:
         raise InputError(
-            f"`/brm digest` takes on, off, preview or send, not “{safe_mrkdwn(action)}”.",
+            f"`/brm digest` takes on, off, preview, send or cold, not “{safe_mrkdwn(action)}”.",
             example=DIGEST_ON_EXAMPLE,
         )
     handler(request, rest.strip())
@@ -135,6 +137,35 @@ def send_now(request: CommandRequest, rest: str) -> None:
     )
 
 
+def cold_after(request: CommandRequest, rest: str) -> None:
+    """The workspace's "going cold" threshold, in days without contact."""
+    if not rest.isdigit() or not 1 <= int(rest) <= MAX_COLD_DAYS:
+        raise InputError(
+            f"Give the number of days without contact after which a relationship is going cold, "
+            f"from 1 to {MAX_COLD_DAYS}.",
+            example="/brm digest cold 45",
+        )
+    days = int(rest)
+    services = request.services
+    with services.db.workspace(request.team_id, request.enterprise_id) as session:
+        workspace, old = digests.set_cold_after_days(session, days)
+        record_change(
+            session,
+            actor_id=request.user_id,
+            surface=Surface.COMMAND,
+            action="cold_after_changed",
+            entity="workspace",
+            entity_id=workspace.id,  # type: ignore[arg-type]
+            cold_after_days=days,
+            was=old,
+        )
+    text = (
+        f"Relationships now go cold after {days} days without contact (it was {old}), "
+        "in this workspace's digests and health."
+    )
+    request.reply(text, [section(f":snowflake: {text}")])
+
+
 def status(request: CommandRequest, rest: str) -> None:
     services = request.services
     with services.db.workspace(request.team_id, request.enterprise_id) as session:
@@ -180,6 +211,7 @@ ACTIONS = {
     "off": turn_off,
     "preview": preview,
     "send": send_now,
+    "cold": cold_after,
     "": status,
     "status": status,
 }
