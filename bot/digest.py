@@ -217,7 +217,9 @@ def _summary(
     if healths:
         parts.append(
             "health "
-            + " ".join(f"{LEVEL_EMOJI[level]} {counts[level]}" for level in sorted(Level, reverse=True))
+            + " ".join(
+                f"{LEVEL_EMOJI[level]} {counts[level]} {level.label}" for level in sorted(Level, reverse=True)
+            )
         )
     if scope:
         shown = ", ".join(safe_mrkdwn(truncate(name, NAME_CHARS)) for name in scope[:10])
@@ -533,7 +535,7 @@ def render_health_overview(facts: DigestFacts, *, tz: ZoneInfo) -> Message:
     healths = [(assess(p, now=facts.now, cold_after_days=facts.cold_after_days), p) for p in facts.parties]
     healths.sort(key=lambda pair: (-pair[0].level, pair[1].name))
     counts = " ".join(
-        f"{LEVEL_EMOJI[level]} {sum(1 for h, _ in healths if h.level == level)}"
+        f"{LEVEL_EMOJI[level]} {sum(1 for h, _ in healths if h.level == level)} {level.label}"
         for level in sorted(Level, reverse=True)
     )
     lines = _Lines(facts.now, tz, {p.party_id: p.name for p in facts.parties})
