@@ -429,3 +429,17 @@ def test_text_people_typed_cannot_ping_a_channel_from_a_nudge(app: RunningApp) -
     shown = block_text(post.params["blocks"])
     assert "<!channel>" not in shown and "<!here>" not in shown
     assert "@\u2060channel" in shown and "@\u2060here" in shown
+
+
+def test_closing_with_the_command_updates_the_posted_nudge(app: RunningApp) -> None:
+    post = logged_and_due(app)
+    app.command("close #1 vendor patched the login page", user_id="U2")
+    shown = updated_text(app, post)
+    assert "*Closed* by <@U2>" in shown
+    assert not any(b["type"] == "actions" for b in message_of(app, post)["blocks"])
+    # A ✅ afterwards changes nothing, and taking it away does not undo a close made by command.
+    app.client.reaction_added("U1", "white_check_mark", post.response["channel"], post.response["ts"])
+    app.client.reaction_removed("U1", "white_check_mark", post.response["channel"], post.response["ts"])
+    app.brm.close()  # waits for the listeners' work in flight
+    assert the_issue(app).status == IssueStatus.CLOSED and the_issue(app).closed_by == "U2"
+    assert len(app.slack.calls_to("chat.update")) == 1
