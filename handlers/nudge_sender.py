@@ -207,7 +207,7 @@ class NudgeSender:
             return
         for team_id, ids in _ids_by_team(items).items():
             with self.services.db.workspace(team_id) as session:
-                store.release(session, ids, worker=self.worker, due_at=until, count_attempt=False)
+                store.release(session, ids, worker=self.worker, retry_at=until, count_attempt=False)
 
     # ------------------------------------------------------------------ one nudge
 
@@ -346,7 +346,7 @@ class NudgeSender:
                 until = now + timedelta(seconds=outcome.retry_after)
                 self._pause(outcome.channel_key, until)
                 error = f"rate limited; retry after {outcome.retry_after}s"
-                store.release(session, [nudge.id], worker=self.worker, due_at=until, error=error)
+                store.release(session, [nudge.id], worker=self.worker, retry_at=until, error=error)
                 return 0
             if isinstance(outcome, Unsure):
                 wait = min(FIRST_BACKOFF * 2 ** max(nudge.attempts - 1, 0), MAX_BACKOFF)
@@ -354,7 +354,7 @@ class NudgeSender:
                     session,
                     [nudge.id],
                     worker=self.worker,
-                    due_at=now + wait,
+                    retry_at=now + wait,
                     error=outcome.error,
                     unsure=True,
                 )

@@ -242,6 +242,8 @@ class Nudge(WorkspaceScoped, table=True):
     escalated_to: str | None = Field(default=None, max_length=32)
     # The last attempt may have reached Slack (timeout, 5xx, a claim that died): look before posting.
     check_before_post: bool = Field(default=False)
+    # Not before this: a rate limit or a failed attempt (due_at stays when the nudge was due).
+    next_attempt_at: datetime | None = Field(default=None)
     sent_at: datetime | None = Field(default=None)
     created_at: datetime = Field(default_factory=utcnow)
 

@@ -17,7 +17,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import case, func, or_, update
 from sqlmodel import Session, select
 
 from storage.models import Interaction, Issue, Nudge, NudgeStatus, Party
@@ -157,12 +157,14 @@ def claim_due(
 ) -> list[ClaimedNudge]:
     """Claim up to `limit` due nudges for `worker`, oldest first; committed before returning.
 
-    Due: pending with `due_at <= now`, or left `sending` by a claim older than `lease`. Channels in
-    `skip_channels` are waiting out a rate limit and are left for later.
+    Due: pending with `due_at <= now` and no later `next_attempt_at`, or left `sending` by a claim
+    older than `lease`. Channels in `skip_channels` are waiting out a rate limit and are left for later.
     """
     stale = now - lease
     due = or_(
-        (Nudge.status == NudgeStatus.PENDING) & (Nudge.due_at <= now),
+        (Nudge.status == NudgeStatus.PENDING)
+        & (Nudge.due_at <= now)
+        & or_(Nudge.next_attempt_at.is_(None), Nudge.next_attempt_at <= now),  # type: ignore[union-attr]
         (Nudge.status == NudgeStatus.SENDING) & (Nudge.claimed_at < stale),
     )
     candidates = select(Nudge.id, Nudge.status, Nudge.check_before_post).where(due)
@@ -201,10 +203,12 @@ def claim_due(
 
 
 def next_due(session: Session, *, after: datetime) -> datetime | None:
-    """When the next pending nudge comes due, if later than `after`."""
-    statement = select(func.min(Nudge.due_at)).where(
-        Nudge.status == NudgeStatus.PENDING, Nudge.due_at > after
+    """When the next pending nudge may be tried (due, and past any retry time), if later than `after`."""
+    ready_at = case(
+        (Nudge.next_attempt_at > Nudge.due_at, Nudge.next_attempt_at),  # type: ignore[operator]
+        else_=Nudge.due_at,
     )
+    statement = select(func.min(ready_at)).where(Nudge.status == NudgeStatus.PENDING, ready_at > after)
     return session.exec(statement).one()
 
 
@@ -248,19 +252,28 @@ def release(
     nudge_ids: Collection[int],
     *,
     worker: str,
-    due_at: datetime,
+    retry_at: datetime | None = None,
+    due_at: datetime | None = None,
     error: str | None = None,
     unsure: bool = False,
     count_attempt: bool = True,
 ) -> int:
-    """Give claimed nudges back as pending, due again at `due_at`.
+    """Give claimed nudges back as pending: to try again at `retry_at` (a rate limit, a failure), or
+    due later at `due_at` (not a working day for the owner). When it was due stays as it was for a retry.
 
     `unsure`: the last attempt may have reached Slack (timeout, 5xx), so look before posting again.
     `count_attempt` False: the claim did not try Slack at all (a paused channel, not yet a working day).
     """
     if not nudge_ids:
         return 0
-    values: dict[str, object] = {"status": NudgeStatus.PENDING, "due_at": due_at}
+    if (retry_at is None) == (due_at is None):
+        raise ValueError("give either retry_at or due_at")
+    values: dict[str, object] = {"status": NudgeStatus.PENDING}
+    if retry_at is not None:
+        values["next_attempt_at"] = retry_at
+    else:
+        values["due_at"] = due_at
+        values["next_attempt_at"] = None
     if error is not None:
         values["last_error"] = error[:500]
     if unsure:

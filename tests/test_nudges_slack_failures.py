@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import select
@@ -43,9 +43,9 @@ def test_a_429_makes_that_channel_wait_while_other_channels_go_on(app: RunningAp
     first, second, other = issue_nudges(app)
     assert other.status == NudgeStatus.SENT
     for waiting in (first, second):
-        assert waiting.status == NudgeStatus.PENDING and waiting.due_at == TUESDAY_9_NY + timedelta(
-            seconds=30
-        )
+        assert waiting.status == NudgeStatus.PENDING
+        assert waiting.next_attempt_at == TUESDAY_9_NY + timedelta(seconds=30)
+        assert waiting.due_at == TUESDAY_9_NY  # when it was due does not change
     assert first.last_error == "rate limited; retry after 30s"
     # Only one request reached the limited channel.
     assert [c.params["channel"] for c in app.slack.calls_to("chat.postMessage")] == ["C1", "C2"]
@@ -66,12 +66,12 @@ def test_a_500_backs_off_records_the_error_and_retries(app: RunningApp) -> None:
     assert sweep(app) == 0
     [nudge] = issue_nudges(app)
     assert nudge.status == NudgeStatus.PENDING and nudge.last_error == "HTTP 500 internal_error"
-    assert nudge.due_at == TUESDAY_9_NY + timedelta(seconds=30) and nudge.check_before_post
+    assert nudge.next_attempt_at == TUESDAY_9_NY + timedelta(seconds=30) and nudge.check_before_post
 
     app.clock.advance(seconds=30)
     assert sweep(app) == 0
     [nudge] = issue_nudges(app)
-    assert nudge.due_at == TUESDAY_9_NY + timedelta(seconds=30 + 60)  # backing off: 30 s, then 60 s
+    assert nudge.next_attempt_at == TUESDAY_9_NY + timedelta(seconds=90)  # backing off: 30 s, then 60 s
     assert nudge.attempts == 2
 
     app.clock.advance(seconds=60)
@@ -120,6 +120,16 @@ def test_a_timeout_is_retried_without_a_second_post(app: RunningApp) -> None:
     assert nudge.status == NudgeStatus.SENT
 
 
+def test_a_retry_that_falls_on_a_weekend_still_goes_out(app: RunningApp) -> None:
+    # Due Friday 23:59 New York; Slack fails; the retry comes on Saturday and is not held to Monday.
+    app.command("log DMV call. not working: renewals bounce. follow up Friday 11:59pm")
+    app.clock.set(datetime(2026, 11, 28, 4, 59, tzinfo=UTC))
+    app.slack.fail_next("chat.postMessage", 500)
+    assert sweep(app) == 0
+    app.clock.advance(seconds=30)
+    assert sweep(app) == 1
+
+
 def test_a_refusal_is_recorded_and_logged_not_dropped_silently(
     app: RunningApp, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -137,7 +147,8 @@ def test_nudges_for_one_channel_go_out_one_a_second(app: RunningApp) -> None:
     assert sweep(app) == 2
     first, second, other = issue_nudges(app)
     assert first.status == other.status == NudgeStatus.SENT
-    assert second.status == NudgeStatus.PENDING and second.due_at == TUESDAY_9_NY + timedelta(seconds=1)
+    assert second.status == NudgeStatus.PENDING
+    assert second.next_attempt_at == TUESDAY_9_NY + timedelta(seconds=1)
     assert second.attempts == 0 and second.last_error is None  # held back, not refused
     assert sorted(c.params["channel"] for c in app.slack.calls_to("chat.postMessage")) == ["C1", "C2"]
     app.clock.advance(seconds=1)

@@ -14,11 +14,13 @@ import argparse
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, or_
 from sqlmodel import select
 
 from bot.clock import SystemClock
+from bot.nudges import is_working_day
 from handlers.directory import UserDirectory
 from handlers.nudge_sender import NudgeSender
 from handlers.services import Services
@@ -28,6 +30,7 @@ from storage.db import Database
 from storage.models import Issue, Nudge, NudgeStatus, Party, Workspace
 
 DEADLINE_SECONDS = 300
+OWNER_TZ = ZoneInfo("America/New_York")
 
 
 def build_services(database_url: str, slack_api_url: str) -> Services:
@@ -54,11 +57,14 @@ def seed_due_nudges(
 ) -> list[int]:
     """`count` open issues of one party, one due nudge each, spread evenly over `channels` channels.
 
-    Due an hour ago by the real clock. Written in bulk (not through /brm) so thousands take a second.
-    Returns the nudge ids.
+    Due an hour ago by the real clock, or on the last working day before that (in New York, the fake's
+    default timezone) so that a weekend or holiday today does not hold them back. Written in bulk (not
+    through /brm) so thousands take a second. Returns the nudge ids.
     """
     now = datetime.now(UTC)
     due = now - timedelta(hours=1)
+    while not is_working_day(due.astimezone(OWNER_TZ).date(), None):
+        due -= timedelta(days=1)
     with db.engine.begin() as connection:
         connection.execute(
             insert(Workspace).values(

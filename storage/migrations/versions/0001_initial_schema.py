@@ -278,6 +278,7 @@ def upgrade() -> None:
         sa.Column("message_ts", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
         sa.Column("escalated_to", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
         sa.Column("check_before_post", sa.Boolean(), nullable=False),
+        sa.Column("next_attempt_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("sent_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
