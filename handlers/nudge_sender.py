@@ -4,8 +4,8 @@ One claim, one post, one short transaction to mark it sent (with the audit row, 
 and any escalation copy). Channels are posted to in parallel, at most one nudge a second in each
 (Slack's guidance for chat.postMessage), so a burst of reminders for one channel does not set off
 Slack's rate limit. Slack failures never hold up other channels and never lose a nudge:
-- 429: the channel waits out Retry-After (its other nudges are left for later), the nudge goes back
-  to pending due then; other channels carry on;
+- 429: the channel waits out Retry-After (its other nudges are left for later) and the nudge is
+  tried again then (`next_attempt_at`; when it was due stays); other channels carry on;
 - 5xx, timeouts, dropped connections: back off (30 s doubling, at most an hour) and try again, with
   the error kept on the nudge; the attempt may have reached Slack, so the retry looks first;
 - channel_not_found, not_in_channel, is_archived: post to the owner's DM instead;
