@@ -1,0 +1,85 @@
+"""A bare Bolt app that only acknowledges `/brm`: the baseline that `bench/ack_latency.py` compares
+brm-bot's acknowledgement latency against.
+
+    python -m bench.bare_app [--bolt-defaults]
+
+It reads the same environment as `python app.py` (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL,
+PORT, LOG_LEVEL; DATABASE_URL is read but unused) and is served the way app.py serves brm-bot: the same
+WSGI routing (`app.WsgiApp`, so /slack/events and /healthz), waitress with `app.SERVER_THREADS`
+threads, and the same logging setup. What is left out is everything brm-bot adds: its listeners,
+middleware, database and worker pool, so the difference in latency is brm-bot's own cost.
+
+Bolt is configured to ack the way app.py configures it (`process_before_response=True`, the ack
+written inline in the request thread). `--bolt-defaults` uses Bolt's default instead, where the
+request thread polls every 10 ms for the ack a listener thread sets; that mode is slower by design,
+so comparing brm-bot with it would flatter brm-bot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from types import SimpleNamespace
+
+import waitress
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from app import SERVER_THREADS, SLACK_EVENTS_PATH, WsgiApp, configure_logging
+from settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("brm.bench.bare")
+
+
+def build_bare_app(settings: Settings, *, bolt_defaults: bool = False) -> App:
+    """A Bolt app with one `/brm` listener that only acks."""
+    app = App(
+        signing_secret=settings.signing_secret or "",
+        client=WebClient(token=settings.bot_token, base_url=settings.slack_api_url),
+        process_before_response=not bolt_defaults,
+    )
+
+    @app.command("/brm")
+    def acknowledge(ack: Ack) -> None:
+        ack()
+
+    return app
+
+
+class BareWsgiApp(WsgiApp):
+    """app.py's WSGI routing around the bare app; with no database, the health check is always ok."""
+
+    def __init__(self, bolt: App) -> None:
+        # WsgiApp reads only `.bolt` from the BrmApp it is given; the bare app has nothing else.
+        super().__init__(SimpleNamespace(bolt=bolt))  # type: ignore[arg-type]
+
+    def _database_reachable(self) -> bool:
+        return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--bolt-defaults",
+        action="store_true",
+        help="use Bolt's default ack mode (listener thread + 10 ms polling) instead of app.py's inline ack",
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default loopback: this is a bench tool)"
+    )
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as problem:
+        print(f"bare app cannot start: {problem}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+    wsgi = BareWsgiApp(build_bare_app(settings, bolt_defaults=args.bolt_defaults))
+    log.info("serving the bare Bolt app on http://%s:%d%s", args.host, settings.port, SLACK_EVENTS_PATH)
+    waitress.serve(wsgi, host=args.host, port=settings.port, threads=SERVER_THREADS, ident="brm-bare")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
