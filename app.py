@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-import re
+import signal
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -23,11 +23,12 @@ from sqlalchemy import text
 
 import handlers
 from bot import dates
-from bot.clock import Clock, SystemClock
-from handlers.directory import UserDirectory
+from bot.clock import Clock
 from handlers.scheduler import start_scheduler
-from handlers.services import Services
+from handlers.services import Services, build_services
 from handlers.slack_client import make_web_client
+from handlers.work import ProcessWork, ThreadWork, Work
+from logs import configure_logging
 from settings import Settings, SettingsError, load_settings
 from storage.db import Database, migrate
 
@@ -42,34 +43,34 @@ SERVER_THREADS = 32
 class BrmApp:
     bolt: App
     services: Services
-    workers: ThreadPoolExecutor  # runs the listeners' work after the ack
+    listener_threads: ThreadPoolExecutor  # runs Bolt's lazy listeners (shortcuts, events, actions)
 
     def close(self) -> None:
         """Let the work in flight finish; used on shutdown and by tests."""
-        self.workers.shutdown(wait=True)
+        self.listener_threads.shutdown(wait=True)
+        if self.services.work is not None:
+            self.services.work.shutdown()
 
     def wsgi(self) -> WsgiApp:
         return WsgiApp(self)
 
 
-def build_app(settings: Settings, *, clock: Clock | None = None, db: Database | None = None) -> BrmApp:
-    """Everything wired together, nothing started: tests build it the same way app.py does."""
-    db = db or Database.from_url(settings.database_url)
-    client = make_web_client(settings.slack_api_url, settings.bot_token)
-    services = Services(
-        settings=settings,
-        db=db,
-        clock=clock or SystemClock(),
-        directory=UserDirectory(client),
-        client=client,
-    )
-    workers = ThreadPoolExecutor(max_workers=16, thread_name_prefix="brm-work")
+def build_app(
+    settings: Settings, *, clock: Clock | None = None, db: Database | None = None, work: Work | None = None
+) -> BrmApp:
+    """Everything wired together, nothing started: tests build it the same way app.py does.
+
+    `work` runs the `/brm` commands after their ack: a worker process in production (see
+    handlers/work.py), threads of this process by default.
+    """
+    services = build_services(settings, clock=clock, db=db, work=work or ThreadWork())
+    listener_threads = ThreadPoolExecutor(max_workers=8, thread_name_prefix="brm-listener")
     bolt = App(
-        client=client,
+        client=services.client,
         signing_secret=settings.signing_secret or "",
         # Ack inline in the request thread (no polling for it), and do the work in lazy listeners.
         process_before_response=True,
-        listener_executor=workers,
+        listener_executor=listener_threads,
         request_verification_enabled=not settings.socket_mode,
     )
 
@@ -79,7 +80,7 @@ def build_app(settings: Settings, *, clock: Clock | None = None, db: Database | 
         return next()
 
     handlers.register_all(bolt)
-    return BrmApp(bolt=bolt, services=services, workers=workers)
+    return BrmApp(bolt=bolt, services=services, listener_threads=listener_threads)
 
 
 class WsgiApp:
@@ -106,34 +107,6 @@ class WsgiApp:
         except Exception:
             log.exception("health check: database unreachable")
             return False
-
-
-class _BoltTokenNotice(logging.Filter):
-    """Bolt reads SLACK_BOT_TOKEN itself and warns that our client (which carries it) wins; it is noise."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "`token` will be unused" not in record.getMessage()
-
-
-class _RedactSecrets(logging.Filter):
-    """Slack tokens and signing secrets never reach a log line, whoever logs them."""
-
-    PATTERN = re.compile(r"(xox[abpers]|xapp)-[A-Za-z0-9-]+")
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        redacted = self.PATTERN.sub(r"\1-[redacted]", message)
-        if redacted != message:
-            record.msg, record.args = redacted, None
-        return True
-
-
-def configure_logging(level: str) -> None:
-    handler = logging.StreamHandler()
-    handler.addFilter(_RedactSecrets())
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=level, handlers=[handler], force=True)
-    logging.getLogger("slack_bolt.App").addFilter(_BoltTokenNotice())
 
 
 def start(brm: BrmApp) -> None:
@@ -190,9 +163,23 @@ def main() -> int:
         print(f"brm-bot cannot start: {problem_with_slack}", file=sys.stderr)
         return 2
     dates.warm_up()
-    brm = build_app(settings, db=db)
-    start(brm)
+    work = ProcessWork(settings)
+    work.start()
+    brm = build_app(settings, db=db, work=work)
+    signal.signal(signal.SIGTERM, _stop_serving)
+    try:
+        start(brm)
+    except KeyboardInterrupt:
+        log.info("stopping: finishing the work in flight")
+    finally:
+        brm.close()
     return 0
+
+
+def _stop_serving(_signum: int, _frame: object) -> None:
+    # SIGTERM (from systemd, Kubernetes, a load balancer's drain) stops the server like Ctrl-C does,
+    # so the worker process is shut down cleanly instead of being left behind.
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

@@ -56,7 +56,8 @@ def log_receipt(receipt: LogReceipt) -> tuple[str, Blocks]:
     interaction, party, draft = receipt.interaction, receipt.party, receipt.draft
     kind = interaction.kind
     when = format_local(interaction.occurred_at, receipt.tz)
-    headline = f"{KIND_EMOJI.get(kind, ':memo:')} Logged a *{kind}* with *{safe_mrkdwn(party.name)}* · {when}"
+    article = "an" if kind[:1] in "aeiou" else "a"
+    headline = f"{KIND_EMOJI.get(kind, ':memo:')} Logged {article} *{kind}* with *{safe_mrkdwn(party.name)}* · {when}"
     lines = [headline, f"*Summary:* {safe_mrkdwn(truncate(interaction.summary, 800))}"]
 
     match = receipt.party_match
@@ -90,7 +91,7 @@ def log_receipt(receipt: LogReceipt) -> tuple[str, Blocks]:
     if receipt.issues:
         hint += f" · close an issue with `/brm close #{receipt.issues[0].number}`"
     blocks.append(context(hint))
-    text = f"Logged a {kind} with {party.name}"
+    text = f"Logged {article} {kind} with {party.name}"
     return safe_mrkdwn(text), blocks
 
 

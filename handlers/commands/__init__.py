@@ -62,18 +62,28 @@ SUBCOMMANDS: dict[str, Subcommand] = {
 
 
 def register(app: App) -> None:
-    app.command("/brm")(ack=acknowledge, lazy=[run_subcommand])
+    app.command("/brm")(acknowledge)
 
 
-def acknowledge(ack: Ack) -> None:
-    # Slack waits at most 3 seconds; everything else happens after this returns.
+def acknowledge(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    # Slack waits at most 3 seconds: answer now, and leave the work to the worker (handlers/work.py).
     ack()
+    services_of(context).work.submit(run_subcommand, _command_fields(body))
 
 
-def run_subcommand(body: dict[str, Any], respond: Respond, context: BoltContext, client: WebClient) -> None:
-    name, rest = split_subcommand(body.get("text", ""))
+def _command_fields(body: dict[str, Any]) -> dict[str, Any]:
+    """The fields of Slack's slash command payload that the work needs (it travels to another process)."""
+    keys = ("team_id", "enterprise_id", "user_id", "channel_id", "text", "response_url", "trigger_id")
+    return {key: body.get(key) for key in keys}
+
+
+def run_subcommand(services: Services, body: dict[str, Any]) -> None:
+    """The job behind every `/brm` command: route it to its subcommand and answer the person."""
+    name, rest = split_subcommand(body.get("text") or "")
+    respond = Respond(response_url=body["response_url"])
+    client = services.client
     request = CommandRequest(
-        services=services_of(context),
+        services=services,
         team_id=body["team_id"],
         enterprise_id=body.get("enterprise_id") or None,
         user_id=body["user_id"],
