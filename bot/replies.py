@@ -57,7 +57,8 @@ def log_receipt(receipt: LogReceipt) -> tuple[str, Blocks]:
     kind = interaction.kind
     when = format_local(interaction.occurred_at, receipt.tz)
     article = "an" if kind[:1] in "aeiou" else "a"
-    headline = f"{KIND_EMOJI.get(kind, ':memo:')} Logged {article} *{kind}* with *{safe_mrkdwn(party.name)}* · {when}"
+    emoji = KIND_EMOJI.get(kind, ":memo:")
+    headline = f"{emoji} Logged {article} *{kind}* with *{safe_mrkdwn(party.name)}* · {when}"
     lines = [headline, f"*Summary:* {safe_mrkdwn(truncate(interaction.summary, 800))}"]
 
     match = receipt.party_match
