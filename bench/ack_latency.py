@@ -55,7 +55,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import HEALTH_PATH, SLACK_EVENTS_PATH
-from tests.support.fake_slack import FakeSlack
+from bench.slack_process import RemoteFakeSlack
 from tests.support.signing import APP_ID, VERIFICATION_TOKEN, sign
 
 REPO = Path(__file__).resolve().parent.parent
@@ -122,7 +122,7 @@ class Outcome:
     error: str | None = None
 
 
-def prepare_commands(fake: FakeSlack, count: int, label: str) -> list[Prepared]:
+def prepare_commands(fake: RemoteFakeSlack, count: int, label: str) -> list[Prepared]:
     """`count` signed `/brm log` commands, each with its own response_url on the fake."""
     prepared = []
     for n in range(count):
@@ -214,7 +214,7 @@ class Delivery:
         return self.expected - self.delivered
 
 
-def wait_for_replies(fake: FakeSlack, names: list[str], timeout: float) -> Delivery:
+def wait_for_replies(fake: RemoteFakeSlack, names: list[str], timeout: float) -> Delivery:
     """Wait (at most `timeout` seconds) until every command has had a reply at its response_url."""
     wanted = set(names)
     deadline = time.monotonic() + timeout
@@ -350,7 +350,7 @@ def tail(path: Path, lines: int = 30) -> str:
 
 
 def start_and_measure_first(
-    target: Target, stack: ExitStack, env: dict[str, str], fake: FakeSlack, workdir: Path, drain: float
+    target: Target, stack: ExitStack, env: dict[str, str], fake: RemoteFakeSlack, workdir: Path, drain: float
 ) -> None:
     """Start the app (stopped when `stack` closes) and time the first command once it is healthy."""
     target.port = free_port()
@@ -377,7 +377,7 @@ def start_and_measure_first(
 
 
 def measure_level(
-    target: Target, fake: FakeSlack, concurrency: int, *, requests: int, warmup: int, drain: float
+    target: Target, fake: RemoteFakeSlack, concurrency: int, *, requests: int, warmup: int, drain: float
 ) -> None:
     """Warm up, send `requests` commands from `concurrency` senders, then wait for their replies."""
     name = target.name
@@ -570,9 +570,8 @@ def main(argv: list[str] | None = None) -> int:
     bare = Target("bare", bare_command, expect_replies=False)
     load_before = os.getloadavg()[0]
 
-    with FakeSlack() as fake, tempfile.TemporaryDirectory(prefix="brm-bench-") as tmp:
-        for user_id, tz, user_name in USERS:
-            fake.add_user(user_id, tz=tz, name=user_name, real_name=user_name.title())
+    # The fake Slack runs in a process of its own, so its work does not slow the threads timing acks.
+    with RemoteFakeSlack(list(USERS)) as fake, tempfile.TemporaryDirectory(prefix="brm-bench-") as tmp:
         workdir = Path(tmp)
         try:
             with database(args.database, workdir) as database_url, ExitStack() as stack:

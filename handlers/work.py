@@ -17,9 +17,11 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ThreadPoolExecutor
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -59,41 +61,65 @@ class ThreadWork:
 
 
 class ProcessWork:
-    """Jobs run in one worker process (with threads of its own) that builds its own services."""
+    """Jobs run in one worker process (with threads of its own) that builds its own services.
+
+    Jobs reach it over a pipe that the request thread writes to directly: no executor manager or
+    queue feeder threads in this process competing with the request threads for the interpreter.
+    """
 
     def __init__(self, settings: Settings, threads: int = WORKER_THREADS) -> None:
         self._settings = settings
         self._threads = threads
-        self._pool = self._new_pool()
+        self._lock = threading.Lock()
+        self._process: BaseProcess | None = None
+        self._pipe: Connection | None = None
 
     def bind(self, services: Services) -> None:
         """The worker builds its own services from the settings; nothing to keep here."""
 
     def start(self, timeout: float = 120.0) -> None:
         """Start the worker and wait until it is ready, so the first command's reply is quick too."""
-        self._pool.submit(_ping).result(timeout=timeout)
+        with self._lock:
+            self._start_locked(timeout)
 
     def submit(self, job: Job, *args: Any) -> None:
-        try:
-            future = self._pool.submit(_hand_over, job, args)
-        except BrokenProcessPool:
-            # The worker died (killed, out of memory); start another and go on.
-            log.error("the worker process died; starting a new one")
-            self._pool = self._new_pool()
-            future = self._pool.submit(_hand_over, job, args)
-        future.add_done_callback(_log_failure)
+        with self._lock:
+            if self._pipe is None or self._process is None or not self._process.is_alive():
+                if self._process is not None:
+                    log.error(
+                        "the worker process is gone (exit code %s); starting a new one",
+                        self._process.exitcode,
+                    )
+                self._start_locked()
+            assert self._pipe is not None
+            self._pipe.send((job, args))
 
-    def shutdown(self) -> None:
-        self._pool.shutdown(wait=True)
+    def shutdown(self, timeout: float = 60.0) -> None:
+        """Let the worker finish the jobs it has, then stop it."""
+        with self._lock:
+            if self._pipe is not None:
+                self._pipe.close()  # the worker reads the end of the pipe as "finish and stop"
+                self._pipe = None
+            if self._process is not None:
+                self._process.join(timeout)
+                if self._process.is_alive():
+                    log.error("the worker did not stop within %.0f s; terminating it", timeout)
+                    self._process.terminate()
+                self._process = None
 
-    def _new_pool(self) -> ProcessPoolExecutor:
+    def _start_locked(self, timeout: float = 120.0) -> None:
         # spawn, not fork: this process runs threads (server, scheduler) that a fork would copy mid-step.
-        return ProcessPoolExecutor(
-            max_workers=1,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_worker,
-            initargs=(self._settings, self._threads),
+        context = multiprocessing.get_context("spawn")
+        ours, theirs = context.Pipe(duplex=True)
+        process = context.Process(
+            target=_worker_main, args=(theirs, self._settings, self._threads), name="brm-worker", daemon=True
         )
+        process.start()
+        theirs.close()
+        if not ours.poll(timeout) or ours.recv() != _READY:
+            process.terminate()
+            raise RuntimeError("the worker process did not start")
+        self._process, self._pipe = process, ours
 
 
 def run_job(services: Services, job: Job, args: tuple[Any, ...]) -> None:
@@ -105,11 +131,10 @@ def run_job(services: Services, job: Job, args: tuple[Any, ...]) -> None:
 
 # --- inside the worker process ------------------------------------------------------------------
 
-_worker: tuple[Services, ThreadPoolExecutor] | None = None
+_READY = "ready"
 
 
-def _start_worker(settings: Settings, threads: int) -> None:
-    global _worker
+def _worker_main(pipe: Connection, settings: Settings, threads: int) -> None:
     from bot import dates
     from handlers.services import build_services
     from logs import configure_logging
@@ -120,20 +145,13 @@ def _start_worker(settings: Settings, threads: int) -> None:
     configure_logging(settings.log_level, process_name="worker")
     dates.warm_up()
     services = build_services(settings)
-    _worker = (services, ThreadPoolExecutor(max_workers=threads, thread_name_prefix="brm-job"))
-
-
-def _hand_over(job: Job, args: tuple[Any, ...]) -> None:
-    # Return at once so the process takes the next job while this one runs on a thread.
-    assert _worker is not None
-    services, threads = _worker
-    threads.submit(run_job, services, job, args)
-
-
-def _ping() -> bool:
-    return _worker is not None
-
-
-def _log_failure(future: Future) -> None:
-    if future.exception() is not None:
-        log.error("could not hand a job to the worker process", exc_info=future.exception())
+    pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="brm-job")
+    pipe.send(_READY)
+    while True:
+        try:
+            job, args = pipe.recv()
+        except (EOFError, OSError):
+            break  # the main process closed the pipe (shutting down) or is gone
+        pool.submit(run_job, services, job, args)
+    pool.shutdown(wait=True)
+    services.db.dispose()

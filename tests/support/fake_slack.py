@@ -906,6 +906,11 @@ class _Handler(BaseHTTPRequestHandler):
             name = unquote(parts.path[len("/response/") :])
             status, text, extra = fake._handle_response_url(name, raw, headers)
             self._send(status, text, "text/html", extra)
+        elif parts.path == "/_fake/responses" and self.command == "GET":
+            # For a fake run in a process of its own (benchmarks): what reached the response_urls.
+            with fake._cond:
+                posts = [{"name": r.name, "at": r.at, "body": r.body} for r in fake.responses]
+            self._send(200, json.dumps(posts), "application/json", {})
         else:
             self._send(404, "not found", "text/plain", {})
 
