@@ -24,7 +24,6 @@ from sqlalchemy import text
 import handlers
 from bot import dates
 from bot.clock import Clock
-from handlers.scheduler import start_scheduler
 from handlers.services import Services, build_services
 from handlers.slack_client import make_web_client
 from handlers.work import ProcessWork, ThreadWork, Work
@@ -111,7 +110,6 @@ class WsgiApp:
 
 def start(brm: BrmApp) -> None:
     settings = brm.services.settings
-    start_scheduler(brm.services)
     if settings.socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -163,7 +161,8 @@ def main() -> int:
         print(f"brm-bot cannot start: {problem_with_slack}", file=sys.stderr)
         return 2
     dates.warm_up()
-    work = ProcessWork(settings)
+    # The worker process runs the commands' work and the scheduler's sweeps; this one only answers Slack.
+    work = ProcessWork(settings, with_scheduler=True)
     work.start()
     brm = build_app(settings, db=db, work=work)
     signal.signal(signal.SIGTERM, _stop_serving)

@@ -7,6 +7,8 @@ work in a separate process at a lower OS priority: the acks never queue behind i
 load it is the replies that wait, never the acknowledgements. `ThreadWork` runs the same jobs in
 this process, which lets tests drive them with a clock they control.
 
+The worker process also runs the scheduler's sweeps (nudges, digests) when asked to.
+
 A job is a module-level function taking the `Services` first, then plain JSON-like arguments (it
 is pickled to reach the worker process).
 """
@@ -67,9 +69,12 @@ class ProcessWork:
     queue feeder threads in this process competing with the request threads for the interpreter.
     """
 
-    def __init__(self, settings: Settings, threads: int = WORKER_THREADS) -> None:
+    def __init__(
+        self, settings: Settings, threads: int = WORKER_THREADS, *, with_scheduler: bool = False
+    ) -> None:
         self._settings = settings
         self._threads = threads
+        self._with_scheduler = with_scheduler
         self._lock = threading.Lock()
         self._process: BaseProcess | None = None
         self._pipe: Connection | None = None
@@ -112,7 +117,10 @@ class ProcessWork:
         context = multiprocessing.get_context("spawn")
         ours, theirs = context.Pipe(duplex=True)
         process = context.Process(
-            target=_worker_main, args=(theirs, self._settings, self._threads), name="brm-worker", daemon=True
+            target=_worker_main,
+            args=(theirs, self._settings, self._threads, self._with_scheduler),
+            name="brm-worker",
+            daemon=True,
         )
         process.start()
         theirs.close()
@@ -134,8 +142,9 @@ def run_job(services: Services, job: Job, args: tuple[Any, ...]) -> None:
 _READY = "ready"
 
 
-def _worker_main(pipe: Connection, settings: Settings, threads: int) -> None:
+def _worker_main(pipe: Connection, settings: Settings, threads: int, with_scheduler: bool) -> None:
     from bot import dates
+    from handlers.scheduler import start_scheduler
     from handlers.services import build_services
     from logs import configure_logging
 
@@ -146,6 +155,8 @@ def _worker_main(pipe: Connection, settings: Settings, threads: int) -> None:
     dates.warm_up()
     services = build_services(settings)
     pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="brm-job")
+    # The sweeps run here too, so their database and Slack work never holds up an acknowledgement.
+    scheduler = start_scheduler(services) if with_scheduler else None
     pipe.send(_READY)
     while True:
         try:
@@ -153,5 +164,7 @@ def _worker_main(pipe: Connection, settings: Settings, threads: int) -> None:
         except (EOFError, OSError):
             break  # the main process closed the pipe (shutting down) or is gone
         pool.submit(run_job, services, job, args)
+    if scheduler is not None:
+        scheduler.shutdown(wait=True)
     pool.shutdown(wait=True)
     services.db.dispose()
