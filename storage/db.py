@@ -58,6 +58,12 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+    if engine.dialect.name == "sqlite":
+        # SQLite plans queries from statistics only ANALYZE gathers; without them it can pick the
+        # wrong index on large tables. A bounded look at each table at every start keeps them fresh.
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA analysis_limit=1000")
+            connection.exec_driver_sql("PRAGMA optimize")
 
 
 class Database:
