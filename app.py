@@ -8,6 +8,7 @@ through waitress, a production WSGI server. With SLACK_APP_TOKEN set, it connect
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import signal
@@ -166,6 +167,10 @@ def main() -> int:
     work.start()
     brm = build_app(settings, db=db, work=work)
     signal.signal(signal.SIGTERM, _stop_serving)
+    # Everything loaded so far (libraries, dateparser's tables, the app) lives as long as the process:
+    # moving it out of the garbage collector's sight keeps full collections, which pause every
+    # thread, short while requests are being answered.
+    gc.freeze()
     try:
         start(brm)
     except KeyboardInterrupt:

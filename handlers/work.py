@@ -139,6 +139,13 @@ def run_job(services: Services, job: Job, args: tuple[Any, ...]) -> None:
 
 # --- inside the worker process ------------------------------------------------------------------
 
+
+def _lower_priority() -> None:
+    """Let the serving process have the CPU first. Only a lower niceness: the worker must still get
+    its share on a busy machine (SCHED_IDLE could starve it, and with it every reply and nudge)."""
+    os.nice(WORKER_NICENESS)
+
+
 _READY = "ready"
 
 
@@ -148,7 +155,7 @@ def _worker_main(pipe: Connection, settings: Settings, threads: int, with_schedu
     from handlers.services import build_services
     from logs import configure_logging
 
-    os.nice(WORKER_NICENESS)
+    _lower_priority()
     # Ctrl-C reaches the whole process group; the main process decides when the worker stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     configure_logging(settings.log_level, process_name="worker")
