@@ -118,3 +118,56 @@ def _wait_for_health(port: int, timeout: float = 30) -> dict:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
+
+
+def test_nudges_that_came_due_while_the_app_was_down_go_out_when_it_starts(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from bot.recording import Origin, record_log
+    from storage.db import Database, migrate
+
+    database_url = f"sqlite:///{tmp_path / 'brm.db'}"
+    db = Database.from_url(database_url)
+    migrate(db.engine)
+    ten_days_ago = datetime.now(UTC) - timedelta(days=10)
+    with db.workspace("T1") as session:
+        receipt = record_log(
+            session,
+            text="DMV call. not working: portal login fails. follow up in 2 days",
+            origin=Origin(actor_id="U1", channel_id="C1"),
+            tz=ZoneInfo("America/New_York"),
+            now=ten_days_ago,
+        )
+    db.dispose()
+    [issue] = receipt.issues
+
+    with FakeSlack() as slack:
+        slack.add_user("U1", tz="America/New_York")
+        env = {
+            **base_env(tmp_path),
+            "SLACK_BOT_TOKEN": "xoxb-live-token",
+            "SLACK_SIGNING_SECRET": "s",
+            "SLACK_API_URL": slack.url,
+            "DATABASE_URL": database_url,
+            "PORT": str(_free_port()),
+        }
+        process = subprocess.Popen(
+            [sys.executable, "app.py"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            [post] = slack.wait_for("chat.postMessage", timeout=30)
+        finally:
+            process.terminate()
+            # The worker shares this pipe: reading to its end proves the worker stopped too.
+            output, _ = process.communicate(timeout=30)
+    assert post.params["channel"] == "C1"
+    assert "portal login fails" in json.dumps(post.params)
+    assert f"#{issue.number}" in json.dumps(post.params)
+    assert process.returncode == 0, output
+    assert len(slack.calls_to("chat.postMessage")) == 1
