@@ -52,6 +52,15 @@ class Origin:
     message_ts: str | None = None
     permalink: str | None = None
 
+    def source_columns(self) -> dict[str, str | None]:
+        """The columns interactions and issues share for where they came from."""
+        return {
+            "source": self.surface,
+            "channel_id": self.channel_id,
+            "message_ts": self.message_ts,
+            "permalink": self.permalink,
+        }
+
 
 def known_parties(session: Session) -> list[KnownParty]:
     return [
@@ -152,10 +161,7 @@ def save_interaction(session: Session, new: NewInteraction, origin: Origin) -> I
             sentiment=new.sentiment,
             follow_up_at=new.follow_up_at,
             follow_up_has_time=new.follow_up_has_time,
-            source=origin.surface,
-            channel_id=origin.channel_id,
-            message_ts=origin.message_ts,
-            permalink=origin.permalink,
+            **origin.source_columns(),
             logged_by=origin.actor_id,
         ),
     )
@@ -205,10 +211,7 @@ def raise_issue(
             owner_id=owner_id or origin.actor_id,
             follow_up_at=follow_up.at if follow_up else None,
             follow_up_has_time=follow_up.has_time if follow_up else False,
-            source=origin.surface,
-            channel_id=origin.channel_id,
-            message_ts=origin.message_ts,
-            permalink=origin.permalink,
+            **origin.source_columns(),
             raised_by=origin.actor_id,
         ),
     )

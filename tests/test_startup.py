@@ -64,26 +64,40 @@ def test_a_refused_token_stops_the_app_with_one_line(tmp_path: Path) -> None:
     assert "xoxb-revoked" not in result.stderr + result.stdout
 
 
+def start_app(
+    tmp_path: Path, slack: FakeSlack, port: int, database_url: str | None = None
+) -> subprocess.Popen:
+    """`python app.py` configured as an operator would, talking to the fake Slack."""
+    env = {
+        **base_env(tmp_path),
+        "SLACK_BOT_TOKEN": "xoxb-live-token",
+        "SLACK_SIGNING_SECRET": "s",
+        "SLACK_API_URL": slack.url,
+        "DATABASE_URL": database_url or f"sqlite:///{tmp_path / 'brm.db'}",
+        "PORT": str(port),
+    }
+    return subprocess.Popen(
+        [sys.executable, "app.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def stop_app(process: subprocess.Popen) -> str:
+    process.terminate()
+    # The worker process shares this pipe: reading to its end proves the worker stopped too.
+    output, _ = process.communicate(timeout=30)
+    return output
+
+
 def test_the_app_serves_slack_and_health_checks(tmp_path: Path) -> None:
     with FakeSlack() as slack:
         slack.add_user("U1", tz="America/Chicago")
         port = _free_port()
-        env = {
-            **base_env(tmp_path),
-            "SLACK_BOT_TOKEN": "xoxb-live-token",
-            "SLACK_SIGNING_SECRET": "s",
-            "SLACK_API_URL": slack.url,
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'brm.db'}",
-            "PORT": str(port),
-        }
-        process = subprocess.Popen(
-            [sys.executable, "app.py"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+        process = start_app(tmp_path, slack, port)
         try:
             health = _wait_for_health(port)
             assert health == {"status": "ok"}
@@ -95,9 +109,9 @@ def test_the_app_serves_slack_and_health_checks(tmp_path: Path) -> None:
             # Every Web API call went to SLACK_API_URL: the fake saw auth.test and users.info.
             assert {call.method for call in slack.calls} >= {"auth.test", "users.info"}
         finally:
-            process.terminate()
-            output, _ = process.communicate(timeout=10)
+            output = stop_app(process)
     assert "xoxb-live-token" not in output
+    assert process.returncode == 0, output
 
 
 def _free_port() -> int:
@@ -144,28 +158,11 @@ def test_nudges_that_came_due_while_the_app_was_down_go_out_when_it_starts(tmp_p
 
     with FakeSlack() as slack:
         slack.add_user("U1", tz="America/New_York")
-        env = {
-            **base_env(tmp_path),
-            "SLACK_BOT_TOKEN": "xoxb-live-token",
-            "SLACK_SIGNING_SECRET": "s",
-            "SLACK_API_URL": slack.url,
-            "DATABASE_URL": database_url,
-            "PORT": str(_free_port()),
-        }
-        process = subprocess.Popen(
-            [sys.executable, "app.py"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+        process = start_app(tmp_path, slack, _free_port(), database_url)
         try:
             [post] = slack.wait_for("chat.postMessage", timeout=30)
         finally:
-            process.terminate()
-            # The worker shares this pipe: reading to its end proves the worker stopped too.
-            output, _ = process.communicate(timeout=30)
+            output = stop_app(process)
     assert post.params["channel"] == "C1"
     assert "portal login fails" in json.dumps(post.params)
     assert f"#{issue.number}" in json.dumps(post.params)
