@@ -32,7 +32,7 @@ HELP_EXAMPLES = [
     ("Log a touchpoint", LOG_EXAMPLE),
     (
         "Log a call from yesterday",
-        "/brm log DOT call with <@U123> yesterday 3pm, great meeting. follow up in 2 weeks",
+        "/brm log DOT call with @sam yesterday 3pm, great meeting. follow up in 2 weeks",
     ),
     ("Raise an issue for a colleague", "/brm issue DMV renewal emails bounce @sam by Friday high"),
     ("List what is open", "/brm list DMV open"),
