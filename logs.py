@@ -33,3 +33,6 @@ def configure_logging(level: str, process_name: str = "") -> None:
     handler.setFormatter(logging.Formatter(f"%(asctime)s %(levelname)s {prefix}%(name)s: %(message)s"))
     logging.basicConfig(level=level, handlers=[handler], force=True)
     logging.getLogger("slack_bolt.App").addFilter(_BoltTokenNotice())
+    if level != "DEBUG":
+        # APScheduler logs two lines for every sweep (every 2 s); the sweeps log what they did themselves.
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
