@@ -149,7 +149,9 @@ def build_digest(facts: DigestFacts, *, tz: ZoneInfo, scope: Sequence[str] = ())
     header = truncate(f"What is not working · week to {local_day}", HEADER_LIMIT)
     summary = _summary(facts, healths, open_total, len(broken), len(cold), scope)
     fallback = f"Weekly BRM digest, week to {local_day}: " + (
-        "all clear" if quiet else f"{open_total} open issues, {facts.opened.total} opened this week"
+        "all clear"
+        if quiet
+        else f"{_plural(open_total, 'open issue')}, {facts.opened.total} opened this week"
     )
     if quiet:
         return Digest(header=header, summary=summary, fallback=fallback, all_clear=True)
