@@ -11,13 +11,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from handlers.digest_sender import send_due_digests
 from handlers.nudge_sender import sweep_nudges
 from handlers.services import Services
+from storage.events import forget_events_before
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +30,21 @@ class Sweep:
     every_seconds: float
 
 
+# Slack retries an unacknowledged event for about an hour at most; a day of memory is plenty.
+HANDLED_EVENTS_KEPT = timedelta(days=1)
+
+
+def forget_handled_events(services: Services) -> int:
+    """Keep the table of handled Slack event ids from growing forever."""
+    with services.db.system() as session:
+        return forget_events_before(session, services.clock.now() - HANDLED_EVENTS_KEPT)
+
+
 # Each feature adds its sweep here.
 SWEEPS: list[Sweep] = [
     Sweep("nudges", sweep_nudges, every_seconds=2),
     Sweep("digests", send_due_digests, every_seconds=60),
+    Sweep("housekeeping", forget_handled_events, every_seconds=3600),
 ]
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -26,3 +29,9 @@ def first_delivery(session: Session, event_id: str) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def forget_events_before(session: Session, before: datetime) -> int:
+    """Drop the record of events handled before `before` (Slack stops retrying within the hour)."""
+    result = session.exec(delete(ProcessedEvent).where(ProcessedEvent.received_at < before))
+    return result.rowcount or 0
