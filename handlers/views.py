@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot import replies
@@ -40,7 +41,7 @@ from bot.recording import NewInteraction, Origin, raise_issue, resolve_party, sa
 from bot.text import safe_mrkdwn, truncate
 from handlers.direct import tell_directly
 from handlers.ids import View
-from handlers.services import services_of
+from handlers.services import Services, services_of
 from handlers.slack_failures import SLACK_FAILURES, failure_code
 from storage.models import Interaction, Issue, Party, Surface
 from storage.parties import get_party
@@ -134,8 +135,7 @@ def save_form(view: dict[str, Any], client: WebClient, context: BoltContext) -> 
         else source.zone
     )
     try:
-        with services.db.workspace(str(context.team_id), context.enterprise_id) as session:
-            saved = save(session, form, origin, source.zone, owner_tz=owner_tz)
+        saved = _save_once(services, context, form, origin, source.zone, owner_tz)
     except BrmError as problem:
         log.info("form %s not saved for %s: %s", view.get("callback_id"), user_id, problem.text)
         tell_directly(
@@ -151,6 +151,24 @@ def save_form(view: dict[str, Any], client: WebClient, context: BoltContext) -> 
         tell_directly(client, user_id=user_id, text=text, response_url=source.response_url)
         return
     announce(client, source, user_id, saved)
+
+
+def _save_once(
+    services: Services, context: BoltContext, form: Form, origin: Origin, tz: ZoneInfo, owner_tz: ZoneInfo
+) -> Saved:
+    """Save the form; when the same message was saved at the same instant elsewhere, say so instead."""
+    team_id, enterprise_id = str(context.team_id), context.enterprise_id
+    try:
+        with services.db.workspace(team_id, enterprise_id) as session:
+            return save(session, form, origin, tz, owner_tz=owner_tz)
+    except IntegrityError:
+        # The unique index on the source message caught a save racing ours: a second look finds that
+        # record and refuses the duplicate with a description of it.
+        log.info(
+            "form for %s/%s raced another save of the same message", origin.channel_id, origin.message_ts
+        )
+        with services.db.workspace(team_id, enterprise_id) as session:
+            return save(session, form, origin, tz, owner_tz=owner_tz)
 
 
 def save(

@@ -133,7 +133,8 @@ class Interaction(WorkspaceScoped, table=True):
 
     __table_args__ = (
         Index("ix_interaction_party_when", "team_id", "party_id", "occurred_at"),
-        Index("ix_interaction_source_message", "team_id", "channel_id", "message_ts"),
+        # One record per captured message and kind; rows logged by command (no message) never clash.
+        Index("ix_interaction_source_message", "team_id", "channel_id", "message_ts", unique=True),
         # The digest: sentiment per party over recent weeks (covering), follow-ups that fell due.
         Index("ix_interaction_when", "team_id", "occurred_at", "party_id", "sentiment"),
         Index("ix_interaction_follow_up", "team_id", "follow_up_at"),
@@ -165,7 +166,7 @@ class Issue(WorkspaceScoped, table=True):
     __table_args__ = (
         UniqueConstraint("team_id", "number", name="uq_issue_number"),
         Index("ix_issue_status", "team_id", "status", "party_id"),
-        Index("ix_issue_source_message", "team_id", "channel_id", "message_ts"),
+        Index("ix_issue_source_message", "team_id", "channel_id", "message_ts", unique=True),
         # The digest: open issues per party ranked without reading the table (covering), issues
         # opened or closed this week, overdue follow-ups.
         Index(

@@ -179,7 +179,7 @@ def upgrade() -> None:
             "ix_interaction_party_when", ["team_id", "party_id", "occurred_at"], unique=False
         )
         batch_op.create_index(
-            "ix_interaction_source_message", ["team_id", "channel_id", "message_ts"], unique=False
+            "ix_interaction_source_message", ["team_id", "channel_id", "message_ts"], unique=True
         )
         batch_op.create_index(batch_op.f("ix_interaction_team_id"), ["team_id"], unique=False)
         batch_op.create_index(
@@ -244,9 +244,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("team_id", "number", name="uq_issue_number"),
     )
     with op.batch_alter_table("issue", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_issue_source_message", ["team_id", "channel_id", "message_ts"], unique=False
-        )
+        batch_op.create_index("ix_issue_source_message", ["team_id", "channel_id", "message_ts"], unique=True)
         batch_op.create_index("ix_issue_status", ["team_id", "status", "party_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_issue_team_id"), ["team_id"], unique=False)
         batch_op.create_index(
