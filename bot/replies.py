@@ -40,6 +40,7 @@ HELP_EXAMPLES = [
     ("Snooze or reopen", "/brm snooze #12 next Monday · /brm reopen #12"),
     ("Weekly digest in this channel", "/brm digest on monday 9:00"),
     ("A party's health", "/brm health DMV"),
+    ("Workspace settings (holidays, re-nudges, going cold)", "/brm settings holidays CA"),
 ]
 
 

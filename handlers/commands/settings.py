@@ -1,0 +1,58 @@
+"""`/brm settings`: show or change the workspace's holiday state, re-nudge interval and going-cold days."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.replies import context, section
+from bot.workspace_settings import read_setting
+from storage.audit import record_change
+from storage.models import Surface
+from storage.workspaces import ensure_workspace
+
+if TYPE_CHECKING:
+    from handlers.commands import CommandRequest
+
+
+def run(request: CommandRequest) -> None:
+    services = request.services
+    with services.db.workspace(request.team_id, request.enterprise_id) as session:
+        workspace = ensure_workspace(session)
+        if request.text.strip():
+            change = read_setting(request.text)
+            old = getattr(workspace, change.column)
+            setattr(workspace, change.column, change.value)
+            session.add(workspace)
+            record_change(
+                session,
+                actor_id=request.user_id,
+                surface=Surface.COMMAND,
+                action="settings_changed",
+                entity="workspace",
+                entity_id=workspace.id,  # type: ignore[arg-type]
+                setting=change.column,
+                value=change.value,
+                was=old,
+            )
+            headline = f":gear: Done: {change.said}."
+        else:
+            headline = ":gear: This workspace's settings:"
+        default_state = services.settings.holiday_state
+        state = workspace.holiday_region or default_state
+        lines = [
+            headline,
+            f"• *holidays*: {state or 'federal only'}"
+            + (" (the server's default)" if not workspace.holiday_region and default_state else ""),
+            f"• *renudge*: every {workspace.renudge_days} days while an issue stays open",
+            f"• *cold*: {workspace.cold_after_days} days without contact",
+        ]
+    request.reply(
+        headline.removeprefix(":gear: "),
+        [
+            section("\n".join(lines)),
+            context(
+                "Change one: `/brm settings holidays CA` · `/brm settings renudge 14` · "
+                "`/brm settings cold 45`"
+            ),
+        ],
+    )
