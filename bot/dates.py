@@ -366,6 +366,8 @@ def _whole_period(m: re.Match[str], ctx: _Context) -> _Reading | None:
     if what == "mo":
         if mod in ("next", "coming", "following"):
             return _Reading(day=_add_months(today.replace(day=1), 1))
+        if mod == "this" and ctx.future:
+            return _Reading(day=_last_day_of_month(today), clock=_END_OF_DAY)  # "this month": by its end
         return None
     if mod in ("next", "coming", "following"):
         return _Reading(day=date(today.year + 1, 1, 1))
@@ -393,6 +395,61 @@ def _end_of_period(m: re.Match[str], ctx: _Context) -> _Reading | None:
     if mod == "next" or (not mod and ctx.local(last, _END_OF_DAY) <= ctx.now_local):
         last = _last_day_of_month(_add_months(today.replace(day=1), 1))
     return _Reading(day=last, clock=_END_OF_DAY)
+
+
+@_rule(r"(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?P<mod>next\s+|this\s+)?|eo)(?P<what>quarter|qtr|q|year|yr|y)")
+def _end_of_quarter_or_year(m: re.Match[str], ctx: _Context) -> _Reading | None:
+    # Calendar quarters: the federal fiscal year (from 1 October) and most states' (from 1 July)
+    # end their quarters on the same days.
+    if m.group(0).lower().startswith("eo") and len(m.group(0)) > 3:
+        return None
+    yearly = m["what"].lower().startswith("y")
+    months = 12 if yearly else 3
+    today = ctx.today
+    quarter_end_month = 12 if yearly else (today.month - 1) // 3 * 3 + 3
+    end = _last_day_of_month(date(today.year, quarter_end_month, 1))
+    if (m["mod"] or "").strip().lower() == "next" or ctx.local(end, _END_OF_DAY) <= ctx.now_local:
+        end = _last_day_of_month(_add_months(end.replace(day=1), months))
+    return _Reading(day=end, clock=_END_OF_DAY)
+
+
+@_rule(r"(?:the\s+)?(?:next|following)\s+(?:business|working|work)\s+day")
+def _next_business_day(m: re.Match[str], ctx: _Context) -> _Reading:
+    return _Reading(day=_add_business_days(ctx.today, 1))
+
+
+@_rule(
+    r"(?P<in>in\s+)?(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a\s+couple(?:\s+of)?|a\s+few)"
+    r"\s+(?:business|working|work)\s+days?(?P<ago>\s+ago)?",
+    in_free_text="prefixed",
+)
+def _business_days(m: re.Match[str], ctx: _Context) -> _Reading | None:
+    words = (
+        m["n"].lower().replace("a couple of", "couple").replace("a couple", "couple").replace("a few", "few")
+    )
+    count = int(words) if words.isdigit() else _NUMBER_WORDS.get(words)
+    if count is None:
+        return None
+    return _Reading(day=_add_business_days(ctx.today, -count if m["ago"] else count))
+
+
+@_rule(r"(?:later|sometime)\s+this\s+week", in_free_text="never")
+def _later_this_week(m: re.Match[str], ctx: _Context) -> _Reading | None:
+    friday = ctx.today - timedelta(days=ctx.today.weekday()) + timedelta(days=4)
+    return _Reading(day=friday) if friday > ctx.today else None
+
+
+@_rule(r"(?:the\s+)?week\s+of\s+(?:the\s+)?" + _MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?")
+def _week_of(m: re.Match[str], ctx: _Context) -> _Reading | None:
+    reading = _dated(ctx, _month_number(m["month"]), int(m["d"]), None)
+    if reading is None or reading.day is None:
+        return None
+    return _Reading(day=reading.day - timedelta(days=reading.day.weekday()))
+
+
+@_rule(r"(?:the\s+)?(?:first|1st|start|beginning)\s+of\s+(?:the\s+|next\s+)month", in_free_text="never")
+def _first_of_the_month(m: re.Match[str], ctx: _Context) -> _Reading:
+    return _Reading(day=_add_months(ctx.today.replace(day=1), 1))
 
 
 @_rule(r"mid[\s-]*(?P<next>next\s+)?month|(?:the\s+)?middle\s+of\s+(?:the\s+)?(?P<next2>next\s+)?month")
@@ -735,6 +792,16 @@ def _add_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _add_business_days(day: date, count: int) -> date:
+    """Monday to Friday only; public holidays are the nudge rules' business (bot/nudges.py)."""
+    step = 1 if count >= 0 else -1
+    for _ in range(abs(count)):
+        day += timedelta(days=step)
+        while day.weekday() >= 5:
+            day += timedelta(days=step)
+    return day
 
 
 def _last_day_of_month(day: date) -> date:

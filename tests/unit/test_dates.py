@@ -142,6 +142,21 @@ FOLLOW_UPS = [
     ("fri_evening", "EOM", "Sun 31 Jan 2027, 17:00", True),
     ("fri_evening", "next month", "Mon 1 Feb 2027, 09:00", False),
     ("fri_evening", "by Friday", "Fri 5 Feb 2027, 09:00", False),
+    # Government calendars: business days, quarters, years, a week named by a day in it.
+    ("thu", "next business day", "Fri 27 Nov 2026, 09:00", False),
+    ("fri_evening", "next business day", "Mon 1 Feb 2027, 09:00", False),
+    ("thu", "in 3 business days", "Tue 1 Dec 2026, 09:00", False),
+    ("thu", "by the next working day", "Fri 27 Nov 2026, 09:00", False),
+    ("thu", "EOQ", "Thu 31 Dec 2026, 17:00", True),
+    ("thu", "end of next quarter", "Wed 31 Mar 2027, 17:00", True),
+    ("spring", "end of quarter", "Tue 31 Mar 2026, 17:00", True),
+    ("thu", "end of year", "Thu 31 Dec 2026, 17:00", True),
+    ("fri_evening", "EOY", "Fri 31 Dec 2027, 17:00", True),
+    ("thu", "this month", "Mon 30 Nov 2026, 17:00", True),
+    ("thu", "later this week", "Fri 27 Nov 2026, 09:00", False),
+    ("thu", "first of the month", "Tue 1 Dec 2026, 09:00", False),
+    ("thu", "week of Dec 7", "Mon 7 Dec 2026, 09:00", False),
+    ("thu", "the week of Jan 4th", "Mon 4 Jan 2027, 09:00", False),
 ]
 
 
