@@ -22,7 +22,7 @@ import signal
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -76,6 +76,7 @@ class ProcessWork:
         self._threads = threads
         self._with_scheduler = with_scheduler
         self._lock = threading.Lock()
+        self._stopping = threading.Event()
         self._process: BaseProcess | None = None
         self._pipe: Connection | None = None
 
@@ -83,24 +84,27 @@ class ProcessWork:
         """The worker builds its own services from the settings; nothing to keep here."""
 
     def start(self, timeout: float = 120.0) -> None:
-        """Start the worker and wait until it is ready, so the first command's reply is quick too."""
+        """Start the worker and wait until it is ready, so the first command's reply is quick too.
+
+        A watcher thread then starts a new worker whenever one dies (killed, out of memory), so the
+        next command does not wait for a worker to start before Slack gets its acknowledgement.
+        """
         with self._lock:
             self._start_locked(timeout)
+        threading.Thread(target=self._watch, name="brm-worker-watch", daemon=True).start()
 
     def submit(self, job: Job, *args: Any) -> None:
         with self._lock:
-            if self._pipe is None or self._process is None or not self._process.is_alive():
-                if self._process is not None:
-                    log.error(
-                        "the worker process is gone (exit code %s); starting a new one",
-                        self._process.exitcode,
-                    )
+            try:
+                self._ready_pipe().send((job, args))
+            except OSError:  # the worker died as the job was handed over
+                log.error("the worker process died taking a job; starting a new one and handing it over")
                 self._start_locked()
-            assert self._pipe is not None
-            self._pipe.send((job, args))
+                self._ready_pipe().send((job, args))
 
     def shutdown(self, timeout: float = 60.0) -> None:
         """Let the worker finish the jobs it has, then stop it."""
+        self._stopping.set()
         with self._lock:
             if self._pipe is not None:
                 self._pipe.close()  # the worker reads the end of the pipe as "finish and stop"
@@ -111,6 +115,38 @@ class ProcessWork:
                     log.error("the worker did not stop within %.0f s; terminating it", timeout)
                     self._process.terminate()
                 self._process = None
+
+    def _ready_pipe(self) -> Connection:
+        if self._pipe is None or self._process is None or not self._process.is_alive():
+            if self._process is not None:
+                log.error(
+                    "the worker process is gone (exit code %s); starting a new one", self._process.exitcode
+                )
+            self._start_locked()
+        assert self._pipe is not None
+        return self._pipe
+
+    def _watch(self) -> None:
+        while not self._stopping.is_set():
+            process = self._process
+            if process is None:
+                self._stopping.wait(0.5)
+                continue
+            wait([process.sentinel], timeout=1.0)
+            if process.is_alive() or self._stopping.is_set():
+                continue
+            with self._lock:
+                if self._process is not process or self._stopping.is_set():
+                    continue
+                log.error(
+                    "the worker process died (exit code %s) with its jobs in flight; starting a new one",
+                    process.exitcode,
+                )
+                try:
+                    self._start_locked()
+                except Exception:
+                    log.exception("could not start a new worker; trying again when the next job comes")
+                    self._process = None
 
     def _start_locked(self, timeout: float = 120.0) -> None:
         # spawn, not fork: this process runs threads (server, scheduler) that a fork would copy mid-step.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -168,3 +169,42 @@ def test_nudges_that_came_due_while_the_app_was_down_go_out_when_it_starts(tmp_p
     assert f"#{issue.number}" in json.dumps(post.params)
     assert process.returncode == 0, output
     assert len(slack.calls_to("chat.postMessage")) == 1
+
+
+def test_a_worker_that_dies_is_replaced_and_commands_still_get_answers(tmp_path: Path) -> None:
+    with FakeSlack() as slack:
+        slack.add_user("U1", tz="America/Chicago")
+        port = _free_port()
+        process = start_app(tmp_path, slack, port)
+        try:
+            _wait_for_health(port)
+            client = SlackClient(f"http://127.0.0.1:{port}", "s", slack)
+            first = client.command("log DMV call about renewals")
+            slack.wait_for_response(first.response_name, timeout=10)
+
+            [worker] = _children(process.pid)
+            os.kill(worker, signal.SIGKILL)
+            deadline = time.monotonic() + 30
+            while _children(process.pid) in ([], [worker]) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            [replacement] = _children(process.pid)
+            assert replacement != worker
+
+            second = client.command("log DOT call about bridges")
+            assert second.status == 200 and second.elapsed < 1.0
+            [reply] = slack.wait_for_response(second.response_name, timeout=10)
+            assert "DOT" in json.dumps(reply.body)
+        finally:
+            output = stop_app(process)
+    assert "the worker process died" in output
+    assert process.returncode == 0, output
+
+
+def _children(pid: int) -> list[int]:
+    """The processes `pid` started (Linux /proc), without the multiprocessing resource tracker."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children += [int(child) for child in (task / "children").read_text().split()]
+    return [
+        child for child in children if "resource_tracker" not in Path(f"/proc/{child}/cmdline").read_text()
+    ]
