@@ -22,6 +22,7 @@ class Person:
     name: str
     tz: ZoneInfo
     is_bot: bool = False
+    deactivated: bool = False
 
 
 class UserDirectory:
@@ -70,4 +71,10 @@ class UserDirectory:
             tz = FALLBACK_TZ
         profile = user.get("profile") or {}
         name = profile.get("display_name") or user.get("real_name") or user.get("name") or user_id
-        return Person(user_id=user_id, name=name, tz=tz, is_bot=bool(user.get("is_bot")))
+        return Person(
+            user_id=user_id,
+            name=name,
+            tz=tz,
+            is_bot=bool(user.get("is_bot")) or user_id == "USLACKBOT",
+            deactivated=bool(user.get("deleted")),
+        )

@@ -500,3 +500,15 @@ def test_long_lists_stop_at_twenty_and_stay_within_slack_limits(app: RunningApp)
 def test_list_is_per_workspace(some_issues: RunningApp) -> None:
     body = some_issues.command("list all", team_id="T2")
     assert list_numbers(body) == [] and "No issues" in reply_text(body)
+
+
+@pytest.mark.parametrize(
+    ("owner", "what"), [("UBOT2", "a bot"), ("UGONE", "a deactivated account")], ids=["bot", "deactivated"]
+)
+def test_a_bot_or_deactivated_account_cannot_own_an_issue(app: RunningApp, owner: str, what: str) -> None:
+    app.slack.add_user("UBOT2", name="deploybot", is_bot=True)
+    app.slack.add_user("UGONE", name="former", deleted=True)
+    add_party(app, "DMV")
+    answer = reply_text(app.command(f"issue DMV renewal emails bounce <@{owner}> by Friday"))
+    assert what in answer and "/brm issue" in answer
+    assert rows(app, Issue) == []

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from bot.errors import InputError, NotFound
 from bot.issue_args import (
     CLOSE_EXAMPLE,
+    ISSUE_EXAMPLE,
     REOPEN_EXAMPLE,
     SNOOZE_EXAMPLE,
     read_issue_number,
@@ -54,7 +55,7 @@ def run_issue(request: CommandRequest) -> None:
             origin=Origin(actor_id=request.user_id, channel_id=request.channel_id),
             tz=tz,
             now=services.clock.now(),
-            timezone_of=lambda user_id: _timezone(request, user_id),
+            timezone_of=lambda user_id: _owner_timezone(request, user_id),
         )
     request.reply(*issue_receipt(receipt, tz))
 
@@ -166,6 +167,19 @@ def _find(session: Session, number: int, example: str) -> Issue:
 def _party_name(session: Session, issue: Issue) -> str:
     party = get_party(session, issue.party_id)
     return party.name if party is not None else "?"
+
+
+def _owner_timezone(request: CommandRequest, user_id: str) -> ZoneInfo:
+    """The timezone of the person named as owner, who must be someone who can act on a nudge."""
+    person = request.services.directory.person(request.team_id, user_id, request.client)
+    if person.is_bot or person.deactivated:
+        what = "a bot" if person.is_bot else "a deactivated account"
+        raise InputError(
+            f"<@{user_id}> is {what}, so it cannot own an issue. Mention a person, "
+            "or leave the owner out to own it yourself.",
+            example=ISSUE_EXAMPLE,
+        )
+    return person.tz
 
 
 def _timezone(request: CommandRequest, user_id: str) -> ZoneInfo:

@@ -268,6 +268,7 @@ class FakeSlack:
         email: str | None = None,
         tz_offset: int | None = None,
         team_id: str | None = None,
+        deleted: bool = False,
     ) -> dict[str, Any]:
         """Make `users.info` know this user; returns the user object it will answer with."""
         name = name or user_id.lower()
@@ -288,7 +289,7 @@ class FakeSlack:
             "id": user_id,
             "team_id": team_id or self.team_id,
             "name": name,
-            "deleted": False,
+            "deleted": deleted,
             "real_name": real_name,
             "tz": tz,
             "tz_label": _TZ_LABELS.get(abbreviation, abbreviation),
