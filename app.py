@@ -164,7 +164,14 @@ def main() -> int:
     dates.warm_up()
     # The worker process runs the commands' work and the scheduler's sweeps; this one only answers Slack.
     work = ProcessWork(settings, with_scheduler=True)
-    work.start()
+    try:
+        work.start()
+    except Exception as problem:
+        print(
+            f"brm-bot cannot start: the worker process did not start ({problem}); see the log above",
+            file=sys.stderr,
+        )
+        return 2
     brm = build_app(settings, db=db, work=work)
     signal.signal(signal.SIGTERM, _stop_serving)
     # Everything loaded so far (libraries, dateparser's tables, the app) lives as long as the process:
