@@ -27,6 +27,7 @@ from bot.digest import RenderedDigest, digest_for
 from bot.digest_schedule import Schedule
 from handlers.services import Services
 from handlers.slack_client import make_web_client
+from handlers.slack_failures import SLACK_FAILURES, failure_code
 from storage import digests
 from storage.digests import DueSubscription
 
@@ -103,9 +104,8 @@ def post_digest(
                 unfurl_links=False,
                 unfurl_media=False,
             )
-        except (SlackApiError, OSError) as error:
-            code = error.response.get("error") if isinstance(error, SlackApiError) else type(error).__name__
-            problem = f"thread part {number} of {len(digest.thread)}: {code}"
+        except SLACK_FAILURES as error:
+            problem = f"thread part {number} of {len(digest.thread)}: {failure_code(error)}"
             log.error("digest in %s posted, but its %s", channel_id, problem)
             return ts, problem
     return ts, None
@@ -122,7 +122,7 @@ def _post_main(client: WebClient, channel_id: str, digest: RenderedDigest, marke
             unfurl_links=False,
             unfurl_media=False,
         )
-    except (SlackApiError, OSError) as error:
+    except SLACK_FAILURES as error:
         lost = isinstance(error, OSError) or error.response.status_code >= 500
         found = find_posted(client, channel_id, marker) if (lost and marker) else None
         if found is None:
@@ -138,7 +138,7 @@ def find_posted(client: WebClient, channel_id: str, marker: str | None) -> str |
         history = client.conversations_history(
             channel=channel_id, limit=HISTORY_SEARCHED, include_all_metadata=True
         )
-    except (SlackApiError, OSError) as error:
+    except SLACK_FAILURES as error:
         log.warning("could not check %s for an earlier digest post: %s", channel_id, error)
         return None
     for message in history.get("messages") or []:

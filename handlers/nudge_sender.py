@@ -30,7 +30,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.error import URLError
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
@@ -41,6 +40,7 @@ from bot.nudge_blocks import NudgeFacts, nudge_message
 from handlers.nudge_messages import BUTTONS, nudge_facts
 from handlers.services import Services
 from handlers.slack_client import make_web_client
+from handlers.slack_failures import SLACK_FAILURES
 from storage import nudges as store
 from storage.audit import record_change
 from storage.models import Nudge, NudgeStatus, Surface
@@ -297,7 +297,7 @@ class NudgeSender:
             if status >= 500:
                 return Unsure(f"HTTP {status} {error}")
             return Refused(error)
-        except (URLError, TimeoutError, OSError) as failure:
+        except OSError as failure:  # the network: refused, reset, timed out
             return Unsure(f"{type(failure).__name__}: {failure}")
         return Posted(str(answer["channel"]), str(answer["ts"]))
 
@@ -313,7 +313,7 @@ class NudgeSender:
                 page = self.client.conversations_history(
                     channel=channel, limit=HISTORY_DEPTH, include_all_metadata=True
                 )
-            except (SlackApiError, URLError, TimeoutError, OSError) as failure:
+            except SLACK_FAILURES as failure:
                 log.warning(
                     "nudge %s: could not look in %s for an earlier post (%s)", nudge.id, channel, failure
                 )
@@ -329,7 +329,7 @@ class NudgeSender:
     def _dm_channel(self, user_id: str) -> str | None:
         try:
             return str(self.client.conversations_open(users=user_id)["channel"]["id"])
-        except (SlackApiError, URLError, TimeoutError, OSError):
+        except SLACK_FAILURES:
             return None
 
     # ------------------------------------------------------------------ recording the outcome

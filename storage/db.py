@@ -76,10 +76,6 @@ class Database:
     def from_url(cls, url: str) -> Database:
         return cls(make_engine(url))
 
-    @property
-    def is_postgres(self) -> bool:
-        return self.engine.dialect.name == "postgresql"
-
     @contextmanager
     def workspace(self, team_id: str, enterprise_id: str | None = None) -> Iterator[Session]:
         """A session that sees and writes only `team_id`'s rows; commits on success."""

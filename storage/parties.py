@@ -53,18 +53,6 @@ def create_party(
     return party, True
 
 
-def add_alias(session: Session, party: Party, *, alias: str, alias_key: str) -> PartyAlias:
-    row = PartyAlias(
-        team_id=party.team_id,
-        enterprise_id=party.enterprise_id,
-        party_id=party.id,
-        alias=alias,
-        alias_key=alias_key,
-    )
-    session.add(row)
-    return row
-
-
 def find_or_add_contact(
     session: Session, party: Party, *, name: str, role: str | None, slack_user_id: str | None = None
 ) -> Contact:

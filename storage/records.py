@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from storage.models import Interaction, Issue, IssueStatus, Party
+from storage.models import Interaction, Issue, Party
 from storage.workspaces import next_issue_number
 
 
@@ -25,15 +25,6 @@ def add_issue(session: Session, issue: Issue) -> Issue:
 
 def issue_by_number(session: Session, number: int) -> Issue | None:
     return session.exec(select(Issue).where(Issue.number == number)).first()
-
-
-def open_issues_for_party(session: Session, party_id: int) -> list[Issue]:
-    statement = (
-        select(Issue)
-        .where(Issue.party_id == party_id, Issue.status == IssueStatus.OPEN)
-        .order_by(Issue.created_at)
-    )
-    return list(session.exec(statement))
 
 
 def recent_interactions(session: Session, party_id: int, limit: int = 3) -> list[Interaction]:
