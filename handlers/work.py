@@ -7,6 +7,12 @@ work in a separate process at a lower OS priority: the acks never queue behind i
 load it is the replies that wait, never the acknowledgements. `ThreadWork` runs the same jobs in
 this process, which lets tests drive them with a clock they control.
 
+While commands arrive in a burst, the worker holds their jobs back and starts them when the burst
+pauses (`BurstGate`, at most `HOLD_AT_MOST` seconds): on a machine with few cores, any work running
+beside the request threads, even at the lowest OS priority, stretches the acknowledgements' tail.
+A reply may wait up to a second in a burst; Slack keeps a response_url open for 30 minutes, but
+gives an acknowledgement 3 seconds before it tells the person the command failed.
+
 The worker process also runs the scheduler's sweeps (nudges, digests) when asked to.
 
 A job is a module-level function taking the `Services` first, then plain JSON-like arguments (it
@@ -15,12 +21,18 @@ is pickled to reach the worker process).
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import multiprocessing
 import os
+import pickle
+import select
 import signal
+import struct
 import threading
-from collections.abc import Callable
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -36,6 +48,12 @@ Job = Callable[..., None]
 
 WORKER_THREADS = 4  # concurrent jobs in the worker: enough to overlap Slack round trips
 WORKER_NICENESS = 10
+# A burst of commands is over when none has come for this long; its jobs then start together.
+QUIET_SECONDS = 0.01
+# A job never waits longer than this for a burst to end: replies stay quick under steady load too.
+HOLD_AT_MOST = 1.0
+# How long the hand-over thread lets jobs gather before it writes them to the worker's pipe.
+GATHER_SECONDS = 0.002
 
 
 class Work(Protocol):
@@ -65,8 +83,12 @@ class ThreadWork:
 class ProcessWork:
     """Jobs run in one worker process (with threads of its own) that builds its own services.
 
-    Jobs reach it over a pipe that the request thread writes to directly: no executor manager or
-    queue feeder threads in this process competing with the request threads for the interpreter.
+    A request thread only appends its job to an outbox in memory, which costs no system call: a
+    system call lets another thread take the interpreter lock, and the request thread would then
+    have to wait to get it back before it could acknowledge. One hand-over thread writes the outbox
+    to the worker's pipe, every couple of milliseconds while jobs keep coming, many jobs per write.
+
+    If no worker can be started, jobs run on threads of this process instead, slower but not lost.
     """
 
     def __init__(
@@ -75,13 +97,20 @@ class ProcessWork:
         self._settings = settings
         self._threads = threads
         self._with_scheduler = with_scheduler
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the worker process and its pipe
         self._stopping = threading.Event()
         self._process: BaseProcess | None = None
-        self._pipe: Connection | None = None
+        self._pipe: Connection | None = None  # the write end of the job pipe
+        self._outbox: deque[tuple[Job, tuple[Any, ...]]] = deque()
+        self._wake = threading.Event()
+        self._handing_over = False  # the hand-over thread is awake and will look at the outbox again
+        self._hand_over_thread: threading.Thread | None = None
+        self._services: Services | None = None
+        self._fallback: ThreadWork | None = None
 
     def bind(self, services: Services) -> None:
-        """The worker builds its own services from the settings; nothing to keep here."""
+        """The worker builds its own services; these are for running jobs here if it cannot start."""
+        self._services = services
 
     def start(self, timeout: float = 120.0) -> None:
         """Start the worker and wait until it is ready, so the first command's reply is quick too.
@@ -92,19 +121,20 @@ class ProcessWork:
         with self._lock:
             self._start_locked(timeout)
         threading.Thread(target=self._watch, name="brm-worker-watch", daemon=True).start()
+        self._hand_over_thread = threading.Thread(target=self._hand_over, name="brm-hand-over", daemon=True)
+        self._hand_over_thread.start()
 
     def submit(self, job: Job, *args: Any) -> None:
-        with self._lock:
-            try:
-                self._ready_pipe().send((job, args))
-            except OSError:  # the worker died as the job was handed over
-                log.error("the worker process died taking a job; starting a new one and handing it over")
-                self._start_locked()
-                self._ready_pipe().send((job, args))
+        self._outbox.append((job, args))
+        if not self._handing_over:
+            self._wake.set()
 
     def shutdown(self, timeout: float = 60.0) -> None:
-        """Let the worker finish the jobs it has, then stop it."""
+        """Hand over the jobs still in the outbox, let the worker finish them all, then stop it."""
         self._stopping.set()
+        self._wake.set()
+        if self._hand_over_thread is not None:
+            self._hand_over_thread.join(timeout)
         with self._lock:
             if self._pipe is not None:
                 self._pipe.close()  # the worker reads the end of the pipe as "finish and stop"
@@ -115,16 +145,65 @@ class ProcessWork:
                     log.error("the worker did not stop within %.0f s; terminating it", timeout)
                     self._process.terminate()
                 self._process = None
+        if self._fallback is not None:
+            self._fallback.shutdown()
 
-    def _ready_pipe(self) -> Connection:
-        if self._pipe is None or self._process is None or not self._process.is_alive():
-            if self._process is not None:
+    def _hand_over(self) -> None:
+        while True:
+            # Said before looking at the outbox: a job appended after this look wakes us up.
+            self._handing_over = False
+            if not self._outbox:
+                if self._stopping.is_set():
+                    return
+                self._wake.wait()
+            self._handing_over = True
+            self._wake.clear()
+            if not self._stopping.is_set():
+                time.sleep(GATHER_SECONDS)  # let the jobs of a burst gather: one write for many
+            jobs = [self._outbox.popleft() for _ in range(len(self._outbox))]
+            try:
+                self._deliver(jobs)
+            except Exception:
+                log.exception("could not hand %d jobs to the worker", len(jobs))
+
+    def _deliver(self, jobs: list[tuple[Job, tuple[Any, ...]]]) -> None:
+        frames = [_frame(job) for job in jobs]
+        with self._lock:
+            try:
+                written = _write_frames(self._ready_pipe(), frames)
+                if written == len(frames):
+                    return
                 log.error(
-                    "the worker process is gone (exit code %s); starting a new one", self._process.exitcode
+                    "the worker process went away while taking %d jobs; starting a new one for the "
+                    "%d it did not get",
+                    len(frames),
+                    len(frames) - written,
                 )
+                self._start_locked()
+                jobs, frames = jobs[written:], frames[written:]
+                if _write_frames(self._ready_pipe(), frames) == len(frames):
+                    return
+                raise RuntimeError("the new worker process went away too")
+            except Exception:
+                log.exception("no worker process to run %d jobs; running them in this process", len(jobs))
+        fallback = self._fallback_work()
+        for job, args in jobs:
+            fallback.submit(job, *args)
+
+    def _fallback_work(self) -> ThreadWork:
+        if self._fallback is None:
+            assert self._services is not None, "bind() the services first"
+            self._fallback = ThreadWork()
+            self._fallback.bind(self._services)
+        return self._fallback
+
+    def _ready_pipe(self) -> int:
+        """The job pipe's file descriptor. Whether the worker is alive is not asked here: the watcher
+        replaces a dead worker, and a write to a pipe whose reader is gone fails."""
+        if self._pipe is None or self._process is None:
             self._start_locked()
         assert self._pipe is not None
-        return self._pipe
+        return self._pipe.fileno()
 
     def _watch(self) -> None:
         while not self._stopping.is_set():
@@ -151,19 +230,31 @@ class ProcessWork:
     def _start_locked(self, timeout: float = 120.0) -> None:
         # spawn, not fork: this process runs threads (server, scheduler) that a fork would copy mid-step.
         context = multiprocessing.get_context("spawn")
-        ours, theirs = context.Pipe(duplex=True)
+        jobs_in, jobs_out = context.Pipe(duplex=False)
+        ready_in, ready_out = context.Pipe(duplex=False)
         process = context.Process(
             target=_worker_main,
-            args=(theirs, self._settings, self._threads, self._with_scheduler),
+            args=(jobs_in, ready_out, self._settings, self._threads, self._with_scheduler),
             name="brm-worker",
             daemon=True,
         )
         process.start()
-        theirs.close()
-        if not ours.poll(timeout) or ours.recv() != _READY:
+        jobs_in.close()
+        ready_out.close()
+        try:
+            started = ready_in.poll(timeout) and ready_in.recv() == _READY
+        except EOFError:  # the worker died before it was ready
+            started = False
+        finally:
+            ready_in.close()
+        if not started:
             process.terminate()
+            jobs_out.close()
             raise RuntimeError("the worker process did not start")
-        self._process, self._pipe = process, ours
+        _widen(jobs_out.fileno())
+        old_pipe, self._process, self._pipe = self._pipe, process, jobs_out
+        if old_pipe is not None:
+            old_pipe.close()
 
 
 def run_job(services: Services, job: Job, args: tuple[Any, ...]) -> None:
@@ -171,6 +262,147 @@ def run_job(services: Services, job: Job, args: tuple[Any, ...]) -> None:
         job(services, *args)
     except Exception:
         log.exception("background job %s failed", getattr(job, "__qualname__", job))
+
+
+# --- the job pipe -------------------------------------------------------------------------------
+#
+# Each job crosses as one frame: the length of its pickle (4 bytes, big-endian), then the pickle.
+# The worker takes everything in the pipe with each read. Read one message at a time, its reader
+# thread would need the worker's interpreter lock once per job, which the busy job threads hand
+# over only every few milliseconds: in a burst the pipe would fill, and the request threads would
+# wait to write, holding back their acknowledgements.
+
+_LENGTH = struct.Struct("!I")
+PIPE_BYTES = 1 << 20  # asked for; Linux grants up to /proc/sys/fs/pipe-max-size (1 MiB by default)
+_READ_BYTES = 1 << 20
+
+
+def _frame(item: object) -> bytes:
+    payload = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
+    return _LENGTH.pack(len(payload)) + payload
+
+
+def _write_frames(fd: int, frames: list[bytes]) -> int:
+    """Write the frames, in one system call when the pipe has room; returns how many were written
+    whole: all of them, unless the pipe broke (its reader went away) on the way."""
+    data = memoryview(b"".join(frames))
+    written = 0
+    try:
+        while written < len(data):
+            written += os.write(fd, data[written:])
+    except OSError:
+        whole = 0
+        for frame in frames:
+            written -= len(frame)
+            if written < 0:
+                break
+            whole += 1
+        return whole
+    return len(frames)
+
+
+def _widen(fd: int) -> None:
+    """A bigger pipe holds a longer burst of jobs before a request thread would wait to write."""
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", None)  # Linux only
+    if set_size is None:
+        return
+    try:
+        fcntl.fcntl(fd, set_size, PIPE_BYTES)
+    except OSError as problem:
+        log.debug("the job pipe keeps its default size: %s", problem)
+
+
+class FrameReader:
+    """Splits the bytes read from the job pipe into the items that were framed and sent."""
+
+    def __init__(self) -> None:
+        self._pending = bytearray()
+
+    def feed(self, chunk: bytes) -> list[Any]:
+        self._pending += chunk
+        items, start = [], 0
+        while len(self._pending) - start >= _LENGTH.size:
+            (size,) = _LENGTH.unpack_from(self._pending, start)
+            end = start + _LENGTH.size + size
+            if end > len(self._pending):
+                break
+            items.append(pickle.loads(self._pending[start + _LENGTH.size : end]))
+            start = end
+        del self._pending[:start]
+        return items
+
+    @property
+    def partial(self) -> bool:
+        """Whether a frame has begun but not finished arriving."""
+        return bool(self._pending)
+
+
+class BurstGate:
+    """Holds jobs while they arrive in a burst and lets them go together once it pauses.
+
+    The jobs held are let go when none has arrived for `quiet` seconds, or when the first of them has
+    waited `longest` seconds, whichever comes first; so a lone command waits `quiet` seconds at most,
+    and no job waits longer than `longest` however long the burst lasts. Times are from one
+    monotonic clock, passed in.
+    """
+
+    def __init__(self, quiet: float = QUIET_SECONDS, longest: float = HOLD_AT_MOST) -> None:
+        self.quiet = quiet
+        self.longest = longest
+        self._held: list[Any] = []
+        self._first_at = 0.0
+        self._last_at = 0.0
+
+    def arrived(self, items: list[Any], now: float) -> None:
+        if not items:
+            return
+        if not self._held:
+            self._first_at = now
+        self._held.extend(items)
+        self._last_at = now
+
+    def _release_at(self) -> float:
+        return min(self._last_at + self.quiet, self._first_at + self.longest)
+
+    def wait_for(self, now: float) -> float | None:
+        """How long to wait for more jobs before letting the held ones go; None: nothing is held."""
+        if not self._held:
+            return None
+        return max(0.0, self._release_at() - now)
+
+    def take_due(self, now: float) -> list[Any]:
+        """The held jobs, if it is time for them to go; else nothing."""
+        if not self._held or now < self._release_at():
+            return []
+        return self.take_all()
+
+    def take_all(self) -> list[Any]:
+        held, self._held = self._held, []
+        return held
+
+
+def gated_jobs(fd: int, gate: BurstGate | None = None) -> Iterator[list[Any]]:
+    """The jobs written to the pipe `fd`, in the batches the gate lets go, until the writer closes it."""
+    gate = gate or BurstGate()
+    reader = FrameReader()
+    while True:
+        readable, _, _ = select.select([fd], [], [], gate.wait_for(time.monotonic()))
+        if readable:
+            try:
+                chunk = os.read(fd, _READ_BYTES)
+            except OSError:
+                chunk = b""
+            if not chunk:  # the main process closed its end (shutting down) or is gone
+                if reader.partial:
+                    log.error("the job pipe closed in the middle of a job; that job is lost")
+                rest = gate.take_all()
+                if rest:
+                    yield rest
+                return
+            gate.arrived(reader.feed(chunk), time.monotonic())
+        due = gate.take_due(time.monotonic())
+        if due:
+            yield due
 
 
 # --- inside the worker process ------------------------------------------------------------------
@@ -185,7 +417,9 @@ def _lower_priority() -> None:
 _READY = "ready"
 
 
-def _worker_main(pipe: Connection, settings: Settings, threads: int, with_scheduler: bool) -> None:
+def _worker_main(
+    jobs: Connection, ready: Connection, settings: Settings, threads: int, with_scheduler: bool
+) -> None:
     from bot import dates
     from handlers.scheduler import start_scheduler
     from handlers.services import build_services
@@ -200,13 +434,11 @@ def _worker_main(pipe: Connection, settings: Settings, threads: int, with_schedu
     pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="brm-job")
     # The sweeps run here too, so their database and Slack work never holds up an acknowledgement.
     scheduler = start_scheduler(services) if with_scheduler else None
-    pipe.send(_READY)
-    while True:
-        try:
-            job, args = pipe.recv()
-        except (EOFError, OSError):
-            break  # the main process closed the pipe (shutting down) or is gone
-        pool.submit(run_job, services, job, args)
+    ready.send(_READY)
+    ready.close()
+    for batch in gated_jobs(jobs.fileno()):
+        for job, args in batch:
+            pool.submit(run_job, services, job, args)
     if scheduler is not None:
         scheduler.shutdown(wait=True)
     pool.shutdown(wait=True)

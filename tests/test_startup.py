@@ -9,6 +9,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -94,25 +97,43 @@ def stop_app(process: subprocess.Popen) -> str:
     return output
 
 
-def test_the_app_serves_slack_and_health_checks(tmp_path: Path) -> None:
+@dataclass
+class Served:
+    """`python app.py` running against a fake Slack; `output` is what it printed, once it stopped."""
+
+    slack: FakeSlack
+    process: subprocess.Popen
+    client: SlackClient
+    health: dict
+    output: str = ""
+
+
+@contextmanager
+def served_app(tmp_path: Path) -> Iterator[Served]:
+    """The app started, healthy, and stopped with SIGTERM when the block ends."""
     with FakeSlack() as slack:
         slack.add_user("U1", tz="America/Chicago")
         port = _free_port()
         process = start_app(tmp_path, slack, port)
+        served = Served(slack, process, SlackClient(f"http://127.0.0.1:{port}", "s", slack), {})
         try:
-            health = _wait_for_health(port)
-            assert health == {"status": "ok"}
-            client = SlackClient(f"http://127.0.0.1:{port}", "s", slack)
-            sent = client.command("log DMV call about renewals")
-            assert sent.status == 200
-            [reply] = slack.wait_for_response(sent.response_name, timeout=10)
-            assert "DMV" in json.dumps(reply.body)
-            # Every Web API call went to SLACK_API_URL: the fake saw auth.test and users.info.
-            assert {call.method for call in slack.calls} >= {"auth.test", "users.info"}
+            served.health = _wait_for_health(port)
+            yield served
         finally:
-            output = stop_app(process)
-    assert "xoxb-live-token" not in output
-    assert process.returncode == 0, output
+            served.output = stop_app(process)
+
+
+def test_the_app_serves_slack_and_health_checks(tmp_path: Path) -> None:
+    with served_app(tmp_path) as app:
+        assert app.health == {"status": "ok"}
+        sent = app.client.command("log DMV call about renewals")
+        assert sent.status == 200
+        [reply] = app.slack.wait_for_response(sent.response_name, timeout=10)
+        assert "DMV" in json.dumps(reply.body)
+        # Every Web API call went to SLACK_API_URL: the fake saw auth.test and users.info.
+        assert {call.method for call in app.slack.calls} >= {"auth.test", "users.info"}
+    assert "xoxb-live-token" not in app.output
+    assert app.process.returncode == 0, app.output
 
 
 def _free_port() -> int:
@@ -172,32 +193,35 @@ def test_nudges_that_came_due_while_the_app_was_down_go_out_when_it_starts(tmp_p
 
 
 def test_a_worker_that_dies_is_replaced_and_commands_still_get_answers(tmp_path: Path) -> None:
-    with FakeSlack() as slack:
-        slack.add_user("U1", tz="America/Chicago")
-        port = _free_port()
-        process = start_app(tmp_path, slack, port)
-        try:
-            _wait_for_health(port)
-            client = SlackClient(f"http://127.0.0.1:{port}", "s", slack)
-            first = client.command("log DMV call about renewals")
-            slack.wait_for_response(first.response_name, timeout=10)
+    with served_app(tmp_path) as app:
+        first = app.client.command("log DMV call about renewals")
+        app.slack.wait_for_response(first.response_name, timeout=10)
 
-            [worker] = _children(process.pid)
-            os.kill(worker, signal.SIGKILL)
-            deadline = time.monotonic() + 30
-            while _children(process.pid) in ([], [worker]) and time.monotonic() < deadline:
-                time.sleep(0.1)
-            [replacement] = _children(process.pid)
-            assert replacement != worker
+        [worker] = _children(app.process.pid)
+        os.kill(worker, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while _children(app.process.pid) in ([], [worker]) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        [replacement] = _children(app.process.pid)
+        assert replacement != worker
 
-            second = client.command("log DOT call about bridges")
-            assert second.status == 200 and second.elapsed < 1.0
-            [reply] = slack.wait_for_response(second.response_name, timeout=10)
-            assert "DOT" in json.dumps(reply.body)
-        finally:
-            output = stop_app(process)
-    assert "the worker process died" in output
-    assert process.returncode == 0, output
+        second = app.client.command("log DOT call about bridges")
+        assert second.status == 200 and second.elapsed < 1.0
+        [reply] = app.slack.wait_for_response(second.response_name, timeout=10)
+        assert "DOT" in json.dumps(reply.body)
+    assert "the worker process died" in app.output
+    assert app.process.returncode == 0, app.output
+
+
+def test_commands_acknowledged_just_before_a_stop_still_get_their_replies(tmp_path: Path) -> None:
+    # Their jobs are still on their way to the worker, or held there while the burst lasts.
+    with served_app(tmp_path) as app:
+        sent = [app.client.command(f"log DMV call number {n} about renewals") for n in range(5)]
+        assert [command.status for command in sent] == [200] * 5
+    for n, command in enumerate(sent):
+        [reply] = app.slack.response_posts(command.response_name)
+        assert f"number {n}" in json.dumps(reply.body)
+    assert app.process.returncode == 0, app.output
 
 
 def _children(pid: int) -> list[int]:
