@@ -13,6 +13,7 @@ import json
 import logging
 import signal
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -109,20 +110,48 @@ class WsgiApp:
             return False
 
 
+class CannotStart(Exception):
+    """Serving could not begin; the message is one line for the operator."""
+
+
 def start(brm: BrmApp) -> None:
+    """Serve Slack until interrupted (Ctrl-C, or SIGTERM through `_stop_serving`)."""
     settings = brm.services.settings
     if settings.socket_mode:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-        log.info("connecting to Slack over Socket Mode")
-        SocketModeHandler(
-            brm.bolt, settings.app_token, web_client=make_web_client(settings.slack_api_url)
-        ).start()
+        serve_socket_mode(brm)
         return
     import waitress
 
     log.info("serving Slack on http://0.0.0.0:%d%s", settings.port, SLACK_EVENTS_PATH)
     waitress.serve(brm.wsgi(), host="0.0.0.0", port=settings.port, threads=SERVER_THREADS, ident="brm-bot")
+
+
+def serve_socket_mode(brm: BrmApp) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    settings = brm.services.settings
+    handler = SocketModeHandler(
+        brm.bolt, settings.app_token, web_client=make_web_client(settings.slack_api_url)
+    )
+    log.info("connecting to Slack over Socket Mode")
+    try:
+        handler.connect()
+    except SlackApiError as problem:
+        raise CannotStart(
+            f"Slack refused SLACK_APP_TOKEN ({problem.response.get('error')}): create an app-level token "
+            "with the connections:write scope under Basic Information in your app's settings at "
+            "https://api.slack.com/apps"
+        ) from None
+    except Exception as problem:
+        raise CannotStart(
+            f"could not open a Socket Mode connection through SLACK_API_URL={settings.slack_api_url} "
+            f"({type(problem).__name__})"
+        ) from None
+    log.info("connected to Slack over Socket Mode")
+    try:
+        threading.Event().wait()  # the handler's own threads receive and answer; this one waits for a stop
+    finally:
+        handler.close()
 
 
 def check_slack_token(settings: Settings) -> str | None:
@@ -182,6 +211,9 @@ def main() -> int:
         start(brm)
     except KeyboardInterrupt:
         log.info("stopping: finishing the work in flight")
+    except CannotStart as problem:
+        print(f"brm-bot cannot start: {problem}", file=sys.stderr)
+        return 2
     finally:
         brm.close()
     return 0

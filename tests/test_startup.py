@@ -80,6 +80,11 @@ def start_app(
         "DATABASE_URL": database_url or f"sqlite:///{tmp_path / 'brm.db'}",
         "PORT": str(port),
     }
+    return launch(env)
+
+
+def launch(env: dict[str, str]) -> subprocess.Popen:
+    """`python app.py` with exactly this environment, its output (both streams) on a pipe."""
     return subprocess.Popen(
         [sys.executable, "app.py"],
         cwd=ROOT,

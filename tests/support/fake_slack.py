@@ -256,6 +256,12 @@ class FakeSlack:
 
     # ------------------------------------------------------------------ configuration
 
+    def add_method(self, method: str, handler: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+        """Answer `method` with `handler(params)` (merged into `{"ok": true}`; raise SlackApiFailure
+        for an error), for fakes of other Slack surfaces that need a Web API method of their own."""
+        with self._cond:
+            self._handlers[method] = handler
+
     def add_user(
         self,
         user_id: str,
