@@ -24,6 +24,15 @@ class Person:
     is_bot: bool = False
     deactivated: bool = False
 
+    @property
+    def cannot_act(self) -> str | None:
+        """What this account is when nobody could act on a nudge sent to it; None for a person."""
+        if self.is_bot:
+            return "a bot"
+        if self.deactivated:
+            return "a deactivated account"
+        return None
+
 
 class UserDirectory:
     """Looks people up once an hour at most; a failed lookup falls back to UTC and says so in the log."""

@@ -128,13 +128,13 @@ def save_form(view: dict[str, Any], client: WebClient, context: BoltContext) -> 
         message_ts=source.message_ts,
         permalink=_permalink(client, source) if source.has_message else None,
     )
-    # The owner's own 09:00 is when a follow-up without a time is due; asked before the session opens.
-    owner_tz = (
-        services.directory.timezone(str(context.team_id), form.owner_id, client)
-        if isinstance(form, IssueForm) and form.owner_id != user_id
-        else source.zone
-    )
     try:
+        # The owner's own 09:00 is when a follow-up without a time is due; asked before the session opens.
+        owner_tz = (
+            _owner_timezone(services, context, client, form.owner_id)
+            if isinstance(form, IssueForm) and form.owner_id != user_id
+            else source.zone
+        )
         saved = _save_once(services, context, form, origin, source.zone, owner_tz)
     except BrmError as problem:
         log.info("form %s not saved for %s: %s", view.get("callback_id"), user_id, problem.text)
@@ -151,6 +151,17 @@ def save_form(view: dict[str, Any], client: WebClient, context: BoltContext) -> 
         tell_directly(client, user_id=user_id, text=text, response_url=source.response_url)
         return
     announce(client, source, user_id, saved)
+
+
+def _owner_timezone(services: Services, context: BoltContext, client: WebClient, owner_id: str) -> ZoneInfo:
+    """The owner's timezone. The people picker also offers bots and deactivated accounts, which
+    could never act on a nudge: those are refused (Slack is asked here, not while the form waits)."""
+    person = services.directory.person(str(context.team_id), owner_id, client)
+    if person.cannot_act:
+        raise InputError(
+            f"<@{owner_id}> is {person.cannot_act}, so it cannot own an issue. Pick a person as the owner."
+        )
+    return person.tz
 
 
 def _save_once(

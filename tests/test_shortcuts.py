@@ -268,6 +268,27 @@ def test_raising_an_issue_from_a_message(app: RunningApp) -> None:
     assert nudge.due_at == datetime(2026, 11, 30, 17, 0, tzinfo=UTC)  # 09:00 for U2, in Los Angeles
 
 
+@pytest.mark.parametrize(
+    ("owner", "account", "said"),
+    [("B7", {"is_bot": True}, "is a bot"), ("U8", {"deleted": True}, "is a deactivated account")],
+)
+def test_a_bot_or_a_deactivated_account_cannot_own_an_issue_raised_with_the_form(
+    app: RunningApp, owner: str, account: dict, said: str
+) -> None:
+    app.slack.add_user(owner, **account)
+    add_party(app, "DMV")
+    message = post(app, "DMV: not working: renewal emails bounce")
+    sent, view = open_form(app, Shortcut.RAISE_ISSUE, message)
+
+    submit(app, view, **{Field.OWNER: {"selected_user": owner}})
+
+    [told] = app.slack.wait_for_response(sent.response_name)
+    assert said in shown(told.body) and "Nothing was saved" in shown(told.body)
+    assert "renewal emails bounce" in shown(told.body)  # what they wrote, to try again
+    assert rows(app, Issue) == [] and rows(app, Nudge) == []
+    assert app.slack.calls_to("chat.postMessage") == []
+
+
 def test_a_thread_reply_is_answered_in_its_thread(app: RunningApp) -> None:
     add_party(app, "DMV")
     parent = post(app, "DMV renewals thread")
