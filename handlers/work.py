@@ -21,6 +21,7 @@ is pickled to reach the worker process).
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import logging
 import multiprocessing
@@ -34,6 +35,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING, Any, Protocol
@@ -54,6 +56,8 @@ QUIET_SECONDS = 0.01
 HOLD_AT_MOST = 1.0
 # How long the hand-over thread lets jobs gather before it writes them to the worker's pipe.
 GATHER_SECONDS = 0.002
+# A job in flight when this many workers in a row died is given up (it may be what kills them).
+MAX_ATTEMPTS = 2
 
 
 class Work(Protocol):
@@ -80,6 +84,15 @@ class ThreadWork:
         self._pool.shutdown(wait=True)
 
 
+@dataclass
+class _Unfinished:
+    """A job handed to a worker that has not yet reported it done."""
+
+    job: Job
+    args: tuple[Any, ...]
+    attempts: int = 1  # workers it was given to
+
+
 class ProcessWork:
     """Jobs run in one worker process (with threads of its own) that builds its own services.
 
@@ -88,7 +101,10 @@ class ProcessWork:
     have to wait to get it back before it could acknowledge. One hand-over thread writes the outbox
     to the worker's pipe, every couple of milliseconds while jobs keep coming, many jobs per write.
 
-    If no worker can be started, jobs run on threads of this process instead, slower but not lost.
+    The worker reports each job done on a pipe of its own. When a worker dies, the jobs it had not
+    reported are given to the next one: a job is lost only if it was in flight when two workers in
+    a row died (then the log says which), and one the dead worker was finishing may run twice. If no
+    worker can be started, jobs run on threads of this process instead, slower but not lost.
     """
 
     def __init__(
@@ -97,10 +113,14 @@ class ProcessWork:
         self._settings = settings
         self._threads = threads
         self._with_scheduler = with_scheduler
-        self._lock = threading.Lock()  # the worker process and its pipe
+        self._lock = threading.Lock()  # the worker process, its pipes and the unfinished jobs
         self._stopping = threading.Event()
         self._process: BaseProcess | None = None
         self._pipe: Connection | None = None  # the write end of the job pipe
+        self._done: Connection | None = None  # the read end of the pipe the worker reports done jobs on
+        self._done_reader = DoneReader()
+        self._unfinished: dict[int, _Unfinished] = {}
+        self._next_number = 1
         self._outbox: deque[tuple[Job, tuple[Any, ...]]] = deque()
         self._wake = threading.Event()
         self._handing_over = False  # the hand-over thread is awake and will look at the outbox again
@@ -145,6 +165,11 @@ class ProcessWork:
                     log.error("the worker did not stop within %.0f s; terminating it", timeout)
                     self._process.terminate()
                 self._process = None
+            self._collect_done_locked()
+            if self._unfinished:
+                log.error(
+                    "%d jobs were not finished when the worker stopped: %s", *self._describe_unfinished()
+                )
         if self._fallback is not None:
             self._fallback.shutdown()
 
@@ -167,28 +192,80 @@ class ProcessWork:
                 log.exception("could not hand %d jobs to the worker", len(jobs))
 
     def _deliver(self, jobs: list[tuple[Job, tuple[Any, ...]]]) -> None:
-        frames = [_frame(job) for job in jobs]
         with self._lock:
-            try:
-                written = _write_frames(self._ready_pipe(), frames)
-                if written == len(frames):
-                    return
-                log.error(
-                    "the worker process went away while taking %d jobs; starting a new one for the "
-                    "%d it did not get",
-                    len(frames),
-                    len(frames) - written,
+            self._collect_done_locked()
+            numbers = []
+            for job, args in jobs:
+                numbers.append(self._next_number)
+                self._unfinished[self._next_number] = _Unfinished(job, args)
+                self._next_number += 1
+            if self._pipe is None or self._process is None:
+                self._replace_worker_locked()  # hands over every unfinished job, these included
+            elif not self._send_locked(numbers):
+                log.error("the worker process went away while taking jobs; starting a new one")
+                self._replace_worker_locked()
+
+    def _send_locked(self, numbers: list[int]) -> bool:
+        """Write these unfinished jobs to the worker's pipe; False if the pipe broke on the way."""
+        assert self._pipe is not None
+        frames = [_frame((n, self._unfinished[n].job, self._unfinished[n].args)) for n in numbers]
+        return _write_frames(self._pipe.fileno(), frames) == len(frames)
+
+    def _replace_worker_locked(self) -> None:
+        """Start a new worker and give it every job the last one had not reported done. Without a
+        worker, those jobs run in this process."""
+        self._collect_done_locked()  # what the last worker reported before it went
+        given_up = [n for n, unfinished in self._unfinished.items() if unfinished.attempts >= MAX_ATTEMPTS]
+        for number in given_up:
+            unfinished = self._unfinished.pop(number)
+            log.error(
+                "giving up on job %s%s: it was in flight when %d workers in a row died",
+                _job_name(unfinished.job),
+                unfinished.args,
+                unfinished.attempts,
+            )
+        try:
+            self._start_locked()
+            numbers = sorted(self._unfinished)
+            if numbers:
+                log.warning(
+                    "handing %d jobs the last worker had not finished to the new one "
+                    "(one it was finishing may run twice)",
+                    len(numbers),
                 )
-                self._start_locked()
-                jobs, frames = jobs[written:], frames[written:]
-                if _write_frames(self._ready_pipe(), frames) == len(frames):
-                    return
-                raise RuntimeError("the new worker process went away too")
-            except Exception:
-                log.exception("no worker process to run %d jobs; running them in this process", len(jobs))
-        fallback = self._fallback_work()
-        for job, args in jobs:
-            fallback.submit(job, *args)
+                for number in numbers:
+                    self._unfinished[number].attempts += 1
+                if not self._send_locked(numbers):
+                    raise RuntimeError("the new worker process went away too")
+        except Exception:
+            log.exception(
+                "no worker process to run %d jobs; running them in this process", len(self._unfinished)
+            )
+            self._process = None
+            fallback = self._fallback_work()
+            for number in sorted(self._unfinished):
+                unfinished = self._unfinished.pop(number)
+                fallback.submit(unfinished.job, *unfinished.args)
+
+    def _collect_done_locked(self) -> None:
+        """Forget the jobs the worker has reported done since the last look (never waits)."""
+        if self._done is None:
+            return
+        while True:
+            try:
+                chunk = os.read(self._done.fileno(), _READ_BYTES)
+            except BlockingIOError:
+                return
+            except OSError:
+                chunk = b""
+            if not chunk:  # the worker is gone and everything it wrote has been read
+                return
+            for number in self._done_reader.feed(chunk):
+                self._unfinished.pop(number, None)
+
+    def _describe_unfinished(self) -> tuple[int, str]:
+        names = sorted({_job_name(unfinished.job) for unfinished in self._unfinished.values()})
+        return len(self._unfinished), ", ".join(names)
 
     def _fallback_work(self) -> ThreadWork:
         if self._fallback is None:
@@ -196,14 +273,6 @@ class ProcessWork:
             self._fallback = ThreadWork()
             self._fallback.bind(self._services)
         return self._fallback
-
-    def _ready_pipe(self) -> int:
-        """The job pipe's file descriptor. Whether the worker is alive is not asked here: the watcher
-        replaces a dead worker, and a write to a pipe whose reader is gone fails."""
-        if self._pipe is None or self._process is None:
-            self._start_locked()
-        assert self._pipe is not None
-        return self._pipe.fileno()
 
     def _watch(self) -> None:
         while not self._stopping.is_set():
@@ -217,30 +286,26 @@ class ProcessWork:
             with self._lock:
                 if self._process is not process or self._stopping.is_set():
                     continue
-                log.error(
-                    "the worker process died (exit code %s) with its jobs in flight; starting a new one",
-                    process.exitcode,
-                )
-                try:
-                    self._start_locked()
-                except Exception:
-                    log.exception("could not start a new worker; trying again when the next job comes")
-                    self._process = None
+                log.error("the worker process died (exit code %s); starting a new one", process.exitcode)
+                self._replace_worker_locked()
 
     def _start_locked(self, timeout: float = 120.0) -> None:
+        """Start a worker in place of the current one (whose pipes are closed; its jobs are not
+        handed over here: see `_replace_worker_locked`)."""
         # spawn, not fork: this process runs threads (server, scheduler) that a fork would copy mid-step.
         context = multiprocessing.get_context("spawn")
         jobs_in, jobs_out = context.Pipe(duplex=False)
+        done_in, done_out = context.Pipe(duplex=False)
         ready_in, ready_out = context.Pipe(duplex=False)
         process = context.Process(
             target=_worker_main,
-            args=(jobs_in, ready_out, self._settings, self._threads, self._with_scheduler),
+            args=(jobs_in, done_out, ready_out, self._settings, self._threads, self._with_scheduler),
             name="brm-worker",
             daemon=True,
         )
         process.start()
-        jobs_in.close()
-        ready_out.close()
+        for theirs in (jobs_in, done_out, ready_out):
+            theirs.close()
         try:
             started = ready_in.poll(timeout) and ready_in.recv() == _READY
         except EOFError:  # the worker died before it was ready
@@ -250,11 +315,16 @@ class ProcessWork:
         if not started:
             process.terminate()
             jobs_out.close()
+            done_in.close()
             raise RuntimeError("the worker process did not start")
         _widen(jobs_out.fileno())
-        old_pipe, self._process, self._pipe = self._pipe, process, jobs_out
-        if old_pipe is not None:
-            old_pipe.close()
+        _widen(done_in.fileno())
+        os.set_blocking(done_in.fileno(), False)
+        for old in (self._pipe, self._done):
+            if old is not None:
+                old.close()
+        self._process, self._pipe, self._done = process, jobs_out, done_in
+        self._done_reader = DoneReader()
 
 
 def run_job(services: Services, job: Job, args: tuple[Any, ...]) -> None:
@@ -273,6 +343,7 @@ def run_job(services: Services, job: Job, args: tuple[Any, ...]) -> None:
 # wait to write, holding back their acknowledgements.
 
 _LENGTH = struct.Struct("!I")
+_DONE = struct.Struct("!Q")  # a finished job's number, on the done pipe
 PIPE_BYTES = 1 << 20  # asked for; Linux grants up to /proc/sys/fs/pipe-max-size (1 MiB by default)
 _READ_BYTES = 1 << 20
 
@@ -335,6 +406,23 @@ class FrameReader:
     def partial(self) -> bool:
         """Whether a frame has begun but not finished arriving."""
         return bool(self._pending)
+
+
+class DoneReader:
+    """Splits the bytes read from the done pipe into the numbers of the jobs the worker finished."""
+
+    def __init__(self) -> None:
+        self._pending = b""
+
+    def feed(self, chunk: bytes) -> list[int]:
+        data = self._pending + chunk
+        whole = len(data) - len(data) % _DONE.size
+        self._pending = data[whole:]
+        return [number for (number,) in _DONE.iter_unpack(data[:whole])]
+
+
+def _job_name(job: Job) -> str:
+    return getattr(job, "__qualname__", repr(job))
 
 
 class BurstGate:
@@ -418,7 +506,12 @@ _READY = "ready"
 
 
 def _worker_main(
-    jobs: Connection, ready: Connection, settings: Settings, threads: int, with_scheduler: bool
+    jobs: Connection,
+    done: Connection,
+    ready: Connection,
+    settings: Settings,
+    threads: int,
+    with_scheduler: bool,
 ) -> None:
     from bot import dates
     from handlers.scheduler import start_scheduler
@@ -437,9 +530,17 @@ def _worker_main(
     ready.send(_READY)
     ready.close()
     for batch in gated_jobs(jobs.fileno()):
-        for job, args in batch:
-            pool.submit(run_job, services, job, args)
+        for number, job, args in batch:
+            pool.submit(_run_and_report, services, done.fileno(), number, job, args)
     if scheduler is not None:
         scheduler.shutdown(wait=True)
     pool.shutdown(wait=True)
     services.db.dispose()
+
+
+def _run_and_report(services: Services, done_fd: int, number: int, job: Job, args: tuple[Any, ...]) -> None:
+    run_job(services, job, args)
+    # 8 bytes: one write, never interleaved with another thread's. If it fails, the main process is
+    # gone and nobody is waiting for the report.
+    with contextlib.suppress(OSError):
+        os.write(done_fd, _DONE.pack(number))

@@ -218,6 +218,20 @@ def test_a_worker_that_dies_is_replaced_and_commands_still_get_answers(tmp_path:
     assert app.process.returncode == 0, app.output
 
 
+def test_commands_in_flight_when_the_worker_dies_are_finished_by_the_next_one(tmp_path: Path) -> None:
+    with served_app(tmp_path) as app:
+        app.slack.latency = 1.0  # every Slack call is slow: the jobs are mid-way when the worker dies
+        sent = [app.client.command(f"log DMV call number {n} about renewals") for n in range(3)]
+        time.sleep(0.5)
+        [worker] = _children(app.process.pid)
+        os.kill(worker, signal.SIGKILL)
+        for n, command in enumerate(sent):
+            [reply] = app.slack.wait_for_response(command.response_name, timeout=30)
+            assert f"number {n}" in json.dumps(reply.body)
+    assert "handing 3 jobs the last worker had not finished to the new one" in app.output
+    assert app.process.returncode == 0, app.output
+
+
 def test_commands_acknowledged_just_before_a_stop_still_get_their_replies(tmp_path: Path) -> None:
     # Their jobs are still on their way to the worker, or held there while the burst lasts.
     with served_app(tmp_path) as app:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,14 @@ from settings import Settings
 
 jobs_run: list[tuple[int, str]] = []
 job_ran = threading.Event()
+
+
+def die(services: Services) -> None:
+    os._exit(3)  # what an out-of-memory kill or a crash in a C extension looks like from outside
+
+
+def touch(services: Services, path: str) -> None:
+    Path(path).write_text(str(os.getpid()))
 
 
 def note_where_it_ran(services: Services, label: str) -> None:
@@ -57,3 +66,29 @@ def test_jobs_run_in_this_process_when_no_worker_can_be_started(
         work.shutdown(timeout=10)
         services.db.dispose()
     assert "running them in this process" in caplog.text
+
+
+def test_a_job_that_kills_its_worker_is_given_up_after_a_second_try(
+    settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    work = ProcessWork(settings, threads=1)
+    services = build_services(settings, work=work)
+    work.start()
+    try:
+        work.submit(die)
+        proof = tmp_path / "ran"
+        deadline = time.monotonic() + 60
+        # The first worker dies, its replacement gets the job again and dies too, the third does not.
+        while "giving up on job die" not in caplog.text and time.monotonic() < deadline:
+            time.sleep(0.1)
+        work.submit(touch, str(proof))
+        while not proof.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert proof.exists(), caplog.text
+        assert int(proof.read_text()) != os.getpid()  # in a worker process, not here
+    finally:
+        work.shutdown(timeout=10)
+        services.db.dispose()
+    assert caplog.text.count("the worker process died") == 2
+    assert "handing 1 jobs the last worker had not finished to the new one" in caplog.text
+    assert "giving up on job die" in caplog.text
