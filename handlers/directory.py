@@ -24,6 +24,16 @@ class Person:
     is_bot: bool = False
     deactivated: bool = False
 
+    @property
+    def cannot_own(self) -> str | None:
+        """Why this account cannot own an issue or a party ("a bot", "a deactivated account"), or None:
+        an owner is someone who can act on a nudge."""
+        if self.is_bot:
+            return "a bot"
+        if self.deactivated:
+            return "a deactivated account"
+        return None
+
 
 class UserDirectory:
     """Looks people up once an hour at most; a failed lookup falls back to UTC and says so in the log."""
