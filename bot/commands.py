@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-ALIASES = {"": "help", "?": "help", "h": "help", "ls": "list", "new": "issue", "raise": "issue"}
+ALIASES = {
+    "": "help",
+    "?": "help",
+    "h": "help",
+    "ls": "list",
+    "new": "issue",
+    "raise": "issue",
+    "parties": "party",
+}
 
 
 def split_subcommand(text: str) -> tuple[str, str]:

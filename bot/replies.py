@@ -40,6 +40,7 @@ HELP_EXAMPLES = [
     ("Snooze or reopen", "/brm snooze #12 next Monday · /brm reopen #12"),
     ("Weekly digest in this channel", "/brm digest on monday 9:00"),
     ("A party's health", "/brm health DMV"),
+    ("Parties: list, show one, set kind, alias, owner, home channel", "/brm party DMV channel #dmv-team"),
     ("Workspace settings (holidays, re-nudges, going cold)", "/brm settings holidays CA"),
 ]
 

@@ -25,8 +25,9 @@ class Person:
     deactivated: bool = False
 
     @property
-    def cannot_act(self) -> str | None:
-        """What this account is when nobody could act on a nudge sent to it; None for a person."""
+    def cannot_own(self) -> str | None:
+        """Why this account cannot own an issue or a party ("a bot", "a deactivated account"), or None:
+        an owner is someone who can act on a nudge."""
         if self.is_bot:
             return "a bot"
         if self.deactivated:

@@ -157,9 +157,9 @@ def _owner_timezone(services: Services, context: BoltContext, client: WebClient,
     """The owner's timezone. The people picker also offers bots and deactivated accounts, which
     could never act on a nudge: those are refused (Slack is asked here, not while the form waits)."""
     person = services.directory.person(str(context.team_id), owner_id, client)
-    if person.cannot_act:
+    if person.cannot_own:
         raise InputError(
-            f"<@{owner_id}> is {person.cannot_act}, so it cannot own an issue. Pick a person as the owner."
+            f"<@{owner_id}> is {person.cannot_own}, so it cannot own an issue. Pick a person as the owner."
         )
     return person.tz
 

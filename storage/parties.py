@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
 
+from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from storage.models import Contact, Party, PartyAlias
+from storage.models import Contact, Interaction, Issue, IssueStatus, Party, PartyAlias
 
 
 def party_names(session: Session) -> list[tuple[int, str, tuple[str, ...]]]:
@@ -71,3 +74,91 @@ def find_or_add_contact(
     elif role and contact.role != role:
         contact.role = role
     return contact
+
+
+def aliases_of(session: Session, party_id: int) -> list[PartyAlias]:
+    statement = select(PartyAlias).where(PartyAlias.party_id == party_id).order_by(PartyAlias.alias_key)
+    return list(session.exec(statement))
+
+
+def party_named(session: Session, key: str, *, besides: int | None = None) -> Party | None:
+    """The party (other than `besides`) whose name or one of whose aliases folds to `key`."""
+    statement = (
+        select(Party)
+        .outerjoin(PartyAlias, PartyAlias.party_id == Party.id)
+        .where(or_(Party.name_key == key, PartyAlias.alias_key == key))
+    )
+    if besides is not None:
+        statement = statement.where(Party.id != besides)
+    return session.exec(statement.order_by(Party.id)).first()
+
+
+def add_alias(session: Session, party: Party, *, alias: str, alias_key: str) -> PartyAlias | None:
+    """Give a party an alias; None when another request took that alias a moment ago."""
+    row = PartyAlias(
+        team_id=party.team_id,
+        enterprise_id=party.enterprise_id,
+        party_id=party.id,  # type: ignore[arg-type]
+        alias=alias,
+        alias_key=alias_key,
+    )
+    return row if _saved(session, row) else None
+
+
+def save_party(session: Session, party: Party) -> bool:
+    """Write a changed party; False when its new name was taken by another request a moment ago."""
+    return _saved(session, party)
+
+
+def _saved(session: Session, row: Party | PartyAlias) -> bool:
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class PartyRow:
+    """A party with what the party list and card show about it."""
+
+    party: Party
+    open_issues: int
+    last_interaction_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PartyPage:
+    rows: list[PartyRow]
+    total: int
+
+
+def list_parties(session: Session, *, limit: int) -> PartyPage:
+    """The workspace's parties by name (at most `limit`), each with its open issue count."""
+    open_issues = (
+        select(Issue.party_id, func.count().label("n"))
+        .where(Issue.status == IssueStatus.OPEN)
+        .group_by(Issue.party_id)
+        .subquery()
+    )
+    statement = (
+        select(Party, func.coalesce(open_issues.c.n, 0))
+        .outerjoin(open_issues, open_issues.c.party_id == Party.id)
+        .order_by(Party.name_key, Party.id)
+        .limit(limit)
+    )
+    rows = [PartyRow(party, int(count)) for party, count in session.exec(statement)]
+    total = session.exec(select(func.count()).select_from(Party)).one()
+    return PartyPage(rows, int(total))
+
+
+def party_row(session: Session, party: Party) -> PartyRow:
+    """One party with its open issue count and when it was last interacted with."""
+    open_issues = session.exec(
+        select(func.count()).where(Issue.party_id == party.id, Issue.status == IssueStatus.OPEN)
+    ).one()
+    last = session.exec(
+        select(func.max(Interaction.occurred_at)).where(Interaction.party_id == party.id)
+    ).one()
+    return PartyRow(party, int(open_issues), last)

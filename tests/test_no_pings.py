@@ -47,6 +47,17 @@ def test_broadcast_mentions_typed_anywhere_never_reach_slack_live(app: RunningAp
     app.command(f"close #2 fixed by {LOUD}")
     app.command(f"list DMV {LOUD}")
     app.command(f"frobnicate {LOUD}")
+    app.command(f"party DMV alias {LOUD}")
+    app.command(f"party DMV rename {LOUD}")
+    app.command(f"party DMV kind {LOUD}")
+    app.command(f"party DMV owner {LOUD}")
+    app.command(f"party DMV channel {LOUD}")
+    app.command(f"party {LOUD}")
+    app.command(f"party {LOUD} kind vendor")
+    app.command(f"party DMV {LOUD}")
+    app.command("party DMV alias Motor Vehicles @here & co")
+    app.command("party DMV")
+    app.command("party")
     app.command("digest on")
     app.command("digest send")
 
@@ -66,7 +77,7 @@ def test_broadcast_mentions_typed_anywhere_never_reach_slack_live(app: RunningAp
     assert {"chat.postMessage", "views.open"} <= methods
     posted = " ".join(json.dumps(call.params) for call in app.slack.calls_to("chat.postMessage"))
     assert "Follow-up due" in posted and "Weekly BRM digest" in posted and "raised with DMV" in posted
-    assert len(app.slack.responses) >= 7
+    assert len(app.slack.responses) >= 18
     assert "portal down" in sent  # the words themselves did reach Slack...
     for ping in PINGS:
         assert ping not in sent  # ...but never as a live mention

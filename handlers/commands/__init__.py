@@ -23,6 +23,7 @@ from handlers.commands import health as health_command
 from handlers.commands import help as help_command
 from handlers.commands import issues as issue_commands
 from handlers.commands import log as log_command
+from handlers.commands import party as party_command
 from handlers.commands import settings as settings_command
 from handlers.services import Services, services_of
 
@@ -60,6 +61,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "digest": digest_command.run,
     "health": health_command.run,
     "settings": settings_command.run,
+    "party": party_command.run,
 }
 
 

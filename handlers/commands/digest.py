@@ -14,6 +14,8 @@ from bot.errors import InputError
 from bot.recording import known_parties
 from bot.replies import context, section
 from bot.text import safe_mrkdwn
+from handlers.channel_access import INVITE as INVITE_COMMAND
+from handlers.channel_access import bot_access
 from handlers.digest_sender import post_digest
 from storage import digests
 from storage.audit import record_change
@@ -30,7 +32,7 @@ USAGE = (
     " · `/brm digest cold 45` relationships go cold after 45 days without contact"
 )
 MAX_COLD_DAYS = 365
-INVITE = "Invite me with `/invite @brm-bot`, then try again."
+INVITE = f"{INVITE_COMMAND}, then try again."
 
 
 def run(request: CommandRequest) -> None:
@@ -190,16 +192,12 @@ def _compose(request: CommandRequest) -> RenderedDigest:
 
 def _membership_warning(request: CommandRequest) -> str | None:
     """A hint when the bot cannot post in the channel; None when it can or Slack will not say."""
-    try:
-        channel = request.client.conversations_info(channel=request.channel_id)["channel"]
-    except SlackApiError as error:
-        if error.response.get("error") == "channel_not_found":
-            return f":warning: I can't see this channel, so I can't post the digest here. {INVITE}"
-        log.info("conversations.info for %s failed: %s", request.channel_id, error.response.get("error"))
-        return None
-    if channel.get("is_im") or channel.get("is_member", True):
-        return None
-    return f":warning: I'm not in this channel yet. {INVITE}"
+    access = bot_access(request.client, request.channel_id)
+    if access == "not_found":
+        return f":warning: I can't see this channel, so I can't post the digest here. {INVITE}"
+    if access == "not_member":
+        return f":warning: I'm not in this channel yet. {INVITE}"
+    return None
 
 
 def _and(names: list[str]) -> str:
