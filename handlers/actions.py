@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from bot.nudge_actions import NudgeAction
 from handlers.ids import Action
 from handlers.nudge_messages import act_and_refresh
-from handlers.services import services_of
+from handlers.services import services_of, team_of
 from storage.models import Surface
 
 log = logging.getLogger(__name__)
@@ -37,13 +37,13 @@ def nudge_button(
 ) -> None:
     value = str(action.get("value") or "")
     user_id = (body.get("user") or {}).get("id")
-    if not value.isdigit() or not user_id or not context.team_id:
+    if not value.isdigit() or not user_id or not team_of(context):
         log.warning("nudge button %s with value %r from %s ignored", action.get("action_id"), value, user_id)
         return
     act_and_refresh(
         services_of(context),
         client,
-        team_id=context.team_id,
+        team_id=team_of(context),
         enterprise_id=context.enterprise_id,
         nudge_id=int(value),
         action=BUTTON_ACTIONS[Action(action["action_id"])],

@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 
 from bot.nudge_actions import reaction_action
 from handlers.nudge_messages import act_and_refresh, find_nudge
-from handlers.services import services_of
+from handlers.services import services_of, team_of
 from storage.models import Surface
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ def _on_reaction(
 ) -> None:
     action = reaction_action(str(event.get("reaction") or ""), added=added)
     item = event.get("item") or {}
-    user_id, team_id = event.get("user"), context.team_id or body.get("team_id")
+    user_id, team_id = event.get("user"), team_of(context) or body.get("team_id")
     if action is None or item.get("type") != "message" or not user_id or not team_id:
         return
     services = services_of(context)

@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 
-from handlers.services import Services, services_of
+from handlers.services import Services, services_of, team_of
 
 
 def register(app: App) -> None:
@@ -16,11 +16,12 @@ def register(app: App) -> None:
 def forget_profile(ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
     # Cheap enough to do before answering: it only drops a cache entry, here and in the worker.
     user = event.get("user") or {}
-    if user.get("id") and context.team_id:
+    team_id = team_of(context)
+    if user.get("id") and team_id:
         services = services_of(context)
-        services.directory.forget(context.team_id, user["id"])
+        services.directory.forget(team_id, user["id"])
         if services.work is not None:
-            services.work.submit(forget_profile_job, context.team_id, user["id"])
+            services.work.submit(forget_profile_job, team_id, user["id"])
     ack()
 
 

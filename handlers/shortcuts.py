@@ -36,7 +36,7 @@ from bot.forms import (
 from bot.recording import known_parties
 from handlers.direct import tell_directly
 from handlers.ids import Shortcut, View
-from handlers.services import Services, services_of
+from handlers.services import Services, services_of, team_of
 from handlers.slack_failures import SLACK_FAILURES, failure_code
 from storage.models import Interaction, Issue
 from storage.parties import get_party
@@ -79,7 +79,7 @@ class ShortcutRequest:
     def from_body(cls, body: dict[str, Any], context: BoltContext) -> ShortcutRequest:
         return cls(
             form=FORMS[Shortcut(body["callback_id"])],
-            team_id=str(context.team_id),
+            team_id=team_of(context),
             enterprise_id=context.enterprise_id,
             user_id=body["user"]["id"],
             trigger_id=body["trigger_id"],
@@ -201,11 +201,11 @@ def suggest_parties(ack: Ack, body: dict[str, Any], context: BoltContext) -> Non
     """The party select's options for what has been typed so far (answered in the ack itself)."""
     services = services_of(context)
     try:
-        with services.db.workspace(str(context.team_id), context.enterprise_id) as session:
+        with services.db.workspace(team_of(context), context.enterprise_id) as session:
             parties = known_parties(session)
     except Exception:
         # Slack shows "no results"; the person can still type a new party's name once we're back.
-        log.exception("could not list parties for the party select (team %s)", context.team_id)
+        log.exception("could not list parties for the party select (team %s)", team_of(context))
         ack(options=[])
         return
     ack(options=party_options(str(body.get("value") or ""), parties))

@@ -41,7 +41,7 @@ from bot.recording import NewInteraction, Origin, raise_issue, resolve_party, sa
 from bot.text import safe_mrkdwn, truncate
 from handlers.direct import tell_directly
 from handlers.ids import View
-from handlers.services import Services, services_of
+from handlers.services import Services, services_of, team_of
 from handlers.slack_failures import SLACK_FAILURES, failure_code
 from storage.models import Interaction, Issue, Party, Surface
 from storage.parties import get_party
@@ -156,7 +156,7 @@ def save_form(view: dict[str, Any], client: WebClient, context: BoltContext) -> 
 def _owner_timezone(services: Services, context: BoltContext, client: WebClient, owner_id: str) -> ZoneInfo:
     """The owner's timezone. The people picker also offers bots and deactivated accounts, which
     could never act on a nudge: those are refused (Slack is asked here, not while the form waits)."""
-    person = services.directory.person(str(context.team_id), owner_id, client)
+    person = services.directory.person(team_of(context), owner_id, client)
     if person.cannot_own:
         raise InputError(
             f"<@{owner_id}> is {person.cannot_own}, so it cannot own an issue. Pick a person as the owner."
@@ -168,7 +168,7 @@ def _save_once(
     services: Services, context: BoltContext, form: Form, origin: Origin, tz: ZoneInfo, owner_tz: ZoneInfo
 ) -> Saved:
     """Save the form; when the same message was saved at the same instant elsewhere, say so instead."""
-    team_id, enterprise_id = str(context.team_id), context.enterprise_id
+    team_id, enterprise_id = team_of(context), context.enterprise_id
     try:
         with services.db.workspace(team_id, enterprise_id) as session:
             return save(session, form, origin, tz, owner_tz=owner_tz)

@@ -25,7 +25,7 @@ from handlers.commands import issues as issue_commands
 from handlers.commands import log as log_command
 from handlers.commands import party as party_command
 from handlers.commands import settings as settings_command
-from handlers.services import Services, services_of
+from handlers.services import Services, services_of, team_of
 
 log = logging.getLogger(__name__)
 
@@ -72,13 +72,14 @@ def register(app: App) -> None:
 def acknowledge(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     # Slack waits at most 3 seconds: answer now, and leave the work to the worker (handlers/work.py).
     ack()
-    services_of(context).work.submit(run_subcommand, _command_fields(body))
+    services_of(context).work.submit(run_subcommand, _command_fields(body, context))
 
 
-def _command_fields(body: dict[str, Any]) -> dict[str, Any]:
-    """The fields of Slack's slash command payload that the work needs (it travels to another process)."""
-    keys = ("team_id", "enterprise_id", "user_id", "channel_id", "text", "response_url", "trigger_id")
-    return {key: body.get(key) for key in keys}
+def _command_fields(body: dict[str, Any], context: BoltContext) -> dict[str, Any]:
+    """The fields of Slack's slash command payload that the work needs (it travels to another process);
+    the workspace is the install's (`team_of`), not always the payload's team."""
+    keys = ("enterprise_id", "user_id", "channel_id", "text", "response_url", "trigger_id")
+    return {"team_id": team_of(context), **{key: body.get(key) for key in keys}}
 
 
 def run_subcommand(services: Services, body: dict[str, Any]) -> None:

@@ -104,12 +104,16 @@ class SlackClient:
         team_id: str = "T1",
         team_domain: str | None = None,
         enterprise_id: str | None = None,
+        org_install: bool = False,
         channel_id: str = "C1",
         channel_name: str = "general",
         response_url: str | None = None,
         trigger_id: str | None = None,
     ) -> Sent:
-        """A slash command, form-encoded like Slack's; the response_url defaults to a fresh fake one."""
+        """A slash command, form-encoded like Slack's; the response_url defaults to a fresh fake one.
+
+        `org_install`: the app is installed org-wide on Enterprise Grid (`enterprise_id` is the org).
+        """
         response_url, response_name = self._response_url("command", response_url)
         trigger_id = trigger_id or self.new_trigger_id()
         fields: dict[str, str] = {
@@ -129,7 +133,7 @@ class SlackClient:
                 "command": command,
                 "text": text,
                 "api_app_id": APP_ID,
-                "is_enterprise_install": "false",
+                "is_enterprise_install": "true" if org_install else "false",
                 "response_url": response_url,
                 "trigger_id": trigger_id,
             }
@@ -146,6 +150,7 @@ class SlackClient:
         *,
         team_id: str = "T1",
         enterprise_id: str | None = None,
+        org_install: bool = False,
         event_id: str | None = None,
         event_time: int | None = None,
         retry_num: int | None = None,
@@ -154,6 +159,8 @@ class SlackClient:
         """An `event_callback` envelope around `event`; retries carry Slack's X-Slack-Retry-* headers.
 
         Reuse `event_id` with `retry_num` to model Slack redelivering an event the app was slow to ack.
+        `org_install`: the app is installed org-wide, so Slack authorises the event for the org
+        (`enterprise_id`) and names no team in `authorizations`.
         """
         envelope = {
             "token": VERIFICATION_TOKEN,
@@ -169,10 +176,10 @@ class SlackClient:
             "authorizations": [
                 {
                     "enterprise_id": enterprise_id,
-                    "team_id": team_id,
+                    "team_id": None if org_install else team_id,
                     "user_id": self.fake.bot_user_id,
                     "is_bot": True,
-                    "is_enterprise_install": False,
+                    "is_enterprise_install": org_install,
                 }
             ],
             "is_ext_shared_channel": False,
@@ -195,6 +202,8 @@ class SlackClient:
         *,
         item_user: str | None = None,
         team_id: str = "T1",
+        enterprise_id: str | None = None,
+        org_install: bool = False,
         event_id: str | None = None,
         retry_num: int | None = None,
     ) -> Sent:
@@ -202,6 +211,8 @@ class SlackClient:
         return self.event(
             self._reaction_event("reaction_added", user, reaction, channel, ts, item_user),
             team_id=team_id,
+            enterprise_id=enterprise_id,
+            org_install=org_install,
             event_id=event_id,
             retry_num=retry_num,
         )
@@ -274,19 +285,22 @@ class SlackClient:
         user_id: str = "U1",
         team_id: str = "T1",
         enterprise_id: str | None = None,
+        org_install: bool = False,
         trigger_id: str | None = None,
         response_url: str | None = None,
     ) -> Sent:
-        """A message shortcut on `message` (Slack's message object: type, user, text, ts, ...)."""
+        """A message shortcut on `message` (Slack's message object: type, user, text, ts, ...).
+
+        `org_install`: installed org-wide, where Slack may send no `team` (the user's team says it)."""
         response_url, response_name = self._response_url("shortcut", response_url)
         payload = {
             "type": "message_action",
             "token": VERIFICATION_TOKEN,
             "action_ts": self._action_ts(),
-            "team": self._team(team_id, enterprise_id),
+            "team": None if org_install else self._team(team_id, enterprise_id),
             "user": self._user(user_id, team_id),
             "channel": {"id": channel_id, "name": channel_name},
-            "is_enterprise_install": False,
+            "is_enterprise_install": org_install,
             "enterprise": self._enterprise(enterprise_id),
             "callback_id": callback_id,
             "trigger_id": trigger_id or self.new_trigger_id(),
@@ -396,6 +410,7 @@ class SlackClient:
         user_id: str = "U1",
         team_id: str = "T1",
         enterprise_id: str | None = None,
+        org_install: bool = False,
         response_urls: list[dict[str, Any]] | None = None,
     ) -> Sent:
         """A modal submitted with `values` ({block_id: {action_id: state}}).
@@ -412,14 +427,14 @@ class SlackClient:
         base["state"] = {"values": _normalise_values(values)}
         payload = {
             "type": "view_submission",
-            "team": self._team(team_id, enterprise_id),
+            "team": None if org_install else self._team(team_id, enterprise_id),
             "user": self._user(user_id, team_id),
             "api_app_id": APP_ID,
             "token": VERIFICATION_TOKEN,
             "trigger_id": self.new_trigger_id(),
             "view": self._view_payload(base, team_id),
             "response_urls": response_urls or [],
-            "is_enterprise_install": False,
+            "is_enterprise_install": org_install,
             "enterprise": self._enterprise(enterprise_id),
         }
         return self._interaction(payload, None)
