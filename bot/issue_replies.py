@@ -112,11 +112,19 @@ def already_open_reply(issue: Issue, party_name: str, tz: ZoneInfo) -> tuple[str
     return f"Issue #{issue.number} is already open", [section(line)]
 
 
-def snoozed_reply(issue: Issue, party_name: str, *, phrase: str, tz: ZoneInfo) -> tuple[str, Blocks]:
+def snoozed_reply(
+    issue: Issue, party_name: str, *, phrase: str, tz: ZoneInfo, nudge_at: datetime
+) -> tuple[str, Blocks]:
+    """`nudge_at`: when the first nudge really goes out (weekends and holidays skipped)."""
+    assert issue.follow_up_at is not None
+    if nudge_at.astimezone(tz).date() == issue.follow_up_at.astimezone(tz).date():
+        when = "then"
+    else:
+        when = f"on the next working morning, {format_local(nudge_at, tz)}"
     lines = [
         f":zzz: Snoozed {issue_label(issue, party_name)}",
         f"*Follow up:* {follow_up_text(issue, tz)} (from “{safe_mrkdwn(phrase)}”); "
-        f"<@{issue.owner_id}> gets a nudge then.",
+        f"<@{issue.owner_id}> gets a nudge {when}.",
     ]
     return f"Snoozed issue #{issue.number}", [section("\n".join(lines))]
 

@@ -26,7 +26,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from bot.dates import ParsedDate, describe, find_date, find_dates
-from bot.text import normalise_name
+from bot.text import normalise_name, truncate
 
 KINDS = ("meeting", "call", "email", "visit", "chat")
 DEFAULT_KIND = "chat"
@@ -76,6 +76,7 @@ class LogDraft:
     issues: tuple[str, ...]
     summary: str
     problems: tuple[str, ...]
+    hints: tuple[str, ...] = ()  # said in the reply; the log is still recorded
 
 
 def parse_log_text(text: str, *, parties: Sequence[KnownParty], tz: ZoneInfo, now: datetime) -> LogDraft:
@@ -108,6 +109,7 @@ def parse_log_text(text: str, *, parties: Sequence[KnownParty], tz: ZoneInfo, no
         issues=issues,
         summary=_tidy_summary(_apply_edits(text, edits)),
         problems=tuple(problems),
+        hints=() if follow_up is not None else _unread_follow_up_hint(text, tz=tz, now=now),
     )
 
 
@@ -172,14 +174,19 @@ def _find_clauses(text: str, *, tz: ZoneInfo, now: datetime) -> list[_Clause]:
         markers = [(kind, m) for kind, m in markers if not _NEGATED_BEFORE.search(text[s_start : m.start()])]
         markers.sort(key=lambda km: km[1].start())
         # A follow-up marker in the middle of a sentence ("the vendor will follow up on it") only counts
-        # when a date follows it; at a clause boundary it always counts, so a bad date can be reported.
+        # when a date still to come follows it; at a clause boundary it always counts, so a bad or past
+        # date can be reported.
         kept: list[tuple[str, re.Match[str]]] = []
         for index, (kind, m) in enumerate(markers):
             stop = markers[index + 1][1].start() if index + 1 < len(markers) else s_end
             at_boundary = re.search(r"(?:^|[,:;(\-\u2013\u2014])\s*$", text[s_start : m.start()]) is not None
             if kind == "follow_up" and not at_boundary:
                 inside_issue = bool(kept) and kept[-1][0] == "issue"  # "not working: vendor will follow up"
-                if inside_issue or find_date(text[m.end() : stop], tz=tz, now=now, prefer="future") is None:
+                if inside_issue:
+                    continue
+                # "about the follow up to last week's outage": a date in the past is part of the story.
+                mention = find_date(text[m.end() : stop], tz=tz, now=now, prefer="future")
+                if mention is None or _is_past(mention.parsed, now, tz):
                     continue
             kept.append((kind, m))
         for index, (kind, m) in enumerate(kept):
@@ -248,6 +255,40 @@ def _follow_up_problem(body: str) -> str:
         f'I couldn\'t read the follow-up date "{phrase}". '
         'Try "next Tuesday", "by Friday", "in 2 weeks", "EOW" or "12/5".'
     )
+
+
+_WEEKDAY = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)"
+)
+_MONTH = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)"
+)
+# The words after "follow up" that show a date was meant: "next blursday", "by Fridy", "in 2 wks".
+_DATE_MEANT = re.compile(
+    rf"(?:next|this|coming|tomorrow|today|tonight|eod|eow|eom|eoq|eoy|end\s+of|{_WEEKDAY}|{_MONTH}|\d+"
+    rf"|(?:on|by|before|until)\s+(?:next|this|the\s+\d+|{_WEEKDAY}|{_MONTH}|\d+|eo[dwmqy]|end|tomorrow)"
+    r"|in\s+(?:\d+|an?|one|two|three|four|five|six|ten|a\s+few|a\s+couple|couple))\b",
+    re.IGNORECASE,
+)
+
+
+def _unread_follow_up_hint(text: str, *, tz: ZoneInfo, now: datetime) -> tuple[str, ...]:
+    """When no follow-up was set but the text says "follow up" with what looks like a date the bot
+    could not read, a note saying so: the log is kept, and the person is not left thinking a nudge is
+    coming. (At a clause boundary an unreadable date is refused instead; this is for mid-sentence.)"""
+    for marker in _FOLLOW_UP_MARKER.finditer(text):
+        rest = text[marker.end() :]
+        if _NEGATED_BEFORE.search(text[: marker.start()]) or not _DATE_MEANT.match(rest):
+            continue
+        phrase = truncate(re.split(r"[.;!?,\n]", rest, maxsplit=1)[0].strip(), 60)
+        if find_date(phrase, tz=tz, now=now, prefer="future") is not None:
+            continue  # a date that was read, and left out for a reason (in the past, say)
+        return (
+            f"No follow-up was set: I couldn't read a date in “{phrase}”. To set one, log again with "
+            "a date like “follow up next Tuesday” or “f/u in 2 weeks”.",
+        )
+    return ()
 
 
 def _is_past(parsed: ParsedDate, now: datetime, tz: ZoneInfo) -> bool:

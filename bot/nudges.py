@@ -94,6 +94,14 @@ def send_time(due_at: datetime, *, tz: ZoneInfo, region: str | None) -> datetime
     return datetime.combine(day, MORNING, tzinfo=tz).astimezone(due_at.tzinfo)
 
 
+def first_nudge_at(
+    follow_up_at: datetime, *, has_time: bool, owner_tz: ZoneInfo, region: str | None
+) -> datetime:
+    """When the first nudge for a follow-up goes out: when it is due, or the next working morning."""
+    due = follow_up_due_at(follow_up_at, has_time=has_time, owner_tz=owner_tz)
+    return send_time(due, tz=owner_tz, region=region)
+
+
 def renudge_due_at(sent_at: datetime, *, tz: ZoneInfo, every_days: int | None) -> datetime:
     """The next reminder for an issue still open: `every_days` later, at 09:00 in the owner's timezone."""
     day = sent_at.astimezone(tz).date() + timedelta(days=every_days or DEFAULT_RENUDGE_DAYS)

@@ -84,6 +84,7 @@ def log_receipt(receipt: LogReceipt) -> tuple[str, Blocks]:
         lines.append(f":alarm_clock: *Follow up:* {format_local(interaction.follow_up_at, receipt.tz)}{said}")
     for issue in receipt.issues:
         lines.append(f":warning: Opened issue *#{issue.number}*: {safe_mrkdwn(truncate(issue.title, 300))}")
+    lines += [f":grey_question: {safe_mrkdwn(hint)}" for hint in draft.hints]
 
     blocks: Blocks = [section("\n".join(lines))]
     hint = (

@@ -326,6 +326,15 @@ def test_snooze_moves_the_follow_up_and_its_nudge(app: RunningApp) -> None:
     assert event.detail["previous_follow_up_at"] == FRIDAY_9_NY.isoformat()
     shown = reply_text(body)
     assert "Snoozed" in shown and "Mon 30 Nov 2026" in shown and "next Monday" in shown
+    assert "gets a nudge then" in shown
+
+
+def test_a_snooze_to_a_weekend_says_the_nudge_waits_for_the_next_working_morning(app: RunningApp) -> None:
+    add_party(app, "DMV")
+    app.command("issue DMV portal down by Friday")
+    shown = reply_text(app.command("snooze #1 Saturday"))
+    assert "Sat 28 Nov 2026" in shown
+    assert "gets a nudge on the next working morning, Mon 30 Nov 2026, 09:00" in shown
 
 
 def test_snooze_reads_the_date_in_the_authors_timezone(app: RunningApp) -> None:

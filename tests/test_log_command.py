@@ -164,6 +164,16 @@ def test_past_follow_up_is_refused_and_nothing_written(app: RunningApp) -> None:
     assert rows(app, Interaction) == [] and rows(app, Issue) == []
 
 
+def test_an_unreadable_follow_up_date_mid_sentence_is_pointed_out_and_the_log_kept(app: RunningApp) -> None:
+    add_party(app, "DMV")
+    shown = reply_text(app.command("log DMV call and we will follow up next blursday <!channel>"))
+    assert "Logged" in shown
+    assert "No follow-up was set: I couldn't read a date in “next blursday" in shown
+    assert "<!channel>" not in shown
+    [interaction] = rows(app, Interaction)
+    assert interaction.follow_up_at is None
+
+
 def test_help(app: RunningApp) -> None:
     body = app.command("help")
     shown = reply_text(body)

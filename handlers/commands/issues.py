@@ -33,11 +33,13 @@ from bot.issue_replies import (
     snoozed_reply,
 )
 from bot.issues import close_issue, issue_by_number, open_issue, reopen_issue, snooze_issue
+from bot.nudges import first_nudge_at
 from bot.recording import Origin, known_parties
 from handlers.nudge_messages import refresh_nudge_messages
 from storage.issues import IssueQuery, list_issues
 from storage.models import Issue, IssueStatus, Surface
 from storage.parties import get_party
+from storage.workspaces import ensure_workspace
 
 if TYPE_CHECKING:
     from handlers.commands import CommandRequest
@@ -116,6 +118,7 @@ def run_snooze(request: CommandRequest) -> None:
                 example=f"/brm reopen #{number}",
             )
         party_name = _party_name(session, issue)
+        owner_tz = _timezone(request, issue.owner_id)
         snooze_issue(
             session,
             issue,
@@ -124,9 +127,15 @@ def run_snooze(request: CommandRequest) -> None:
             actor_id=request.user_id,
             surface=Surface.COMMAND,
             now=now,
-            owner_tz=_timezone(request, issue.owner_id),
+            owner_tz=owner_tz,
         )
-    request.reply(*snoozed_reply(issue, party_name, phrase=until.phrase, tz=tz))
+        nudge_at = first_nudge_at(
+            until.at,
+            has_time=until.has_time,
+            owner_tz=owner_tz,
+            region=ensure_workspace(session).holiday_region or request.services.settings.holiday_state,
+        )
+    request.reply(*snoozed_reply(issue, party_name, phrase=until.phrase, tz=tz, nudge_at=nudge_at))
     _refresh_nudges(request, issue)
 
 

@@ -279,7 +279,40 @@ def test_follow_up_problems(text: str, problem: str) -> None:
 
 def test_follow_up_in_the_middle_of_a_sentence_needs_a_date() -> None:
     draft = parse("DMV call. the vendor didn't follow up on Friday, and Jane will follow up on it")
+    assert (draft.follow_up, draft.problems, draft.hints) == (None, (), ())
+
+
+def test_a_past_date_after_follow_up_in_the_middle_of_a_sentence_is_part_of_the_story() -> None:
+    draft = parse("DMV call about the follow up to last week's outage")
     assert (draft.follow_up, draft.problems) == (None, ())
+    assert "follow up to last week's outage" in draft.summary
+
+
+@pytest.mark.parametrize(
+    ("text", "unread"),
+    [
+        ("DMV call follow up next blursday", "next blursday"),
+        ("DMV call. they will follow up on 12/5ish", "on 12/5ish"),
+        ("DMV call and we will f/u in 2 wekks about pricing", "in 2 wekks about pricing"),
+    ],
+)
+def test_a_follow_up_date_that_cannot_be_read_mid_sentence_is_pointed_out(text: str, unread: str) -> None:
+    draft = parse(text)
+    assert (draft.follow_up, draft.problems) == (None, ())
+    [hint] = draft.hints
+    assert f"“{unread}”" in hint and hint.startswith("No follow-up was set")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "DMV call, vendor will follow up on the ticket",
+        "DMV call, we agreed to follow up in person",
+        "DMV call, follow up next Tuesday",
+    ],
+)
+def test_no_follow_up_hint_where_no_date_was_meant_or_one_was_read(text: str) -> None:
+    assert parse(text).hints == ()
 
 
 @pytest.mark.parametrize(
