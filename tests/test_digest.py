@@ -327,7 +327,8 @@ def test_off_stops_the_digest(app: RunningApp) -> None:
     assert (sub.active, sub.next_due_at) == (False, None)
 
 
-def test_a_big_digest_is_summarised_and_continued_in_its_thread(app: RunningApp) -> None:
+def add_a_big_week(app: RunningApp) -> None:
+    """220 parties with 660 open issues: more than one Slack message can hold."""
     now = app.clock.now()
     with app.db.workspace("T1") as session:
         parties = [
@@ -349,6 +350,10 @@ def test_a_big_digest_is_summarised_and_continued_in_its_thread(app: RunningApp)
             )
             for n in range(660)
         )
+
+
+def test_a_big_digest_is_summarised_and_continued_in_its_thread(app: RunningApp) -> None:
+    add_a_big_week(app)
     app.command("digest on")
     app.clock.set(FIRST_MONDAY_9AM_NY)
 
@@ -363,6 +368,21 @@ def test_a_big_digest_is_summarised_and_continued_in_its_thread(app: RunningApp)
     everything = shown([call.params["blocks"] for call in (main, *thread)])
     assert "Agency 000" in everything and "Agency 219" in everything
     assert deliveries(app)[0].last_error is None
+
+
+def test_the_preview_of_a_big_digest_shows_its_thread_too(app: RunningApp) -> None:
+    add_a_big_week(app)
+    sent = app.client.command("digest preview")
+    assert sent.status == 200
+    app.brm.close()  # waits for the work after the ack: every part has been posted
+    [main, *parts] = app.slack.response_posts(sent.response_name)
+    assert 1 <= len(parts) <= 4
+    assert all(post.body["response_type"] == "ephemeral" for post in (main, *parts))
+    assert "Posted, it continues in a thread of" in shown(main.body)
+    assert "Preview, thread part 1 of " in shown(parts[0].body)
+    everything = shown([post.body["blocks"] for post in (main, *parts)])
+    assert "Agency 000" in everything
+    assert digest_posts(app) == []  # nothing posted in the channel
 
 
 def test_a_quiet_week_is_a_short_all_clear(app: RunningApp) -> None:

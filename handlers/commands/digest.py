@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk.errors import SlackApiError
 
@@ -114,15 +115,37 @@ def turn_off(request: CommandRequest, rest: str) -> None:
     request.reply(text, [section(f":no_bell: {text}")])
 
 
+# Slack takes at most 5 posts to one response_url: the main message and up to 4 parts of its thread.
+PREVIEW_THREAD_PARTS = 4
+
+
 def preview(request: CommandRequest, rest: str) -> None:
+    """The digest as it would be posted, only to the caller: the main message, then its thread's
+    parts as further messages (as many as a response_url takes)."""
     digest = _compose(request)
-    blocks = list(digest.main.blocks)
+    shown = digest.thread[:PREVIEW_THREAD_PARTS]
     note = "Only you can see this preview."
     if digest.thread:
-        note += f" Posted, it continues in a thread of {len(digest.thread)} more message(s)."
-    if len(blocks) < MAX_BLOCKS:
-        blocks.append(context(note))
-    request.reply(digest.main.text, blocks)
+        note += f" Posted, it continues in a thread of {_messages(len(digest.thread))}"
+        if len(shown) == len(digest.thread):
+            note += ", shown below."
+        else:
+            note += f"; the first {len(shown)} are shown below."
+    request.reply(digest.main.text, _with_note(digest.main.blocks, note))
+    for number, part in enumerate(shown, start=1):
+        label = f"Preview, thread part {number} of {len(digest.thread)}."
+        request.reply(part.text, _with_note(part.blocks, label))
+
+
+def _messages(count: int) -> str:
+    return "1 more message" if count == 1 else f"{count} more messages"
+
+
+def _with_note(blocks: Sequence[dict[str, Any]], note: str) -> list[dict[str, Any]]:
+    listed = list(blocks)
+    if len(listed) < MAX_BLOCKS:
+        listed.append(context(note))
+    return listed
 
 
 def send_now(request: CommandRequest, rest: str) -> None:
