@@ -22,7 +22,8 @@ from bot.recording import Origin, known_parties, raise_issue, resolve_party
 from storage.audit import record_change
 from storage.models import Issue, IssueStatus, Party
 from storage.nudges import cancel_pending_nudges
-from storage.records import issue_by_number
+from storage.parties import get_party
+from storage.records import issue_by_number, written_for_request
 from storage.workspaces import ensure_workspace
 
 __all__ = ["close_issue", "issue_by_number", "open_issue", "reopen_issue", "snooze_issue"]
@@ -57,6 +58,12 @@ def open_issue(
             "What is not working, and with whom? Start with the party's name.", example=ISSUE_EXAMPLE
         )
     draft = parse_issue_text(text, parties=known_parties(session), tz=tz, now=now)
+    if origin.request_id:
+        _, raised = written_for_request(session, origin.request_id)
+        if raised:  # this command's work ran before: answer with the issue it raised
+            party = get_party(session, raised[0].party_id)
+            assert party is not None
+            return IssueReceipt(issue=raised[0], party=party, draft=draft)
     if draft.problems or draft.party is None:
         raise InputError(" ".join(draft.problems), example=ISSUE_EXAMPLE)
     owner_id = draft.owner_id or origin.actor_id
@@ -71,6 +78,7 @@ def open_issue(
         severity=draft.severity,
         details=draft.details,
         owner_tz=tz if owner_id == origin.actor_id else timezone_of(owner_id),
+        request_id=origin.request_id,
     )
     return IssueReceipt(issue=issue, party=party, draft=draft)
 

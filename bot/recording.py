@@ -21,7 +21,7 @@ from storage import parties
 from storage.audit import record_change
 from storage.models import Interaction, Issue, Party, PartyKind, Surface
 from storage.nudges import cancel_pending_nudges
-from storage.records import add_interaction, add_issue
+from storage.records import add_interaction, add_issue, written_for_request
 
 LOG_EXAMPLE = (
     "/brm log DMV met Jane (CIO) about the licensing portal outage, tense. "
@@ -51,6 +51,7 @@ class Origin:
     surface: str = Surface.COMMAND
     message_ts: str | None = None
     permalink: str | None = None
+    request_id: str | None = None  # the slash command's trigger_id: its work may run twice, write once
 
     def source_columns(self) -> dict[str, str | None]:
         """The columns interactions and issues share for where they came from."""
@@ -74,6 +75,15 @@ def record_log(session: Session, *, text: str, origin: Origin, tz: ZoneInfo, now
     if not text:
         raise InputError("Tell me what happened, starting with who it was with.", example=LOG_EXAMPLE)
     draft = parse_log_text(text, parties=known_parties(session), tz=tz, now=now)
+    if origin.request_id:
+        interaction, issues = written_for_request(session, origin.request_id)
+        if interaction is not None:  # this command's work ran before: answer with what it wrote
+            party = parties.get_party(session, interaction.party_id)
+            assert party is not None
+            match = draft.party or PartyMatch(party.name, party.id, party.name, "exact", 100.0)
+            return LogReceipt(
+                interaction=interaction, party=party, party_match=match, issues=issues, draft=draft, tz=tz
+            )
     if draft.problems:
         raise InputError(" ".join(draft.problems), example=LOG_EXAMPLE)
     if draft.party is None:
@@ -162,6 +172,7 @@ def save_interaction(session: Session, new: NewInteraction, origin: Origin) -> I
             follow_up_at=new.follow_up_at,
             follow_up_has_time=new.follow_up_has_time,
             **origin.source_columns(),
+            request_id=origin.request_id,
             logged_by=origin.actor_id,
         ),
     )
@@ -192,10 +203,12 @@ def raise_issue(
     severity: str | None = None,
     details: str | None = None,
     owner_tz: ZoneInfo | None = None,
+    request_id: str | None = None,
 ) -> Issue:
     """Write a new issue (numbered per workspace), its audit row and its follow-up nudge.
 
     `owner_tz`: the owner's timezone when known, so a follow-up without a time is due at their 09:00.
+    `request_id`: the `/brm issue` command that raised it (issues a log raises go with the log's).
     """
     issue = add_issue(
         session,
@@ -212,6 +225,7 @@ def raise_issue(
             follow_up_at=follow_up.at if follow_up else None,
             follow_up_has_time=follow_up.has_time if follow_up else False,
             **origin.source_columns(),
+            request_id=request_id,
             raised_by=origin.actor_id,
         ),
     )

@@ -138,6 +138,8 @@ class Interaction(WorkspaceScoped, table=True):
         # The digest: sentiment per party over recent weeks (covering), follow-ups that fell due.
         Index("ix_interaction_when", "team_id", "occurred_at", "party_id", "sentiment"),
         Index("ix_interaction_follow_up", "team_id", "follow_up_at"),
+        # A command's work that runs again (a worker died after saving) finds its record, not a twin.
+        Index("ix_interaction_request", "team_id", "request_id", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -156,6 +158,7 @@ class Interaction(WorkspaceScoped, table=True):
     channel_id: str | None = Field(default=None, max_length=32)
     message_ts: str | None = Field(default=None, max_length=32)
     permalink: str | None = Field(default=None, max_length=500)
+    request_id: str | None = Field(default=None, max_length=128)  # the slash command that logged it
     logged_by: str = Field(max_length=32)
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -176,6 +179,7 @@ class Issue(WorkspaceScoped, table=True):
         Index("ix_issue_created", "team_id", "created_at"),
         Index("ix_issue_closed", "team_id", "closed_at"),
         Index("ix_issue_open_follow_up", "team_id", "status", "follow_up_at"),
+        Index("ix_issue_request", "team_id", "request_id", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -193,6 +197,7 @@ class Issue(WorkspaceScoped, table=True):
     channel_id: str | None = Field(default=None, max_length=32)
     message_ts: str | None = Field(default=None, max_length=32)
     permalink: str | None = Field(default=None, max_length=500)
+    request_id: str | None = Field(default=None, max_length=128)  # the `/brm issue` that raised it
     raised_by: str = Field(max_length=32)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

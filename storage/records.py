@@ -27,6 +27,17 @@ def issue_by_number(session: Session, number: int) -> Issue | None:
     return session.exec(select(Issue).where(Issue.number == number)).first()
 
 
+def written_for_request(session: Session, request_id: str) -> tuple[Interaction | None, list[Issue]]:
+    """What the slash command `request_id` already wrote: its interaction (with the issues it raised),
+    or the issue it raised alone; (None, []) when it wrote nothing yet."""
+    interaction = session.exec(select(Interaction).where(Interaction.request_id == request_id)).first()
+    if interaction is not None:
+        raised = select(Issue).where(Issue.interaction_id == interaction.id).order_by(Issue.number)
+        return interaction, list(session.exec(raised))
+    issue = session.exec(select(Issue).where(Issue.request_id == request_id)).first()
+    return None, [issue] if issue is not None else []
+
+
 def recent_interactions(session: Session, party_id: int, limit: int = 3) -> list[Interaction]:
     statement = (
         select(Interaction)

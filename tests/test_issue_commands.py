@@ -309,6 +309,15 @@ def test_reopen_unknown_issue(app: RunningApp) -> None:
 # --------------------------------------------------------------------------- /brm snooze
 
 
+def test_an_issue_command_whose_work_runs_twice_raises_one_issue(app: RunningApp) -> None:
+    add_party(app, "DMV")
+    first = app.command("issue DMV portal down by Friday", trigger_id="1.2.same-command")
+    again = app.command("issue DMV portal down by Friday", trigger_id="1.2.same-command")
+    assert "#1" in reply_text(first) and "#1" in reply_text(again)
+    assert [i.number for i in rows(app, Issue)] == [1]
+    assert len(pending_nudges(app)) == 1
+
+
 def test_snooze_moves_the_follow_up_and_its_nudge(app: RunningApp) -> None:
     add_party(app, "DMV")
     app.command("issue DMV portal down by Friday")

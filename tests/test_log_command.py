@@ -174,6 +174,18 @@ def test_an_unreadable_follow_up_date_mid_sentence_is_pointed_out_and_the_log_ke
     assert interaction.follow_up_at is None
 
 
+def test_a_command_whose_work_runs_twice_is_recorded_once(app: RunningApp) -> None:
+    # As when the worker running it died after saving and the next worker runs the job again.
+    add_party(app, "DMV")
+    text = "log DMV call about renewals. not working: renewal emails bounce. follow up next Tuesday"
+    first = app.command(text, trigger_id="1.2.same-command")
+    again = app.command(text, trigger_id="1.2.same-command")
+    assert "Opened issue *#1*" in reply_text(first) and "Opened issue *#1*" in reply_text(again)
+    assert len(rows(app, Interaction)) == 1 and len(rows(app, Issue)) == 1
+    app.command(text, trigger_id="1.2.another-command")
+    assert len(rows(app, Interaction)) == 2 and len(rows(app, Issue)) == 2
+
+
 def test_help(app: RunningApp) -> None:
     body = app.command("help")
     shown = reply_text(body)

@@ -54,7 +54,9 @@ def run_issue(request: CommandRequest) -> None:
         receipt = open_issue(
             session,
             text=request.text,
-            origin=Origin(actor_id=request.user_id, channel_id=request.channel_id),
+            origin=Origin(
+                actor_id=request.user_id, channel_id=request.channel_id, request_id=request.trigger_id
+            ),
             tz=tz,
             now=services.clock.now(),
             timezone_of=lambda user_id: _owner_timezone(request, user_id),

@@ -18,7 +18,9 @@ def run(request: CommandRequest) -> None:
         receipt = record_log(
             session,
             text=request.text,
-            origin=Origin(actor_id=request.user_id, channel_id=request.channel_id),
+            origin=Origin(
+                actor_id=request.user_id, channel_id=request.channel_id, request_id=request.trigger_id
+            ),
             tz=tz,
             now=services.clock.now(),
         )
