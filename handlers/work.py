@@ -103,7 +103,8 @@ class ProcessWork:
 
     The worker reports each job done on a pipe of its own. When a worker dies, the jobs it had not
     reported are given to the next one: a job is lost only if it was in flight when two workers in
-    a row died (then the log says which), and one the dead worker was finishing may run twice. If no
+    a row died (then the log says which), and one the dead worker was finishing may run twice (the
+    commands that write records recognise their own second run by the command's trigger_id). If no
     worker can be started, jobs run on threads of this process instead, slower but not lost.
     """
 
