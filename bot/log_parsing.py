@@ -344,6 +344,10 @@ def find_party(candidate: str, parties: Sequence[KnownParty]) -> PartyMatch | No
     Exact name first, then an alias, then a fuzzy match (typos, abbreviations, acronyms) scoring at
     least FUZZY_THRESHOLD out of 100.
     """
+    if "<" in candidate:
+        # Slack sends mentions, channels and links as <...> tokens, and a party's name has none:
+        # "<!channel>" folded to "channel" is not a typo of "Office of Channel Partners".
+        return None
     wanted = normalise_name(candidate)
     if not wanted or not parties:
         return None

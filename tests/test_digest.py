@@ -428,6 +428,13 @@ def test_health_shows_one_partys_colour_reasons_interactions_and_issues(app: Run
 
     overview = shown(app.command("health"))
     assert overview.index("DMV") < overview.index("DOT")  # worst first
+
+
+def test_health_of_a_slack_token_is_not_a_guess_at_a_party(app: RunningApp) -> None:
+    add_party(app, "Office of Channel Partners")
+    text = shown(app.command("health <!channel>"))
+    assert "I don't know a party called" in text and "Office of Channel Partners" in text
+    assert "<!channel>" not in text
     missing = shown(app.command("health Atlantis"))
     assert "I don't know a party called “Atlantis”" in missing and "/brm health DMV" in missing
 

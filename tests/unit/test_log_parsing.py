@@ -125,6 +125,13 @@ def test_find_party_with_no_known_parties() -> None:
     assert find_party("DMV", []) is None
 
 
+def test_a_slack_token_is_never_a_party_name() -> None:
+    partners = [KnownParty(id=9, name="Office of Channel Partners", aliases=("Channel Partners",))]
+    assert find_party("Channel Partners", partners) is not None
+    assert find_party("<!channel>", partners) is None
+    assert find_party("<#C123|channel-partners>", partners) is None
+
+
 def test_match_party_text_for_other_features() -> None:
     assert match_party_text("Can someone at the DMV look at the kiosk?", PARTIES) == PartyMatch(
         "DMV", 1, "DMV", "exact", 100.0
