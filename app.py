@@ -14,6 +14,7 @@ import logging
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -85,20 +86,33 @@ def build_app(
 
 
 class WsgiApp:
-    """Routes /slack/events to Bolt and answers the load balancer's health check."""
+    """Routes /slack/events to Bolt and answers the load balancer's health check.
 
-    def __init__(self, brm: BrmApp) -> None:
+    In Socket Mode (`socket_connected` given) Slack's requests arrive over the socket and Bolt does
+    not check signatures, so this server answers the health check only, which then also says
+    whether the socket is connected.
+    """
+
+    def __init__(self, brm: BrmApp, *, socket_connected: Callable[[], bool] | None = None) -> None:
         self._brm = brm
-        self._slack = SlackRequestHandler(brm.bolt, path=SLACK_EVENTS_PATH)
+        self._socket_connected = socket_connected
+        self._slack = None if socket_connected else SlackRequestHandler(brm.bolt, path=SLACK_EVENTS_PATH)
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
-            healthy = self._database_reachable()
-            status = "200 OK" if healthy else "503 Service Unavailable"
-            body = json.dumps({"status": "ok" if healthy else "database unreachable"}).encode()
-            start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
-            return [body]
+            problem = self._health_problem()
+            status = "503 Service Unavailable" if problem else "200 OK"
+            return _json(start_response, status, {"status": problem or "ok"})
+        if self._slack is None:
+            return _json(start_response, "404 Not Found", {"status": "not found"})
         return self._slack(environ, start_response)
+
+    def _health_problem(self) -> str | None:
+        if not self._database_reachable():
+            return "database unreachable"
+        if self._socket_connected is not None and not self._socket_connected():
+            return "not connected to Slack"
+        return None
 
     def _database_reachable(self) -> bool:
         try:
@@ -108,6 +122,12 @@ class WsgiApp:
         except Exception:
             log.exception("health check: database unreachable")
             return False
+
+
+def _json(start_response: Any, status: str, answer: dict[str, Any]) -> list[bytes]:
+    body = json.dumps(answer).encode()
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]
 
 
 class CannotStart(Exception):
@@ -148,9 +168,21 @@ def serve_socket_mode(brm: BrmApp) -> None:
             f"({type(problem).__name__})"
         ) from None
     log.info("connected to Slack over Socket Mode")
+    import waitress
+
+    health = waitress.create_server(
+        WsgiApp(brm, socket_connected=handler.client.is_connected),
+        host="0.0.0.0",
+        port=settings.port,
+        threads=2,
+        ident="brm-bot",
+    )
+    threading.Thread(target=health.run, name="brm-health", daemon=True).start()
+    log.info("answering health checks on http://0.0.0.0:%d%s", settings.port, HEALTH_PATH)
     try:
         threading.Event().wait()  # the handler's own threads receive and answer; this one waits for a stop
     finally:
+        health.close()
         handler.close()
 
 

@@ -11,18 +11,20 @@ from pathlib import Path
 
 from tests.support.fake_slack import FakeSlack
 from tests.support.fake_socket_mode import FakeSocketMode
-from tests.test_startup import base_env, launch, stop_app
+from tests.support.signing import SlackClient
+from tests.test_startup import base_env, free_port, launch, stop_app, wait_for_health
 
 APP_TOKEN = "xapp-1-A1-socket-secret"
 
 
-def start_socket_mode_app(tmp_path: Path, slack: FakeSlack) -> subprocess.Popen:
+def start_socket_mode_app(tmp_path: Path, slack: FakeSlack, port: int = 0) -> subprocess.Popen:
     env = {
         **base_env(tmp_path),
         "SLACK_BOT_TOKEN": "xoxb-live-token",
         "SLACK_APP_TOKEN": APP_TOKEN,  # no SLACK_SIGNING_SECRET: Socket Mode does not need it
         "SLACK_API_URL": slack.url,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'brm.db'}",
+        "PORT": str(port or free_port()),  # where the health check is answered
     }
     return launch(env)
 
@@ -32,6 +34,7 @@ class Connected:
     slack: FakeSlack
     socket_mode: FakeSocketMode
     process: subprocess.Popen
+    port: int  # the health check's
     output: str = ""  # what the app printed, once it stopped
 
 
@@ -41,7 +44,8 @@ def socket_mode_app(tmp_path: Path) -> Iterator[Connected]:
     with FakeSlack() as slack, FakeSocketMode() as socket_mode:
         slack.add_user("U1", tz="America/Chicago")
         socket_mode.serve_on(slack)
-        connected = Connected(slack, socket_mode, start_socket_mode_app(tmp_path, slack))
+        port = free_port()
+        connected = Connected(slack, socket_mode, start_socket_mode_app(tmp_path, slack, port), port)
         try:
             socket_mode.wait_connected()
             yield connected
@@ -80,6 +84,17 @@ def test_a_command_over_socket_mode_is_acknowledged_and_answered(tmp_path: Path)
         [opened] = app.slack.calls_to("apps.connections.open")
     assert opened.token == APP_TOKEN
     assert APP_TOKEN not in app.output and "xoxb-live-token" not in app.output
+    assert app.process.returncode == 0, app.output
+
+
+def test_socket_mode_answers_health_checks_and_nothing_else_over_http(tmp_path: Path) -> None:
+    with socket_mode_app(tmp_path) as app:
+        assert wait_for_health(app.port) == {"status": "ok"}
+        # Bolt checks no signatures in Socket Mode: Slack's HTTP endpoint must not be there at all.
+        client = SlackClient(f"http://127.0.0.1:{app.port}", "any-secret", app.slack)
+        forged = client.command("log DMV call about renewals")
+        assert forged.status == 404
+    assert app.slack.responses == []
     assert app.process.returncode == 0, app.output
 
 

@@ -118,11 +118,11 @@ def served_app(tmp_path: Path) -> Iterator[Served]:
     """The app started, healthy, and stopped with SIGTERM when the block ends."""
     with FakeSlack() as slack:
         slack.add_user("U1", tz="America/Chicago")
-        port = _free_port()
+        port = free_port()
         process = start_app(tmp_path, slack, port)
         served = Served(slack, process, SlackClient(f"http://127.0.0.1:{port}", "s", slack), {})
         try:
-            served.health = _wait_for_health(port)
+            served.health = wait_for_health(port)
             yield served
         finally:
             served.output = stop_app(process)
@@ -141,7 +141,7 @@ def test_the_app_serves_slack_and_health_checks(tmp_path: Path) -> None:
     assert app.process.returncode == 0, app.output
 
 
-def _free_port() -> int:
+def free_port() -> int:
     import socket
 
     with socket.socket() as sock:
@@ -149,7 +149,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_for_health(port: int, timeout: float = 30) -> dict:
+def wait_for_health(port: int, timeout: float = 30) -> dict:
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -185,7 +185,7 @@ def test_nudges_that_came_due_while_the_app_was_down_go_out_when_it_starts(tmp_p
 
     with FakeSlack() as slack:
         slack.add_user("U1", tz="America/New_York")
-        process = start_app(tmp_path, slack, _free_port(), database_url)
+        process = start_app(tmp_path, slack, free_port(), database_url)
         try:
             [post] = slack.wait_for("chat.postMessage", timeout=30)
         finally:
