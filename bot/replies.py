@@ -70,8 +70,10 @@ def log_receipt(receipt: LogReceipt) -> tuple[str, Blocks]:
         )
     elif match.how == "new":
         lines.append(
-            f":new: *{safe_mrkdwn(party.name)}* is a new party, so I added it. "
-            "If you meant an existing one, log again starting with its exact name."
+            f":new: *{safe_mrkdwn(party.name)}* is a new party, so I added it as "
+            f"{'an' if party.kind[:1] in 'aeiou' else 'a'} *{party.kind}*. "
+            "If you meant an existing one, log again starting with its exact name; if it is a vendor, "
+            f"a partner or internal: `/brm party {safe_mrkdwn(party.name)} kind vendor`."
         )
     people = [f"<@{user_id}>" for user_id in interaction.people]
     people += [safe_mrkdwn(_contact_label(c)) for c in interaction.contacts]

@@ -109,7 +109,8 @@ def test_party_recognition(app: RunningApp, text: str, expected_party: str, how:
         assert "DVM" in shown and "existing party" in shown
         assert len(rows(app, Party)) == 1
     elif how == "new":
-        assert "new party" in shown
+        assert "new party" in shown and "as an *agency*" in shown
+        assert "`/brm party Acme Cloud kind vendor`" in shown  # how to say what it really is
         assert len(rows(app, Party)) == 2
     else:
         assert "new party" not in shown and len(rows(app, Party)) == 1
