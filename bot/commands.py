@@ -10,6 +10,10 @@ ALIASES = {
     "new": "issue",
     "raise": "issue",
     "parties": "party",
+    "followups": "follow-ups",
+    "follow-up": "follow-ups",
+    "followup": "follow-ups",
+    "fu": "follow-ups",
 }
 
 

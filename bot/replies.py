@@ -39,6 +39,7 @@ HELP_EXAMPLES = [
     ("Close an issue", "/brm close #12 vendor patched the login page"),
     ("Snooze or reopen", "/brm snooze #12 next Monday · /brm reopen #12"),
     ("Weekly digest in this channel", "/brm digest on monday 9:00"),
+    ("Your follow-ups, overdue first (or everyone's)", "/brm follow-ups all"),
     ("A party's health", "/brm health DMV"),
     ("Parties: list, show one, set kind, alias, owner, home channel", "/brm party DMV channel #dmv-team"),
     ("Workspace settings (holidays, re-nudges, going cold)", "/brm settings holidays CA"),

@@ -19,6 +19,7 @@ from bot.commands import split_subcommand
 from bot.errors import BrmError, InputError
 from bot.replies import error_blocks, help_blocks
 from handlers.commands import digest as digest_command
+from handlers.commands import follow_ups as follow_ups_command
 from handlers.commands import health as health_command
 from handlers.commands import help as help_command
 from handlers.commands import issues as issue_commands
@@ -62,6 +63,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "health": health_command.run,
     "settings": settings_command.run,
     "party": party_command.run,
+    "follow-ups": follow_ups_command.run,
 }
 
 

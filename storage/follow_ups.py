@@ -1,0 +1,94 @@
+"""Reading follow-ups back: open issues' and interactions' follow-up dates still to be acted on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import exists, func
+from sqlmodel import Session, col, select
+
+from storage.models import Interaction, Issue, IssueStatus, Party
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """One promise still open: an open issue's follow-up, or an interaction's not yet marked done."""
+
+    due_at: datetime
+    has_time: bool
+    party_name: str
+    owner_id: str  # the issue's owner, or whoever logged the interaction
+    issue_number: int | None  # None for an interaction's follow-up
+    what: str  # the issue's title, or the interaction's summary
+    permalink: str | None
+
+
+@dataclass(frozen=True)
+class FollowUpPage:
+    rows: list[FollowUp]  # soonest (most overdue) first
+    total: int  # how many match, shown or not
+
+
+def open_follow_ups(
+    session: Session, *, owner_id: str | None, party_id: int | None, limit: int
+) -> FollowUpPage:
+    """The first `limit` follow-ups by date. An interaction whose log raised an issue is left out:
+    the issue carries that follow-up (its nudge replaced the interaction's)."""
+    issue_where = [col(Issue.status) == IssueStatus.OPEN, col(Issue.follow_up_at).is_not(None)]
+    if owner_id is not None:
+        issue_where.append(col(Issue.owner_id) == owner_id)
+    if party_id is not None:
+        issue_where.append(col(Issue.party_id) == party_id)
+    raised_an_issue = exists().where(col(Issue.interaction_id) == col(Interaction.id))
+    interaction_where = [
+        col(Interaction.follow_up_at).is_not(None),
+        col(Interaction.follow_up_done_at).is_(None),
+        ~raised_an_issue,
+    ]
+    if owner_id is not None:
+        interaction_where.append(col(Interaction.logged_by) == owner_id)
+    if party_id is not None:
+        interaction_where.append(col(Interaction.party_id) == party_id)
+
+    total = session.exec(select(func.count()).select_from(Issue).where(*issue_where)).one()
+    total += session.exec(select(func.count()).select_from(Interaction).where(*interaction_where)).one()
+    issues = session.exec(
+        select(Issue, Party.name)
+        .join(Party, col(Party.id) == col(Issue.party_id))
+        .where(*issue_where)
+        .order_by(col(Issue.follow_up_at), col(Issue.number))
+        .limit(limit)
+    )
+    interactions = session.exec(
+        select(Interaction, Party.name)
+        .join(Party, col(Party.id) == col(Interaction.party_id))
+        .where(*interaction_where)
+        .order_by(col(Interaction.follow_up_at), col(Interaction.id))
+        .limit(limit)
+    )
+    rows = [
+        FollowUp(
+            due_at=issue.follow_up_at,  # type: ignore[arg-type]
+            has_time=issue.follow_up_has_time,
+            party_name=name,
+            owner_id=issue.owner_id,
+            issue_number=issue.number,
+            what=issue.title,
+            permalink=issue.permalink,
+        )
+        for issue, name in issues
+    ] + [
+        FollowUp(
+            due_at=interaction.follow_up_at,  # type: ignore[arg-type]
+            has_time=interaction.follow_up_has_time,
+            party_name=name,
+            owner_id=interaction.logged_by,
+            issue_number=None,
+            what=interaction.summary,
+            permalink=interaction.permalink,
+        )
+        for interaction, name in interactions
+    ]
+    rows.sort(key=lambda row: (row.due_at, row.issue_number is None, row.issue_number or 0))
+    return FollowUpPage(rows=rows[:limit], total=int(total))
