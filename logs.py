@@ -14,13 +14,15 @@ class _BoltTokenNotice(logging.Filter):
 
 
 class RedactSecrets(logging.Filter):
-    """Slack tokens never reach a log line, whoever logs them."""
+    """Slack tokens and response_urls never reach a log line, whoever logs them. A response_url is a
+    secret too: for 30 minutes, anyone holding it can post to the person who used the command."""
 
-    PATTERN = re.compile(r"(xox[abpers]|xapp)-[A-Za-z0-9-]+")
+    TOKEN = re.compile(r"(xox[abpers]|xapp)-[A-Za-z0-9-]+")
+    RESPONSE_URL = re.compile(r"(hooks\.slack(?:-gov)?\.com/(?:commands|actions|app))/[^\s'\"<>)]+")
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        redacted = self.PATTERN.sub(r"\1-[redacted]", message)
+        redacted = self.RESPONSE_URL.sub(r"\1/[redacted]", self.TOKEN.sub(r"\1-[redacted]", message))
         if redacted != message:
             record.msg, record.args = redacted, None
         return True

@@ -219,10 +219,11 @@ class ProcessWork:
         given_up = [n for n, unfinished in self._unfinished.items() if unfinished.attempts >= MAX_ATTEMPTS]
         for number in given_up:
             unfinished = self._unfinished.pop(number)
+            # The job's arguments stay out of the log: they hold what people typed and response_urls.
             log.error(
-                "giving up on job %s%s: it was in flight when %d workers in a row died",
+                "giving up on job %s (number %d): it was in flight when %d workers in a row died",
                 _job_name(unfinished.job),
-                unfinished.args,
+                number,
                 unfinished.attempts,
             )
         try:
