@@ -60,12 +60,11 @@ def issue_receipt(receipt: IssueReceipt, tz: ZoneInfo) -> tuple[str, Blocks]:
     elif match is not None and match.how == "new":
         lines.append(
             f":new: *{safe_mrkdwn(party.name)}* is a new party, so I added it. "
-            f"If you meant an existing one, close this with `/brm close #{issue.number} wrong party` "
-            "and raise it again with its exact name."
+            "If you meant an existing one, `/brm undo` and raise it again with its exact name."
         )
     lines += [f":information_source: {safe_mrkdwn(note)}" for note in draft.notes]
     hint = (
-        f"Not quite right? `/brm close #{issue.number} raised by mistake` and raise it again. "
+        "Not quite right? `/brm undo` and raise it again. "
         f"Move the follow-up with `/brm snooze #{issue.number} next Monday`."
     )
     return f"Opened issue #{issue.number}: {safe_mrkdwn(issue.title)}", [

@@ -42,6 +42,7 @@ HELP_EXAMPLES = [
     ("Your follow-ups, overdue first (or everyone's)", "/brm follow-ups all"),
     ("A party's health", "/brm health DMV"),
     ("Parties: list, show one, set kind, alias, owner, home channel", "/brm party DMV channel #dmv-team"),
+    ("Take back your last log or issue", "/brm undo"),
     ("Workspace settings (holidays, re-nudges, going cold)", "/brm settings holidays CA"),
 ]
 
@@ -73,7 +74,8 @@ def log_receipt(receipt: LogReceipt) -> tuple[str, Blocks]:
         lines.append(
             f":new: *{safe_mrkdwn(party.name)}* is a new party, so I added it as "
             f"{'an' if party.kind[:1] in 'aeiou' else 'a'} *{party.kind}*. "
-            "If you meant an existing one, log again starting with its exact name; if it is a vendor, "
+            "If you meant an existing one, `/brm undo` and log again starting with its exact name; "
+            "if it is a vendor, "
             f"a partner or internal: `/brm party {safe_mrkdwn(party.name)} kind vendor`."
         )
     people = [f"<@{user_id}>" for user_id in interaction.people]
@@ -91,7 +93,7 @@ def log_receipt(receipt: LogReceipt) -> tuple[str, Blocks]:
 
     blocks: Blocks = [section("\n".join(lines))]
     hint = (
-        "Not quite right? Log again with the details spelled out, e.g. `"
+        "Not quite right? `/brm undo`, then log it again with the details spelled out, e.g. `"
         + safe_mrkdwn("/brm log DMV call yesterday 2pm with Jane (CIO). follow up next Tuesday")
         + "`"
     )

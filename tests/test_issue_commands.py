@@ -60,7 +60,7 @@ def test_issue_reads_party_title_owner_date_and_severity(app: RunningApp) -> Non
     shown = reply_text(body)
     for expected in ("#1", "DMV", "renewal emails bounce", "<@U2>", "high", "Fri 27 Nov 2026", "by Friday"):
         assert expected in shown
-    assert "/brm close #1" in shown  # how to fix it
+    assert "/brm undo" in shown and "/brm snooze #1" in shown  # how to fix it
     assert audit_actions(app) == ["opened"]
 
 
