@@ -83,3 +83,10 @@ def test_an_issue_worked_on_since_stays(app: RunningApp) -> None:
     assert "worked on since" in shown
     assert len(rows(app, Issue)) == 1
     assert [e.action for e in rows(app, AuditEvent) if e.action == "undone"] == []
+
+
+def test_what_people_typed_cannot_ping_from_the_undo_reply(app: RunningApp) -> None:
+    add_party(app, "DMV")
+    app.command("log DMV call about <!channel> renewals <!here>")
+    shown = reply_text(app.command("undo"))
+    assert "renewals" in shown and "<!channel>" not in shown and "<!here>" not in shown
