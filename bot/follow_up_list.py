@@ -76,7 +76,7 @@ def follow_up_list(
     if overdue:
         heading += f" · :rotating_light: {overdue} overdue"
     blocks: Blocks = [section(heading)]
-    lines = [_line(row, tz=tz, now=now, show_owner=wanted.owner_id is None) for row in rows]
+    lines = [follow_up_line(row, tz=tz, now=now, show_owner=wanted.owner_id is None) for row in rows]
     for start in range(0, len(lines), 10):  # a section's text stays well inside Slack's 3,000 characters
         blocks.append(section("\n".join(lines[start : start + 10])))
     more = f"…and {total - len(rows)} more. " if total > len(rows) else ""
@@ -90,7 +90,7 @@ def follow_up_list(
     return text, blocks
 
 
-def _line(row: FollowUp, *, tz: ZoneInfo, now: datetime, show_owner: bool) -> str:
+def follow_up_line(row: FollowUp, *, tz: ZoneInfo, now: datetime, show_owner: bool) -> str:
     when = format_local(row.due_at, tz, with_time=row.has_time)
     mark = ":rotating_light:" if row.due_at < now else ":alarm_clock:"
     what = safe_mrkdwn(truncate(" ".join(row.what.split()), _WHAT_IN_LIST))

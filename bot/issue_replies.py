@@ -137,7 +137,7 @@ def issue_list(
         text = f"No {heading} right now."
         return text, [section(text), context("Try `/brm list all` to see every issue, open or closed.")]
     blocks: Blocks = [section(f"*{total} {heading}*")]
-    blocks += [section(_list_line(issue, party_name, tz=tz, now=now)) for issue, party_name in rows]
+    blocks += [section(issue_line(issue, party_name, tz=tz, now=now)) for issue, party_name in rows]
     shown = len(rows)
     if total > shown:
         example = "/brm list DMV" if wanted.party is None else f"/brm list {wanted.party.name} overdue"
@@ -163,7 +163,7 @@ def _list_heading(wanted: ListFilter) -> str:
     return " ".join(parts)
 
 
-def _list_line(issue: Issue, party_name: str, *, tz: ZoneInfo, now: datetime) -> str:
+def issue_line(issue: Issue, party_name: str, *, tz: ZoneInfo, now: datetime) -> str:
     is_open = issue.status == IssueStatus.OPEN
     emoji = _SEVERITY_EMOJI.get(issue.severity, ":white_circle:") if is_open else ":white_check_mark:"
     title = safe_mrkdwn(truncate(issue.title, _TITLE_IN_LIST))

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import actions, commands, errors, events, profile_events, shortcuts, views
+from handlers import actions, commands, errors, events, home, profile_events, shortcuts, views
 
 
 def register_all(app: App) -> None:
     errors.register(app)
     commands.register(app)
     profile_events.register(app)
+    home.register(app)
     events.register(app)
     actions.register(app)
     shortcuts.register(app)
