@@ -36,6 +36,7 @@ HELP_EXAMPLES = [
     ),
     ("Raise an issue for a colleague", "/brm issue DMV renewal emails bounce @sam by Friday high"),
     ("List what is open", "/brm list DMV open"),
+    ("One issue whole, with its history", "/brm show #12"),
     ("Close an issue", "/brm close #12 vendor patched the login page"),
     ("Snooze or reopen", "/brm snooze #12 next Monday · /brm reopen #12"),
     ("Weekly digest in this channel", "/brm digest on monday 9:00"),

@@ -60,6 +60,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "reopen": issue_commands.run_reopen,
     "snooze": issue_commands.run_snooze,
     "list": issue_commands.run_list,
+    "show": issue_commands.run_show,
     "digest": digest_command.run,
     "health": health_command.run,
     "settings": settings_command.run,

@@ -7,6 +7,7 @@ workspace session (a refusal rolls everything back), and answers ephemerally wit
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -22,6 +23,7 @@ from bot.issue_args import (
     read_list_filter,
     read_snooze_date,
 )
+from bot.issue_card import SHOW_EXAMPLE, issue_card
 from bot.issue_replies import (
     LIST_LIMIT,
     already_closed_reply,
@@ -36,6 +38,7 @@ from bot.issues import close_issue, issue_by_number, open_issue, reopen_issue, s
 from bot.nudges import first_nudge_at
 from bot.recording import Origin, known_parties
 from handlers.nudge_messages import refresh_nudge_messages
+from storage.audit import history
 from storage.issues import IssueQuery, list_issues
 from storage.models import Issue, IssueStatus, Surface
 from storage.parties import get_party
@@ -46,8 +49,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+_JUST_A_NUMBER = re.compile(r"^#?\d+$")
+
 
 def run_issue(request: CommandRequest) -> None:
+    if _JUST_A_NUMBER.match(request.text.strip()):
+        run_show(request)  # "/brm issue #12": show it, as people expect
+        return
     services = request.services
     tz = _timezone(request, request.user_id)
     with services.db.workspace(request.team_id, request.enterprise_id) as session:
@@ -62,6 +70,16 @@ def run_issue(request: CommandRequest) -> None:
             timezone_of=lambda user_id: _owner_timezone(request, user_id),
         )
     request.reply(*issue_receipt(receipt, tz))
+
+
+def run_show(request: CommandRequest) -> None:
+    number, _ = read_issue_number(request.text, example=SHOW_EXAMPLE)
+    tz = _timezone(request, request.user_id)
+    with request.services.db.workspace(request.team_id, request.enterprise_id) as session:
+        issue = _find(session, number, SHOW_EXAMPLE)
+        party_name = _party_name(session, issue)
+        changes = history(session, "issue", issue.id)  # type: ignore[arg-type]
+    request.reply(*issue_card(issue, party_name, changes, tz=tz))
 
 
 def run_close(request: CommandRequest) -> None:
