@@ -14,6 +14,7 @@ ALIASES = {
     "follow-up": "follow-ups",
     "followup": "follow-ups",
     "fu": "follow-ups",
+    "reassign": "assign",
 }
 
 

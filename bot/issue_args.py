@@ -24,6 +24,7 @@ NEW_PARTY_EXAMPLE = "/brm issue Acme Cloud: invoices are rejected. follow up Mon
 CLOSE_EXAMPLE = "/brm close #12 vendor patched the login page"
 REOPEN_EXAMPLE = "/brm reopen #12"
 SNOOZE_EXAMPLE = "/brm snooze #12 next Monday"
+ASSIGN_EXAMPLE = "/brm assign #12 @sam"
 LIST_EXAMPLE = "/brm list DMV overdue"
 LIST_FILTERS = ("open", "closed", "mine", "overdue", "all")
 
@@ -397,3 +398,16 @@ def read_list_filter(text: str, *, parties: Sequence[KnownParty], user_id: str) 
         overdue=overdue,
         party=party,
     )
+
+
+def read_new_owner(text: str, *, user_id: str) -> str:
+    """Who an issue goes to: one person mentioned, or `me`; InputError otherwise."""
+    people = list(dict.fromkeys(m["id"] for m in _OWNER.finditer(text)))
+    rest = _OWNER.sub(" ", text).strip().lower()
+    if not people and rest in ("me", "myself"):
+        return user_id
+    if len(people) != 1 or rest not in ("", "to"):
+        raise InputError(
+            "To whom? Mention one person after the issue number, or say `me`.", example=ASSIGN_EXAMPLE
+        )
+    return people[0]

@@ -81,6 +81,8 @@ def _describe(action: str, detail: dict[str, Any], tz: ZoneInfo) -> str:
         return "reopened it"
     if action == "snoozed":
         return "moved the follow-up" + _to_day(detail.get("follow_up_at"), tz)
+    if action == "reassigned":
+        return f"gave it to <@{detail.get('owner_id')}>"
     if action == "nudged":
         escalated = detail.get("escalated_to")
         return "sent a nudge" + (f", copied to <#{escalated}>" if escalated else "")

@@ -111,6 +111,20 @@ def already_open_reply(issue: Issue, party_name: str, tz: ZoneInfo) -> tuple[str
     return f"Issue #{issue.number} is already open", [section(line)]
 
 
+def reassigned_reply(
+    issue: Issue, party_name: str, *, was: str, changed: bool, tz: ZoneInfo
+) -> tuple[str, Blocks]:
+    if not changed:
+        line = f":information_source: {issue_label(issue, party_name)} is <@{issue.owner_id}>'s already."
+        return f"Issue #{issue.number} is theirs already", [section(line)]
+    lines = [
+        f":bust_in_silhouette: {issue_label(issue, party_name)} is now <@{issue.owner_id}>'s (was <@{was}>)."
+    ]
+    if issue.status == IssueStatus.OPEN and issue.follow_up_at is not None:
+        lines.append(f"*Follow up:* {follow_up_text(issue, tz)}; the nudge goes to <@{issue.owner_id}>.")
+    return f"Issue #{issue.number} reassigned", [section("\n".join(lines))]
+
+
 def snoozed_reply(
     issue: Issue, party_name: str, *, phrase: str, tz: ZoneInfo, nudge_at: datetime
 ) -> tuple[str, Blocks]:

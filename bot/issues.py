@@ -184,19 +184,60 @@ def snooze_issue(
     previous = issue.follow_up_at
     issue.follow_up_at = until
     issue.follow_up_has_time = has_time
+    _replan(
+        session,
+        issue,
+        now=now,
+        owner_tz=owner_tz,
+        audit={"actor_id": actor_id, "surface": surface, "action": "snoozed"},
+        number=issue.number,
+        follow_up_at=until,
+        previous_follow_up_at=previous,
+    )
+
+
+def reassign_issue(
+    session: Session,
+    issue: Issue,
+    *,
+    owner_id: str,
+    actor_id: str,
+    surface: str,
+    now: datetime,
+    owner_tz: ZoneInfo | None = None,
+) -> bool:
+    """Give the issue to `owner_id`; its next nudge goes to them (at their 09:00 when the follow-up
+    has no time). False, and nothing written, when it is theirs already."""
+    if issue.owner_id == owner_id:
+        return False
+    was = issue.owner_id
+    issue.owner_id = owner_id
+    _replan(
+        session,
+        issue,
+        now=now,
+        owner_tz=owner_tz,
+        audit={"actor_id": actor_id, "surface": surface, "action": "reassigned"},
+        owner_id=owner_id,
+        was=was,
+    )
+    return True
+
+
+def _replan(
+    session: Session,
+    issue: Issue,
+    *,
+    now: datetime,
+    owner_tz: ZoneInfo | None,
+    audit: dict[str, str],
+    **detail: object,
+) -> None:
+    """After a change to when or to whom an issue is nudged: its pending nudge is planned again (a
+    closed issue gets none until it is reopened), and the change goes in the audit log."""
     issue.updated_at = now
     session.add(issue)
     cancel_pending_nudges(session, issue_id=issue.id)
     if issue.status == IssueStatus.OPEN:
         plan_follow_up(session, issue=issue, owner_tz=owner_tz)
-    record_change(
-        session,
-        actor_id=actor_id,
-        surface=surface,
-        action="snoozed",
-        entity="issue",
-        entity_id=issue.id,
-        number=issue.number,
-        follow_up_at=until,
-        previous_follow_up_at=previous,
-    )
+    record_change(session, entity="issue", entity_id=issue.id, **audit, **detail)  # type: ignore[arg-type]

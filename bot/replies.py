@@ -38,7 +38,7 @@ HELP_EXAMPLES = [
     ("List what is open", "/brm list DMV open"),
     ("One issue whole, with its history", "/brm show #12"),
     ("Close an issue", "/brm close #12 vendor patched the login page"),
-    ("Snooze or reopen", "/brm snooze #12 next Monday · /brm reopen #12"),
+    ("Snooze, reopen or hand over", "/brm snooze #12 next Monday · /brm reopen #12 · /brm assign #12 @sam"),
     ("Weekly digest in this channel", "/brm digest on monday 9:00"),
     ("Your follow-ups, overdue first (or everyone's)", "/brm follow-ups all"),
     ("A party's health", "/brm health DMV"),

@@ -61,6 +61,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "snooze": issue_commands.run_snooze,
     "list": issue_commands.run_list,
     "show": issue_commands.run_show,
+    "assign": issue_commands.run_assign,
     "digest": digest_command.run,
     "health": health_command.run,
     "settings": settings_command.run,

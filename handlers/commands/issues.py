@@ -15,12 +15,14 @@ from sqlmodel import Session
 
 from bot.errors import InputError, NotFound
 from bot.issue_args import (
+    ASSIGN_EXAMPLE,
     CLOSE_EXAMPLE,
     ISSUE_EXAMPLE,
     REOPEN_EXAMPLE,
     SNOOZE_EXAMPLE,
     read_issue_number,
     read_list_filter,
+    read_new_owner,
     read_snooze_date,
 )
 from bot.issue_card import SHOW_EXAMPLE, issue_card
@@ -31,10 +33,18 @@ from bot.issue_replies import (
     closed_reply,
     issue_list,
     issue_receipt,
+    reassigned_reply,
     reopened_reply,
     snoozed_reply,
 )
-from bot.issues import close_issue, issue_by_number, open_issue, reopen_issue, snooze_issue
+from bot.issues import (
+    close_issue,
+    issue_by_number,
+    open_issue,
+    reassign_issue,
+    reopen_issue,
+    snooze_issue,
+)
 from bot.nudges import first_nudge_at
 from bot.recording import Origin, known_parties
 from handlers.nudge_messages import refresh_nudge_messages
@@ -80,6 +90,27 @@ def run_show(request: CommandRequest) -> None:
         party_name = _party_name(session, issue)
         changes = history(session, "issue", issue.id)  # type: ignore[arg-type]
     request.reply(*issue_card(issue, party_name, changes, tz=tz))
+
+
+def run_assign(request: CommandRequest) -> None:
+    number, rest = read_issue_number(request.text, example=ASSIGN_EXAMPLE)
+    owner_id = read_new_owner(rest, user_id=request.user_id)
+    owner_tz = _owner_timezone(request, owner_id)  # refuses a bot or a deactivated account
+    tz = _timezone(request, request.user_id)
+    with request.services.db.workspace(request.team_id, request.enterprise_id) as session:
+        issue = _find(session, number, ASSIGN_EXAMPLE)
+        party_name = _party_name(session, issue)
+        was = issue.owner_id
+        changed = reassign_issue(
+            session,
+            issue,
+            owner_id=owner_id,
+            actor_id=request.user_id,
+            surface=Surface.COMMAND,
+            now=request.services.clock.now(),
+            owner_tz=owner_tz,
+        )
+    request.reply(*reassigned_reply(issue, party_name, was=was, changed=changed, tz=tz))
 
 
 def run_close(request: CommandRequest) -> None:
