@@ -240,14 +240,16 @@ def main() -> int:
     # thread, short while requests are being answered.
     gc.freeze()
     try:
-        start(brm)
+        start(brm)  # returns, or raises KeyboardInterrupt, on Ctrl-C or SIGTERM
     except KeyboardInterrupt:
-        log.info("stopping: finishing the work in flight")
+        pass
     except CannotStart as problem:
         print(f"brm-bot cannot start: {problem}", file=sys.stderr)
         return 2
     finally:
+        log.info("stopping: finishing the work in flight")
         brm.close()
+    log.info("stopped")
     return 0
 
 

@@ -139,6 +139,7 @@ def test_the_app_serves_slack_and_health_checks(tmp_path: Path) -> None:
         assert {call.method for call in app.slack.calls} >= {"auth.test", "users.info"}
     assert "xoxb-live-token" not in app.output
     assert app.process.returncode == 0, app.output
+    assert "stopping: finishing the work in flight" in app.output and app.output.rstrip().endswith("stopped")
 
 
 def free_port() -> int:
