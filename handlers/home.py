@@ -25,7 +25,10 @@ def home_opened(ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
     user_id = event.get("user")
     if event.get("tab") != "home" or not user_id:
         return  # the Messages tab, or nobody to draw it for
-    services_of(context).work.submit(publish_home, team_of(context), context.enterprise_id, user_id)
+    team_id = team_of(context)
+    services_of(context).work.submit(
+        publish_home, team_id, context.enterprise_id, user_id, key=f"{team_id}:{user_id}"
+    )
 
 
 def publish_home(services: Services, team_id: str, enterprise_id: str | None, user_id: str) -> None:

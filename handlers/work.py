@@ -36,6 +36,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING, Any, Protocol
@@ -62,26 +63,66 @@ MAX_ATTEMPTS = 2
 
 class Work(Protocol):
     def bind(self, services: Services) -> None: ...
-    def submit(self, job: Job, *args: Any) -> None: ...
+    def submit(self, job: Job, *args: Any, key: str | None = None) -> None: ...
     def shutdown(self) -> None: ...
+
+
+class OrderedPool:
+    """A thread pool that runs the jobs of one key (a person) one after another, in the order they
+    came, and everything else side by side: a `/brm show #3` typed right after the `/brm log` that
+    raises #3 finds it."""
+
+    def __init__(self, threads: int) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="brm-job")
+        self._lock = threading.Lock()
+        self._waiting: dict[str, deque[Callable[[], None]]] = {}  # keys with a job running
+
+    def submit(self, key: str | None, task: Callable[[], None]) -> None:
+        if key is None:
+            self._pool.submit(task)
+            return
+        with self._lock:
+            if key in self._waiting:
+                self._waiting[key].append(task)  # runs when the key's running job is done
+                return
+            self._waiting[key] = deque()
+        self._pool.submit(self._run_in_order, key, task)
+
+    def _run_in_order(self, key: str, task: Callable[[], None]) -> None:
+        while True:
+            try:
+                task()
+            except Exception:
+                log.exception("a job failed outside its own error handling")
+            with self._lock:
+                waiting = self._waiting[key]
+                if not waiting:
+                    del self._waiting[key]
+                    return
+                task = waiting.popleft()
+
+    def shutdown(self) -> None:
+        """Wait for every job, those still waiting behind others included (they run in the same
+        pool task as the job before them), then stop the threads."""
+        self._pool.shutdown(wait=True)
 
 
 class ThreadWork:
     """Jobs run on threads of this process, with this process's services."""
 
     def __init__(self, threads: int = WORKER_THREADS) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="brm-job")
+        self._pool = OrderedPool(threads)
         self._services: Services | None = None
 
     def bind(self, services: Services) -> None:
         self._services = services
 
-    def submit(self, job: Job, *args: Any) -> None:
+    def submit(self, job: Job, *args: Any, key: str | None = None) -> None:
         assert self._services is not None, "bind() the services first"
-        self._pool.submit(run_job, self._services, job, args)
+        self._pool.submit(key, partial(run_job, self._services, job, args))
 
     def shutdown(self) -> None:
-        self._pool.shutdown(wait=True)
+        self._pool.shutdown()
 
 
 @dataclass
@@ -90,6 +131,7 @@ class _Unfinished:
 
     job: Job
     args: tuple[Any, ...]
+    key: str | None = None  # whose: one person's jobs run in order
     attempts: int = 1  # workers it was given to
 
 
@@ -122,7 +164,7 @@ class ProcessWork:
         self._done_reader = DoneReader()
         self._unfinished: dict[int, _Unfinished] = {}
         self._next_number = 1
-        self._outbox: deque[tuple[Job, tuple[Any, ...]]] = deque()
+        self._outbox: deque[tuple[Job, tuple[Any, ...], str | None]] = deque()
         self._wake = threading.Event()
         self._handing_over = False  # the hand-over thread is awake and will look at the outbox again
         self._hand_over_thread: threading.Thread | None = None
@@ -145,8 +187,8 @@ class ProcessWork:
         self._hand_over_thread = threading.Thread(target=self._hand_over, name="brm-hand-over", daemon=True)
         self._hand_over_thread.start()
 
-    def submit(self, job: Job, *args: Any) -> None:
-        self._outbox.append((job, args))
+    def submit(self, job: Job, *args: Any, key: str | None = None) -> None:
+        self._outbox.append((job, args, key))
         if not self._handing_over:
             self._wake.set()
 
@@ -192,13 +234,13 @@ class ProcessWork:
             except Exception:
                 log.exception("could not hand %d jobs to the worker", len(jobs))
 
-    def _deliver(self, jobs: list[tuple[Job, tuple[Any, ...]]]) -> None:
+    def _deliver(self, jobs: list[tuple[Job, tuple[Any, ...], str | None]]) -> None:
         with self._lock:
             self._collect_done_locked()
             numbers = []
-            for job, args in jobs:
+            for job, args, key in jobs:
                 numbers.append(self._next_number)
-                self._unfinished[self._next_number] = _Unfinished(job, args)
+                self._unfinished[self._next_number] = _Unfinished(job, args, key)
                 self._next_number += 1
             if self._pipe is None or self._process is None:
                 self._replace_worker_locked()  # hands over every unfinished job, these included
@@ -209,8 +251,12 @@ class ProcessWork:
     def _send_locked(self, numbers: list[int]) -> bool:
         """Write these unfinished jobs to the worker's pipe; False if the pipe broke on the way."""
         assert self._pipe is not None
-        frames = [_frame((n, self._unfinished[n].job, self._unfinished[n].args)) for n in numbers]
+        frames = [_frame((n, *self._job_of(n))) for n in numbers]
         return _write_frames(self._pipe.fileno(), frames) == len(frames)
+
+    def _job_of(self, number: int) -> tuple[str | None, Job, tuple[Any, ...]]:
+        unfinished = self._unfinished[number]
+        return unfinished.key, unfinished.job, unfinished.args
 
     def _replace_worker_locked(self) -> None:
         """Start a new worker and give it every job the last one had not reported done. Without a
@@ -247,7 +293,7 @@ class ProcessWork:
             fallback = self._fallback_work()
             for number in sorted(self._unfinished):
                 unfinished = self._unfinished.pop(number)
-                fallback.submit(unfinished.job, *unfinished.args)
+                fallback.submit(unfinished.job, *unfinished.args, key=unfinished.key)
 
     def _collect_done_locked(self) -> None:
         """Forget the jobs the worker has reported done since the last look (never waits)."""
@@ -526,17 +572,17 @@ def _worker_main(
     configure_logging(settings.log_level, process_name="worker")
     dates.warm_up()
     services = build_services(settings)
-    pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="brm-job")
+    pool = OrderedPool(threads)
     # The sweeps run here too, so their database and Slack work never holds up an acknowledgement.
     scheduler = start_scheduler(services) if with_scheduler else None
     ready.send(_READY)
     ready.close()
     for batch in gated_jobs(jobs.fileno()):
-        for number, job, args in batch:
-            pool.submit(_run_and_report, services, done.fileno(), number, job, args)
+        for number, key, job, args in batch:
+            pool.submit(key, partial(_run_and_report, services, done.fileno(), number, job, args))
     if scheduler is not None:
         scheduler.shutdown(wait=True)
-    pool.shutdown(wait=True)
+    pool.shutdown()
     services.db.dispose()
 
 

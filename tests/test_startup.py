@@ -233,6 +233,18 @@ def test_commands_in_flight_when_the_worker_dies_are_finished_by_the_next_one(tm
     assert app.process.returncode == 0, app.output
 
 
+def test_one_persons_commands_run_in_the_order_they_were_sent(tmp_path: Path) -> None:
+    # Sent milliseconds apart, the two jobs reach the worker together; the show must wait for the log.
+    with served_app(tmp_path) as app:
+        app.slack.latency = 0.3  # both jobs first wait for Slack; then the show is quicker than the log
+        long_story = "about the renewal backlog, the fee table and the field offices " * 40
+        logged = app.client.command(f"log DMV call {long_story}. not working: printer toner runs dry")
+        shown = app.client.command("show #1")
+        app.slack.wait_for_response(logged.response_name, timeout=10)
+        [card] = app.slack.wait_for_response(shown.response_name, timeout=10)
+    assert "Issue #1: printer toner runs dry" in json.dumps(card.body), card.body
+
+
 def test_commands_acknowledged_just_before_a_stop_still_get_their_replies(tmp_path: Path) -> None:
     # Their jobs are still on their way to the worker, or held there while the burst lasts.
     with served_app(tmp_path) as app:

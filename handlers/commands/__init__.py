@@ -78,7 +78,9 @@ def register(app: App) -> None:
 def acknowledge(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     # Slack waits at most 3 seconds: answer now, and leave the work to the worker (handlers/work.py).
     ack()
-    services_of(context).work.submit(run_subcommand, _command_fields(body, context))
+    fields = _command_fields(body, context)
+    # One person's commands run in the order they were sent (`/brm show #3` after the log raising #3).
+    services_of(context).work.submit(run_subcommand, fields, key=f"{fields['team_id']}:{fields['user_id']}")
 
 
 def _command_fields(body: dict[str, Any], context: BoltContext) -> dict[str, Any]:

@@ -90,3 +90,43 @@ def test_a_write_to_a_pipe_nobody_reads_says_how_many_jobs_got_through() -> None
         assert _write_frames(write_fd, [_frame("a"), _frame("b")]) == 0
     finally:
         os.close(write_fd)
+
+
+def test_one_keys_jobs_run_one_after_another_in_order() -> None:
+    from handlers.work import OrderedPool
+
+    pool = OrderedPool(4)
+    ran: list[int] = []
+    running = []
+    overlapped = threading.Event()
+
+    def job(n: int) -> None:
+        running.append(n)
+        if len(running) > 1:
+            overlapped.set()
+        time.sleep(0.01)
+        ran.append(n)
+        running.remove(n)
+
+    for n in range(10):
+        pool.submit("T1:U1", lambda n=n: job(n))
+    pool.shutdown()  # waits for the ones queued behind others too
+    assert ran == list(range(10))
+    assert not overlapped.is_set()
+
+
+def test_different_keys_run_side_by_side() -> None:
+    from handlers.work import OrderedPool
+
+    pool = OrderedPool(2)
+    both_started = threading.Barrier(2, timeout=5)
+    done: list[str] = []
+
+    def job(key: str) -> None:
+        both_started.wait()  # would time out if the two ran one after the other
+        done.append(key)
+
+    pool.submit("T1:U1", lambda: job("U1"))
+    pool.submit("T1:U2", lambda: job("U2"))
+    pool.shutdown()
+    assert sorted(done) == ["U1", "U2"]
