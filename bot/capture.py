@@ -13,10 +13,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.dates import format_local, slack_date
-from bot.forms import PartyChoice, Prefill, a_kind
+from bot.forms import PartyChoice, Prefill
 from bot.log_parsing import KnownParty, parse_log_text
 from bot.replies import Blocks, context, section
-from bot.text import plain_text, safe_mrkdwn, truncate
+from bot.text import a_kind, plain_text, safe_mrkdwn, truncate
 from storage.models import Interaction, Issue, Party
 
 TITLE_PREFILL = 150  # a title read from a long message: its first sentence, cut here

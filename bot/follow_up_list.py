@@ -5,7 +5,6 @@ Reading the arguments, and the reply: one line per follow-up, overdue ones first
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,13 +13,12 @@ from zoneinfo import ZoneInfo
 from bot.dates import format_local
 from bot.errors import InputError, NotFound
 from bot.log_parsing import KnownParty, PartyMatch, find_party
-from bot.replies import Blocks, context, section
-from bot.text import safe_mrkdwn, truncate
+from bot.replies import Blocks, context, packed_sections, section
+from bot.text import USER_MENTION, safe_mrkdwn, truncate
 from storage.follow_ups import FollowUp
 
 FOLLOW_UPS_EXAMPLE = "/brm follow-ups DMV all"
 LIST_LIMIT = 25
-_PERSON = re.compile(r"<@(?P<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _EVERYONE = {"all", "everyone", "team"}
 _MINE = {"mine", "me", "my"}
 _WHAT_IN_LIST = 120
@@ -34,12 +32,12 @@ class FollowUpFilter:
 
 def read_follow_up_filter(text: str, *, parties: Sequence[KnownParty], user_id: str) -> FollowUpFilter:
     """Whose follow-ups (yours unless `all` or a person is named) and, optionally, which party's."""
-    people = list(dict.fromkeys(m["id"] for m in _PERSON.finditer(text)))
+    people = list(dict.fromkeys(m["id"] for m in USER_MENTION.finditer(text)))
     if len(people) > 1:
         raise InputError("Ask for one person's follow-ups at a time.", example="/brm follow-ups @sam")
     owner_id: str | None = people[0] if people else user_id
     words = []
-    for word in _PERSON.sub(" ", text).split():
+    for word in USER_MENTION.sub(" ", text).split():
         key = word.lower().strip(",.;")
         if key in _EVERYONE and not people:
             owner_id = None
@@ -76,9 +74,9 @@ def follow_up_list(
     if overdue:
         heading += f" · :rotating_light: {overdue} overdue"
     blocks: Blocks = [section(heading)]
-    lines = [follow_up_line(row, tz=tz, now=now, show_owner=wanted.owner_id is None) for row in rows]
-    for start in range(0, len(lines), 10):  # a section's text stays well inside Slack's 3,000 characters
-        blocks.append(section("\n".join(lines[start : start + 10])))
+    blocks += packed_sections(
+        follow_up_line(row, tz=tz, now=now, show_owner=wanted.owner_id is None) for row in rows
+    )
     more = f"…and {total - len(rows)} more. " if total > len(rows) else ""
     blocks.append(
         context(

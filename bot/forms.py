@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.dates import ParsedDate, format_local, parse_follow_up, slack_date
 from bot.log_parsing import KnownParty, find_party
 from bot.replies import Blocks, context, section
-from bot.text import normalise_name, safe_mrkdwn, truncate
+from bot.text import a_kind, normalise_name, safe_mrkdwn, truncate
 from storage.models import Interaction, InteractionKind, Issue, Party, Sentiment, Severity
 
 Modal = dict[str, Any]
@@ -320,12 +320,6 @@ def describe_record(record: Interaction | Issue, party: Party | None, tz: ZoneIn
         f"• issue *#{record.number}* ({record.status}) with *{name}*: "
         f"{safe_mrkdwn(truncate(record.title, 300))}, owner <@{record.owner_id}>"
     )
-
-
-def a_kind(kind: str, *, bold: bool = True) -> str:
-    """ "a *call*", "an *email*": an interaction's kind with its article."""
-    article = "an" if kind[:1].lower() in "aeiou" else "a"
-    return f"{article} *{kind}*" if bold else f"{article} {kind}"
 
 
 def _modal(callback_id: str, title: str, submit: str, blocks: Blocks, source: Source) -> Modal:

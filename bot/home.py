@@ -9,14 +9,12 @@ from zoneinfo import ZoneInfo
 from bot.dates import format_local
 from bot.follow_up_list import follow_up_line
 from bot.issue_replies import issue_line
-from bot.replies import HELP_EXAMPLES, Blocks, context, section
-from bot.text import safe_mrkdwn
+from bot.replies import Blocks, context, help_examples, packed_sections, section
 from storage.follow_ups import FollowUpPage
 from storage.issues import IssuePage
 
 HOME_FOLLOW_UPS = 20
 HOME_ISSUES = 10
-_LINES_PER_SECTION = 10  # a section's text stays well inside Slack's 3,000 characters
 
 
 def home_view(follow_ups: FollowUpPage, issues: IssuePage, *, tz: ZoneInfo, now: datetime) -> dict[str, Any]:
@@ -32,8 +30,9 @@ def home_view(follow_ups: FollowUpPage, issues: IssuePage, *, tz: ZoneInfo, now:
         heading += f" · :rotating_light: {overdue} overdue"
     blocks.append(section(heading))
     if follow_ups.rows:
-        lines = [follow_up_line(row, tz=tz, now=now, show_owner=False) for row in follow_ups.rows]
-        blocks += _sections(lines)
+        blocks += packed_sections(
+            follow_up_line(row, tz=tz, now=now, show_owner=False) for row in follow_ups.rows
+        )
         if follow_ups.total > len(follow_ups.rows):
             blocks.append(context(f"…and {follow_ups.total - len(follow_ups.rows)} more: `/brm follow-ups`"))
     else:
@@ -42,20 +41,13 @@ def home_view(follow_ups: FollowUpPage, issues: IssuePage, *, tz: ZoneInfo, now:
 
     blocks.append(section(f"*:warning: Issues you own* · {issues.total} open"))
     if issues.rows:
-        blocks += _sections([issue_line(issue, party, tz=tz, now=now) for issue, party in issues.rows])
+        lines = (issue_line(issue, party, tz=tz, now=now) for issue, party in issues.rows)
+        blocks += packed_sections(lines, between="\n\n")
         if issues.total > len(issues.rows):
             blocks.append(context(f"…and {issues.total - len(issues.rows)} more: `/brm list mine`"))
     else:
         blocks.append(context("No open issues are yours. Raise one: `/brm issue DMV renewal emails bounce`."))
     blocks.append({"type": "divider"})
 
-    examples = "\n".join(f"• {label}: `{safe_mrkdwn(example)}`" for label, example in HELP_EXAMPLES)
-    blocks.append(section("*What you can do*\n" + examples))
+    blocks.append(section("*What you can do*\n" + help_examples()))
     return {"type": "home", "blocks": blocks}
-
-
-def _sections(lines: list[str]) -> Blocks:
-    return [
-        section("\n\n".join(lines[start : start + _LINES_PER_SECTION]))
-        for start in range(0, len(lines), _LINES_PER_SECTION)
-    ]

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from bot.errors import InputError, NotFound
 from bot.party_args import EXAMPLES, PartyCommand
-from bot.text import normalise_name, safe_mrkdwn
+from bot.text import a_kind, normalise_name, safe_mrkdwn
 from storage import parties
 from storage.audit import record_change
 from storage.models import Party, Surface
@@ -43,8 +43,8 @@ def _set_kind(session: Session, party: Party, kind: str | None, actor_id: str) -
         column="kind",
         value=kind,
         action="kind_changed",
-        same=f"{_bold(party)} is already {_a(kind)} *{kind}*",
-        done=f"{_bold(party)} is now {_a(kind)} *{kind}* (it was {party.kind}).",
+        same=f"{_bold(party)} is already {a_kind(kind or '')}",
+        done=f"{_bold(party)} is now {a_kind(kind or '')} (it was {party.kind}).",
     )
 
 
@@ -185,10 +185,6 @@ def _audit(session: Session, party: Party, actor_id: str, action: str, **detail:
 
 def _bold(party: Party) -> str:
     return f"*{safe_mrkdwn(party.name)}*"
-
-
-def _a(word: str | None) -> str:
-    return "an" if (word or "")[:1] in ("a", "e", "i", "o", "u") else "a"
 
 
 _CHANGES = {

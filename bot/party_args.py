@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from bot.errors import InputError, NotFound
 from bot.log_parsing import KnownParty, PartyMatch, find_party
-from bot.text import normalise_name, safe_mrkdwn, truncate
+from bot.text import CHANNEL_MENTION, USER_MENTION, normalise_name, safe_mrkdwn, truncate
 from storage.models import PartyKind
 
 PARTY_EXAMPLE = "/brm party DMV kind agency"
@@ -55,10 +55,6 @@ _KIND_WORDS = {kind.value: kind.value for kind in PartyKind} | {
 _NONE_WORDS = frozenset({"none", "nobody", "no one", "noone", "-", "clear", "remove", "unset"})
 _ME_WORDS = frozenset({"me", "myself", "i"})
 _HERE_WORDS = frozenset({"here", "this", "this channel"})
-_USER = re.compile(r"^<@(?P<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>$")
-_ANY_USER = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
-_CHANNEL = re.compile(r"^<#(?P<id>[CG][A-Z0-9]+)(?:\|[^>]*)?>$")
-_ANY_CHANNEL = re.compile(r"<#[CG][A-Z0-9]+(?:\|[^>]*)?>")
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{8,}$")
 _QUOTES = "\"'\u201c\u201d\u2018\u2019"
 
@@ -193,8 +189,7 @@ def read_owner(value: str, *, user_id: str) -> str | None:
         return user_id
     return _one_id(
         value,
-        _USER,
-        _ANY_USER,
+        USER_MENTION,
         several="A party has one owner: mention only them.",
         missing="Who owns this relationship? Mention them, choosing them from Slack's @ list as you "
         "type (or `owner none`).",
@@ -219,8 +214,7 @@ def read_channel(value: str, *, channel_id: str) -> str | None:
         return text
     return _one_id(
         text,
-        _CHANNEL,
-        _ANY_CHANNEL,
+        CHANNEL_MENTION,
         several="A party has one home channel: name only one.",
         missing="Which channel? Pick it from Slack's # list as you type, so that Slack sends it as a "
         "link (or `channel here`, or `channel none`).",
@@ -228,11 +222,9 @@ def read_channel(value: str, *, channel_id: str) -> str | None:
     )
 
 
-def _one_id(
-    text: str, one: re.Pattern[str], every: re.Pattern[str], *, several: str, missing: str, example: str
-) -> str:
+def _one_id(text: str, token: re.Pattern[str], *, several: str, missing: str, example: str) -> str:
     """The id of the one Slack token (`<@U…>`, `<#C…>`) the text is; InputError otherwise."""
-    m = one.match(text.strip())
+    m = token.fullmatch(text.strip())
     if m is not None:
         return m["id"]
-    raise InputError(several if len(every.findall(text)) > 1 else missing, example=example)
+    raise InputError(several if len(token.findall(text)) > 1 else missing, example=example)

@@ -7,20 +7,19 @@ Slack's limits (50 blocks, 3000 characters a section).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from bot.dates import format_local
 from bot.log_parsing import PartyMatch
 from bot.parties import PartyChange
 from bot.party_args import CHANNEL_EXAMPLE, KIND_EXAMPLE, OWNER_EXAMPLE
-from bot.replies import Blocks, context, section
+from bot.replies import Blocks, context, packed_sections, section
 from bot.text import safe_mrkdwn, truncate
 from storage.models import PartyAlias
 from storage.parties import PartyRow
 
 LIST_LIMIT = 60
-_SECTION_CHARS = 2900
 _NAME_IN_LIST = 80
 _HOW_TO_CHANGE = (
     f"Change it: `{KIND_EXAMPLE}` · `{OWNER_EXAMPLE}` · `{CHANNEL_EXAMPLE}` · "
@@ -38,23 +37,12 @@ def party_list(rows: Sequence[PartyRow], *, total: int) -> tuple[str, Blocks]:
         ]
     heading = f"*{total} {'party' if total == 1 else 'parties'}*"
     blocks: Blocks = [section(heading)]
-    blocks += [section(chunk) for chunk in _packed(_list_line(row) for row in rows)]
+    blocks += packed_sections(_list_line(row) for row in rows)
     if total > len(rows):
         blocks.append(context(f"…and {total - len(rows)} more. `/brm party DMV` shows one party."))
     else:
         blocks.append(context("`/brm party DMV` shows one party and how to change it."))
     return f"{total} parties", blocks
-
-
-def _packed(lines: Iterable[str]) -> list[str]:
-    """Lines joined into as few sections as fit Slack's 3000 characters each."""
-    chunks: list[str] = []
-    for line in lines:
-        if chunks and len(chunks[-1]) + 1 + len(line) <= _SECTION_CHARS:
-            chunks[-1] += "\n" + line
-        else:
-            chunks.append(line)
-    return chunks
 
 
 def _list_line(row: PartyRow) -> str:

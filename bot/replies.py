@@ -6,12 +6,13 @@ Everything a person typed goes through `safe_mrkdwn` before it is shown, so that
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from bot.dates import format_local
 from bot.errors import BrmError
 from bot.recording import LOG_EXAMPLE, LogReceipt
-from bot.text import safe_mrkdwn, truncate
+from bot.text import a_kind, safe_mrkdwn, truncate
 
 Blocks = list[dict[str, Any]]
 
@@ -56,14 +57,27 @@ def context(text: str) -> dict[str, Any]:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": truncate(text, 3000)}]}
 
 
+_SECTION_CHARS = 2900  # a section's text may hold 3,000
+
+
+def packed_sections(lines: Iterable[str], *, between: str = "\n") -> Blocks:
+    """Lines in as few sections as they fit, none cut short by Slack's limit on a section's text."""
+    chunks: list[str] = []
+    for line in lines:
+        if chunks and len(chunks[-1]) + len(between) + len(line) <= _SECTION_CHARS:
+            chunks[-1] += between + line
+        else:
+            chunks.append(line)
+    return [section(chunk) for chunk in chunks]
+
+
 def log_receipt(receipt: LogReceipt) -> tuple[str, Blocks]:
     """The ephemeral reply to `/brm log`: everything that was understood, and how to correct it."""
     interaction, party, draft = receipt.interaction, receipt.party, receipt.draft
     kind = interaction.kind
     when = format_local(interaction.occurred_at, receipt.tz)
-    article = "an" if kind[:1] in "aeiou" else "a"
     emoji = KIND_EMOJI.get(kind, ":memo:")
-    headline = f"{emoji} Logged {article} *{kind}* with *{safe_mrkdwn(party.name)}* · {when}"
+    headline = f"{emoji} Logged {a_kind(kind)} with *{safe_mrkdwn(party.name)}* · {when}"
     lines = [headline, f"*Summary:* {safe_mrkdwn(truncate(interaction.summary, 800))}"]
 
     match = receipt.party_match
@@ -73,8 +87,7 @@ def log_receipt(receipt: LogReceipt) -> tuple[str, Blocks]:
         )
     elif match.how == "new":
         lines.append(
-            f":new: *{safe_mrkdwn(party.name)}* is a new party, so I added it as "
-            f"{'an' if party.kind[:1] in 'aeiou' else 'a'} *{party.kind}*. "
+            f":new: *{safe_mrkdwn(party.name)}* is a new party, so I added it as {a_kind(party.kind)}. "
             "If you meant an existing one, `/brm undo` and log again starting with its exact name; "
             "if it is a vendor, "
             f"a partner or internal: `/brm party {safe_mrkdwn(party.name)} kind vendor`."
@@ -101,13 +114,18 @@ def log_receipt(receipt: LogReceipt) -> tuple[str, Blocks]:
     if receipt.issues:
         hint += f" · close an issue with `/brm close #{receipt.issues[0].number}`"
     blocks.append(context(hint))
-    text = f"Logged {article} {kind} with {party.name}"
+    text = f"Logged {a_kind(kind, bold=False)} with {party.name}"
     return safe_mrkdwn(text), blocks
 
 
 def _contact_label(contact: dict[str, Any]) -> str:
     role = contact.get("role")
     return f"{contact['name']} ({role})" if role else str(contact["name"])
+
+
+def help_examples() -> str:
+    """One line per thing people can do, with a command to copy."""
+    return "\n".join(f"• {label}: `{safe_mrkdwn(example)}`" for label, example in HELP_EXAMPLES)
 
 
 def help_blocks(problem: BrmError | None = None) -> tuple[str, Blocks]:
@@ -119,9 +137,7 @@ def help_blocks(problem: BrmError | None = None) -> tuple[str, Blocks]:
             blocks.append(section(f"*Try:* `{safe_mrkdwn(problem.example)}`"))
         blocks.append({"type": "divider"})
     blocks.append(section("*brm-bot* keeps a record of your relationships without leaving Slack. Examples:"))
-    blocks.append(
-        section("\n".join(f"• {label}: `{safe_mrkdwn(example)}`" for label, example in HELP_EXAMPLES))
-    )
+    blocks.append(section(help_examples()))
     blocks.append(
         context(
             "Dates are read in your Slack timezone: _tomorrow, Friday, next Tuesday, in 2 weeks, EOD, "

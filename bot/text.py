@@ -12,6 +12,9 @@ import unicodedata
 
 # A Slack token: `<@U123>`, `<@U123|jane>`, `<#C123|general>`, `<!here>`, `<!subteam^S1|@team>`, `<https://...|x>`.
 # Only these are Slack's; any other "<...>" was typed by a person and is escaped like any text.
+# A person or a channel as Slack writes them in a slash command's text: <@U123|jane>, <#C123|general>.
+USER_MENTION = re.compile(r"<@(?P<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>")
+CHANNEL_MENTION = re.compile(r"<#(?P<id>[CG][A-Z0-9]+)(?:\|[^>]*)?>")
 _TOKEN = re.compile(r"<((?:[@#!]|[a-z][a-z0-9+.-]*:)[^<>\n]*)>", re.IGNORECASE)
 _ENTITY = re.compile(r"&(amp|lt|gt);")
 _ENTITY_CHARS = {"amp": "&", "lt": "<", "gt": ">"}
@@ -95,3 +98,9 @@ def _token_label(inner: str) -> str:
     if label:
         return label
     return target
+
+
+def a_kind(kind: str, *, bold: bool = True) -> str:
+    """ "a *call*", "an *email*", "an *agency*": a kind (of interaction, of party) with its article."""
+    article = "an" if kind[:1].lower() in "aeiou" else "a"
+    return f"{article} *{kind}*" if bold else f"{article} {kind}"

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from bot.errors import InputError
 from bot.replies import Blocks, context, section
 from bot.text import safe_mrkdwn, truncate
-from storage.audit import record_change
+from storage.audit import history, record_change
 from storage.models import (
     AuditEvent,
     Contact,
@@ -32,6 +32,8 @@ from storage.models import (
     Surface,
     utcnow,
 )
+from storage.parties import get_party
+from storage.records import issues_raised_with
 
 UNDO_WINDOW = timedelta(hours=24)
 UNDO_EXAMPLE = "/brm undo"
@@ -82,7 +84,7 @@ def undo_last(session: Session, *, actor_id: str) -> Undone:
     if lone_issue is not None and (interaction is None or lone_issue.created_at > interaction.created_at):
         return _undo_records(session, actor_id, interaction=None, issues=[lone_issue])
     assert interaction is not None
-    raised = list(session.exec(select(Issue).where(col(Issue.interaction_id) == interaction.id)))
+    raised = issues_raised_with(session, interaction.id)  # type: ignore[arg-type]
     return _undo_records(session, actor_id, interaction=interaction, issues=raised)
 
 
@@ -105,14 +107,19 @@ def _undo_records(
             + _close_hint(issues),
             example=UNDO_EXAMPLE,
         )
-    if _worked_on_since(session, interaction, issues):
+    record = interaction if interaction is not None else issues[0]
+    record_history = history(session, _entity(record), record.id)  # type: ignore[arg-type]
+    changes = list(record_history)
+    for issue in issues:
+        if issue is not record:
+            changes += history(session, "issue", issue.id)  # type: ignore[arg-type]
+    if any(event.action not in _OWN_ACTIONS for event in changes):
         raise InputError(
             f"Your last {what} has been worked on since (closed, snoozed or changed), so it stays. "
             + _close_hint(issues),
             example=UNDO_EXAMPLE,
         )
-    record = interaction if interaction is not None else issues[0]
-    party = session.get(Party, record.party_id)
+    party = get_party(session, record.party_id)
     assert party is not None
     said = interaction.summary if interaction is not None else issues[0].title
     numbers = sorted(issue.number for issue in issues)
@@ -122,13 +129,14 @@ def _undo_records(
     session.exec(delete(Issue).where(col(Issue.id).in_(issue_ids)))  # type: ignore[call-overload]
     if interaction is not None:
         session.exec(delete(Interaction).where(col(Interaction.id) == interaction.id))  # type: ignore[call-overload]
-    party_removed = _remove_party_if_only_this_used_it(session, party, record)
+    created = next((event for event in record_history if event.action in _OWN_ACTIONS), None)
+    party_removed = _remove_party_if_only_this_used_it(session, party, created)
     record_change(
         session,
         actor_id=actor_id,
         surface=Surface.COMMAND,
         action="undone",
-        entity="interaction" if interaction is not None else "issue",
+        entity=_entity(record),
         entity_id=record.id,  # type: ignore[arg-type]
         party=party.name,
         said=said,
@@ -138,48 +146,21 @@ def _undo_records(
     return Undone(what, party.name, said, numbers, party_removed)
 
 
-def _worked_on_since(session: Session, interaction: Interaction | None, issues: list[Issue]) -> bool:
-    """Whether anything but its own creation is in the audit log for the record or its issues."""
-    touched = []
-    if interaction is not None:
-        touched.append(
-            (col(AuditEvent.entity) == "interaction") & (col(AuditEvent.entity_id) == interaction.id)
-        )
-    for issue in issues:
-        touched.append((col(AuditEvent.entity) == "issue") & (col(AuditEvent.entity_id) == issue.id))
-    condition = touched[0]
-    for more in touched[1:]:
-        condition = condition | more
-    actions = session.exec(select(AuditEvent.action).where(condition))
-    return any(action not in _OWN_ACTIONS for action in actions)
+def _entity(record: Interaction | Issue) -> str:
+    return "interaction" if isinstance(record, Interaction) else "issue"
 
 
-def _remove_party_if_only_this_used_it(session: Session, party: Party, record: Interaction | Issue) -> bool:
+def _remove_party_if_only_this_used_it(session: Session, party: Party, created: AuditEvent | None) -> bool:
     """A party the undone record created, untouched since and used by nothing else, goes with it.
 
-    "Created by it": the party's creation is the audit row just before the record's own (both are
-    written in one transaction). Anything in doubt keeps the party.
+    "Created by it": the party's creation is the audit row just before the record's own (`created`;
+    both are written in one transaction). Anything in doubt keeps the party.
     """
-    entity = "interaction" if isinstance(record, Interaction) else "issue"
-    record_event = session.exec(
-        select(AuditEvent.id).where(
-            col(AuditEvent.entity) == entity,
-            col(AuditEvent.entity_id) == record.id,
-            col(AuditEvent.action).in_(("logged", "opened")),
-        )
-    ).first()
-    party_events = list(
-        session.exec(
-            select(AuditEvent.id, AuditEvent.action).where(
-                col(AuditEvent.entity) == "party", col(AuditEvent.entity_id) == party.id
-            )
-        )
-    )
+    party_history = history(session, "party", party.id)  # type: ignore[arg-type]
     created_with_it = (
-        record_event is not None
-        and len(party_events) == 1
-        and party_events[0][1] == "created"
-        and party_events[0][0] == record_event - 1
+        created is not None
+        and [event.action for event in party_history] == ["created"]
+        and party_history[0].id == created.id - 1  # type: ignore[operator]
     )
     if not created_with_it:
         return False

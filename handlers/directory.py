@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.errors import InputError
+
 log = logging.getLogger(__name__)
 
 FALLBACK_TZ = ZoneInfo("UTC")
@@ -58,6 +60,25 @@ class UserDirectory:
 
     def timezone(self, team_id: str, user_id: str, client: WebClient | None = None) -> ZoneInfo:
         return self.person(team_id, user_id, client).tz
+
+    def owner(
+        self,
+        team_id: str,
+        user_id: str,
+        client: WebClient | None = None,
+        *,
+        owns: str,
+        instead: str,
+        example: str | None = None,
+    ) -> Person:
+        """The person about to own `owns` ("an issue", "a party"); InputError, saying `instead` what
+        to do, for a bot or a deactivated account, which could never act on a nudge."""
+        person = self.person(team_id, user_id, client)
+        if person.cannot_own:
+            raise InputError(
+                f"<@{user_id}> is {person.cannot_own}, so it cannot own {owns}. {instead}", example=example
+            )
+        return person
 
     def forget(self, team_id: str, user_id: str) -> None:
         """Drop a cached profile (Slack tells us with `user_change` when someone moves timezone)."""

@@ -156,12 +156,9 @@ def save_form(view: dict[str, Any], client: WebClient, context: BoltContext) -> 
 def _owner_timezone(services: Services, context: BoltContext, client: WebClient, owner_id: str) -> ZoneInfo:
     """The owner's timezone. The people picker also offers bots and deactivated accounts, which
     could never act on a nudge: those are refused (Slack is asked here, not while the form waits)."""
-    person = services.directory.person(team_of(context), owner_id, client)
-    if person.cannot_own:
-        raise InputError(
-            f"<@{owner_id}> is {person.cannot_own}, so it cannot own an issue. Pick a person as the owner."
-        )
-    return person.tz
+    return services.directory.owner(
+        team_of(context), owner_id, client, owns="an issue", instead="Pick a person as the owner."
+    ).tz
 
 
 def _save_once(

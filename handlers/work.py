@@ -379,7 +379,7 @@ def run_job(services: Services, job: Job, args: tuple[Any, ...]) -> None:
     try:
         job(services, *args)
     except Exception:
-        log.exception("background job %s failed", getattr(job, "__qualname__", job))
+        log.exception("background job %s failed", _job_name(job))
 
 
 # --- the job pipe -------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import exists, func
 from sqlmodel import Session, col, select
 
+from storage.issues import IssueQuery, issue_conditions
 from storage.models import Interaction, Issue, IssueStatus, Party
 
 
@@ -35,11 +36,8 @@ def open_follow_ups(
 ) -> FollowUpPage:
     """The first `limit` follow-ups by date. An interaction whose log raised an issue is left out:
     the issue carries that follow-up (its nudge replaced the interaction's)."""
-    issue_where = [col(Issue.status) == IssueStatus.OPEN, col(Issue.follow_up_at).is_not(None)]
-    if owner_id is not None:
-        issue_where.append(col(Issue.owner_id) == owner_id)
-    if party_id is not None:
-        issue_where.append(col(Issue.party_id) == party_id)
+    open_issues = IssueQuery(status=IssueStatus.OPEN, party_id=party_id, owner_id=owner_id)
+    issue_where = [*issue_conditions(open_issues), col(Issue.follow_up_at).is_not(None)]
     raised_an_issue = exists().where(col(Issue.interaction_id) == col(Interaction.id))
     interaction_where = [
         col(Interaction.follow_up_at).is_not(None),

@@ -32,7 +32,7 @@ class IssuePage:
 def list_issues(session: Session, query: IssueQuery, *, now: datetime, limit: int) -> IssuePage:
     """The first `limit` matching issues: open before closed; open ones overdue first, then the most
     severe, then the oldest; closed ones most recently closed first."""
-    conditions = _conditions(query)
+    conditions = issue_conditions(query)
     total = session.exec(select(func.count()).select_from(Issue).where(*conditions)).one()
     overdue = case(
         (
@@ -63,7 +63,8 @@ def list_issues(session: Session, query: IssueQuery, *, now: datetime, limit: in
     return IssuePage(rows=[(issue, name) for issue, name in session.exec(statement)], total=int(total))
 
 
-def _conditions(query: IssueQuery) -> list:
+def issue_conditions(query: IssueQuery) -> list:
+    """The WHERE conditions for `query`, for lists and counts of issues."""
     conditions = []
     if query.status is not None:
         conditions.append(col(Issue.status) == query.status)

@@ -27,13 +27,19 @@ def issue_by_number(session: Session, number: int) -> Issue | None:
     return session.exec(select(Issue).where(Issue.number == number)).first()
 
 
+def issues_raised_with(session: Session, interaction_id: int) -> list[Issue]:
+    """The issues a log raised along with its interaction, by number."""
+    return list(
+        session.exec(select(Issue).where(Issue.interaction_id == interaction_id).order_by(Issue.number))
+    )
+
+
 def written_for_request(session: Session, request_id: str) -> tuple[Interaction | None, list[Issue]]:
     """What the slash command `request_id` already wrote: its interaction (with the issues it raised),
     or the issue it raised alone; (None, []) when it wrote nothing yet."""
     interaction = session.exec(select(Interaction).where(Interaction.request_id == request_id)).first()
     if interaction is not None:
-        raised = select(Issue).where(Issue.interaction_id == interaction.id).order_by(Issue.number)
-        return interaction, list(session.exec(raised))
+        return interaction, issues_raised_with(session, interaction.id)  # type: ignore[arg-type]
     issue = session.exec(select(Issue).where(Issue.request_id == request_id)).first()
     return None, [issue] if issue is not None else []
 

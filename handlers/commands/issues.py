@@ -231,14 +231,14 @@ def _party_name(session: Session, issue: Issue) -> str:
 
 def _owner_timezone(request: CommandRequest, user_id: str) -> ZoneInfo:
     """The timezone of the person named as owner, who must be someone who can act on a nudge."""
-    person = request.services.directory.person(request.team_id, user_id, request.client)
-    if person.cannot_own:
-        raise InputError(
-            f"<@{user_id}> is {person.cannot_own}, so it cannot own an issue. Mention a person, "
-            "or leave the owner out to own it yourself.",
-            example=ISSUE_EXAMPLE,
-        )
-    return person.tz
+    return request.services.directory.owner(
+        request.team_id,
+        user_id,
+        request.client,
+        owns="an issue",
+        instead="Mention a person, or leave the owner out to own it yourself.",
+        example=ISSUE_EXAMPLE,
+    ).tz
 
 
 def _timezone(request: CommandRequest, user_id: str) -> ZoneInfo:

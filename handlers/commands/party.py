@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.errors import InputError
 from bot.parties import change_party
 from bot.party_args import OWNER_EXAMPLE, PartyCommand, read_party_command
 from bot.party_replies import LIST_LIMIT, party_card, party_list
@@ -62,13 +61,14 @@ def _check_owner(request: CommandRequest, command: PartyCommand) -> None:
     """A party's owner is nudged about it: a bot or a deactivated account cannot be one."""
     if command.action != "owner" or command.value is None:
         return
-    person = request.services.directory.person(request.team_id, command.value, request.client)
-    if person.cannot_own:
-        raise InputError(
-            f"<@{command.value}> is {person.cannot_own}, so it cannot own a party. Mention a person, "
-            "or use `owner none`.",
-            example=OWNER_EXAMPLE,
-        )
+    request.services.directory.owner(
+        request.team_id,
+        command.value,
+        request.client,
+        owns="a party",
+        instead="Mention a person, or use `owner none`.",
+        example=OWNER_EXAMPLE,
+    )
 
 
 def _home_channel_warning(request: CommandRequest, channel_id: str) -> str | None:
