@@ -5,6 +5,7 @@ clock the test controls, and what reached the fake Slack and the database. Runs 
 from __future__ import annotations
 
 import json
+import re
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -376,7 +377,11 @@ def test_the_preview_of_a_big_digest_shows_its_thread_too(app: RunningApp) -> No
     assert sent.status == 200
     app.brm.close()  # waits for the work after the ack: every part has been posted
     [main, *parts] = app.slack.response_posts(sent.response_name)
-    assert 1 <= len(parts) <= 4
+    # The note says how long the thread is; a response_url takes the main message and 4 more posts.
+    said = re.search(r"continues in a thread of (\d+) more message", shown(main.body))
+    assert said is not None, shown(main.body)
+    assert int(said[1]) >= 2  # a big digest: the thread has more than one part
+    assert len(parts) == min(int(said[1]), 4)
     assert all(post.body["response_type"] == "ephemeral" for post in (main, *parts))
     assert "Posted, it continues in a thread of" in shown(main.body)
     assert "Preview, thread part 1 of " in shown(parts[0].body)
