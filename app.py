@@ -26,7 +26,7 @@ from sqlalchemy import text
 
 import handlers
 from bot import dates
-from bot.clock import Clock
+from bot.clock import Clock, SystemClock
 from handlers.services import Services, build_services
 from handlers.slack_client import make_web_client
 from handlers.work import ProcessWork, ThreadWork, Work
@@ -209,7 +209,7 @@ def main() -> int:
     configure_logging(settings.log_level)
     log.info("starting with %r", settings)
     try:
-        db = Database.from_url(settings.database_url)
+        db = Database.from_url(settings.database_url, clock=SystemClock())
         migrate(db.engine)
     except Exception as problem:
         print(

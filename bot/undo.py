@@ -11,7 +11,7 @@ and closing it says what happened instead. The audit log keeps what was removed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
@@ -30,7 +30,6 @@ from storage.models import (
     Party,
     PartyAlias,
     Surface,
-    utcnow,
 )
 from storage.parties import get_party
 from storage.records import issues_raised_with
@@ -52,10 +51,10 @@ class Undone:
     party_removed: bool
 
 
-def undo_last(session: Session, *, actor_id: str) -> Undone:
+def undo_last(session: Session, *, actor_id: str, now: datetime) -> Undone:
     """Remove the caller's last record written by `/brm log` or `/brm issue`; InputError when there
     is none to take back, or it can no longer be."""
-    since = utcnow() - UNDO_WINDOW
+    since = now - UNDO_WINDOW
     interaction = session.exec(
         select(Interaction)
         .where(
@@ -81,7 +80,7 @@ def undo_last(session: Session, *, actor_id: str) -> Undone:
             "nothing to undo. An older record stays; close an issue with `/brm close #12 why`.",
             example=UNDO_EXAMPLE,
         )
-    if lone_issue is not None and (interaction is None or lone_issue.created_at > interaction.created_at):
+    if lone_issue is not None and (interaction is None or _written_later(session, lone_issue, interaction)):
         return _undo_records(session, actor_id, interaction=None, issues=[lone_issue])
     assert interaction is not None
     raised = issues_raised_with(session, interaction.id)  # type: ignore[arg-type]
@@ -144,6 +143,16 @@ def _undo_records(
         party_removed=party_removed,
     )
     return Undone(what, party.name, said, numbers, party_removed)
+
+
+def _written_later(session: Session, issue: Issue, interaction: Interaction) -> bool:
+    """Whether the issue was written after the interaction. Two commands stamped at one instant (one
+    clock tick apart, or a frozen clock) are told apart by the audit log, which numbers every write."""
+    if issue.created_at != interaction.created_at:
+        return issue.created_at > interaction.created_at
+    first_issue_event = history(session, "issue", issue.id)[0]  # type: ignore[arg-type]
+    first_interaction_event = history(session, "interaction", interaction.id)[0]  # type: ignore[arg-type]
+    return first_issue_event.id > first_interaction_event.id  # type: ignore[operator]
 
 
 def _entity(record: Interaction | Issue) -> str:

@@ -59,7 +59,7 @@ def start_scheduler(services: Services, sweeps: list[Sweep] | None = None) -> Ba
             id=sweep.name,
             # A sweep that starts late is still worth running: the rows it claims are all still due.
             misfire_grace_time=None,
-            next_run_time=datetime.now(UTC),  # APScheduler keeps real time; the sweeps read the clock
+            next_run_time=datetime.now(UTC),  # real time on purpose: APScheduler's own timer
         )
     scheduler.start()
     log.info("scheduler started with sweeps: %s", ", ".join(s.name for s in SWEEPS) or "none")

@@ -40,10 +40,13 @@ def build_services(
     work: Work | None = None,
 ) -> Services:
     client = make_web_client(settings.slack_api_url, settings.bot_token)
+    clock = clock or SystemClock()
+    db = db or Database.from_url(settings.database_url)
+    db.clock = clock  # one clock: rows are stamped with the time the app reads everywhere else
     services = Services(
         settings=settings,
-        db=db or Database.from_url(settings.database_url),
-        clock=clock or SystemClock(),
+        db=db,
+        clock=clock,
         directory=UserDirectory(client),
         client=client,
         work=work,

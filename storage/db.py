@@ -1,5 +1,8 @@
 """The engine, sessions and migrations.
 
+Rows are stamped (`created_at` and the like) from the clock the Database was given, which is the
+app's clock: nothing here reads the wall clock, so a test's frozen clock is the only time there is.
+
 A session is opened for one workspace (`Database.workspace(team_id)`): every ORM query made through
 it is filtered to that workspace's rows, and every row it writes must belong to that workspace. Only
 the scheduler, which works across workspaces by design, opens a `Database.system()` session.
@@ -11,7 +14,9 @@ import functools
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 from alembic import command
 from alembic.config import Config
@@ -20,7 +25,7 @@ from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 from sqlalchemy.orm.util import LoaderCriteriaOption
 from sqlmodel import Session
 
-from storage.models import WorkspaceScoped
+from storage.models import STAMPED, WorkspaceScoped
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +34,16 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 class WorkspaceScopeError(RuntimeError):
     """A row of one workspace was about to be written through another workspace's session."""
+
+
+class TimeSource(Protocol):
+    """Where the time rows are stamped with comes from (the app's clock; see bot.clock)."""
+
+    def now(self) -> datetime: ...
+
+
+class NoClockError(RuntimeError):
+    """A row needed a timestamp from a Database that was given no clock."""
 
 
 def make_engine(url: str, **kwargs: object) -> Engine:
@@ -69,19 +84,25 @@ def migrate(engine: Engine) -> None:
 class Database:
     """Hands out sessions; one per unit of work, always closed."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, clock: TimeSource | None = None) -> None:
         self.engine = engine
+        self.clock = clock  # stamps new rows; the app sets its own clock here (build_services)
 
     @classmethod
-    def from_url(cls, url: str) -> Database:
-        return cls(make_engine(url))
+    def from_url(cls, url: str, clock: TimeSource | None = None) -> Database:
+        return cls(make_engine(url), clock)
+
+    def _session(self) -> Session:
+        session = Session(self.engine, expire_on_commit=False)
+        session.info["clock"] = self.clock
+        return session
 
     @contextmanager
     def workspace(self, team_id: str, enterprise_id: str | None = None) -> Iterator[Session]:
         """A session that sees and writes only `team_id`'s rows; commits on success."""
         if not team_id:
             raise WorkspaceScopeError("a workspace session needs a team_id")
-        with Session(self.engine, expire_on_commit=False) as session:
+        with self._session() as session:
             session.info["team_id"] = team_id
             session.info["enterprise_id"] = enterprise_id
             try:
@@ -94,7 +115,7 @@ class Database:
     @contextmanager
     def system(self) -> Iterator[Session]:
         """An unscoped session for cross-workspace work (the scheduler's sweeps)."""
-        with Session(self.engine, expire_on_commit=False) as session:
+        with self._session() as session:
             session.info["system"] = True
             try:
                 yield session
@@ -131,6 +152,33 @@ def _workspace_criteria(team_id: str) -> tuple[LoaderCriteriaOption, ...]:
 def _scoped_tables() -> list[type[WorkspaceScoped]]:
     # Criteria must name mapped classes: the shared base is a plain pydantic model.
     return [cls for cls in WorkspaceScoped.__subclasses__() if hasattr(cls, "__table__")]
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_new_rows(session: Session, _context, _instances) -> None:  # type: ignore[no-untyped-def]
+    now: datetime | None = None
+    for obj in session.new:
+        for column in _stamped_columns(type(obj)):
+            if getattr(obj, column) is None:
+                if now is None:
+                    now = stamp_time(session)
+                setattr(obj, column, now)
+
+
+def stamp_time(session: Session) -> datetime:
+    """The time to stamp rows written through `session` with: its Database's clock, now."""
+    clock = session.info.get("clock")
+    if clock is None:
+        raise NoClockError("this Database was given no clock to stamp rows with: Database(engine, clock)")
+    return clock.now()
+
+
+@functools.cache
+def _stamped_columns(cls: type) -> tuple[str, ...]:
+    table = getattr(cls, "__table__", None)
+    if table is None:
+        return ()
+    return tuple(column.name for column in table.columns if column.info.get(STAMPED))
 
 
 @event.listens_for(Session, "before_flush")

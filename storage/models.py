@@ -8,7 +8,7 @@ Enumerated values are stored as short strings so that PostgreSQL and SQLite shar
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -16,8 +16,15 @@ from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+def stamped() -> Any:
+    """A time the database session fills in from the app's clock when the row is first written.
+
+    Rows never read the wall clock themselves: the clock the app was built with (a test's frozen
+    clock included) is the only one, see `storage.db`."""
+    return Field(default=None, nullable=False, sa_column_kwargs={"info": {STAMPED: True}})
+
+
+STAMPED = "stamped_by_clock"
 
 
 class PartyKind(StrEnum):
@@ -89,7 +96,7 @@ class Workspace(WorkspaceScoped, table=True):
     holiday_region: str | None = Field(default=None, max_length=8)  # a US state code such as "CA"
     renudge_days: int = Field(default=7)
     cold_after_days: int = Field(default=30)
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = stamped()
 
 
 class Party(WorkspaceScoped, table=True):
@@ -104,7 +111,7 @@ class Party(WorkspaceScoped, table=True):
     owner_id: str | None = Field(default=None, max_length=32)
     home_channel_id: str | None = Field(default=None, max_length=32)
     created_by: str | None = Field(default=None, max_length=32)
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = stamped()
 
 
 class PartyAlias(WorkspaceScoped, table=True):
@@ -125,7 +132,7 @@ class Contact(WorkspaceScoped, table=True):
     name: str = Field(max_length=200)
     role: str | None = Field(default=None, max_length=200)
     slack_user_id: str | None = Field(default=None, max_length=32)
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = stamped()
 
 
 class Interaction(WorkspaceScoped, table=True):
@@ -160,7 +167,7 @@ class Interaction(WorkspaceScoped, table=True):
     permalink: str | None = Field(default=None, max_length=500)
     request_id: str | None = Field(default=None, max_length=128)  # the slash command that logged it
     logged_by: str = Field(max_length=32)
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = stamped()
 
 
 class Issue(WorkspaceScoped, table=True):
@@ -199,8 +206,8 @@ class Issue(WorkspaceScoped, table=True):
     permalink: str | None = Field(default=None, max_length=500)
     request_id: str | None = Field(default=None, max_length=128)  # the `/brm issue` that raised it
     raised_by: str = Field(max_length=32)
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = stamped()
+    updated_at: datetime = stamped()
     closed_at: datetime | None = Field(default=None)
     closed_by: str | None = Field(default=None, max_length=32)
     close_surface: str | None = Field(default=None, max_length=16)
@@ -214,7 +221,7 @@ class AuditEvent(WorkspaceScoped, table=True):
     __table_args__ = (Index("ix_audit_entity", "team_id", "entity", "entity_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(default_factory=utcnow)
+    at: datetime = stamped()
     actor_id: str | None = Field(default=None, max_length=32)  # None: the bot itself
     surface: str = Field(max_length=16)
     action: str = Field(max_length=32)
@@ -251,7 +258,7 @@ class Nudge(WorkspaceScoped, table=True):
     # Not before this: a rate limit or a failed attempt (due_at stays when the nudge was due).
     next_attempt_at: datetime | None = Field(default=None)
     sent_at: datetime | None = Field(default=None)
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = stamped()
 
 
 class DigestSubscription(WorkspaceScoped, table=True):
@@ -269,7 +276,7 @@ class DigestSubscription(WorkspaceScoped, table=True):
     active: bool = Field(default=True)
     next_due_at: datetime | None = Field(default=None, index=True)
     created_by: str = Field(max_length=32)
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = stamped()
 
 
 class DigestDelivery(WorkspaceScoped, table=True):
@@ -283,7 +290,7 @@ class DigestDelivery(WorkspaceScoped, table=True):
     week_key: str = Field(max_length=10)  # ISO week, e.g. 2026-W48
     status: str = Field(default="sending", max_length=16)
     claimed_by: str | None = Field(default=None, max_length=64)
-    claimed_at: datetime = Field(default_factory=utcnow)
+    claimed_at: datetime = stamped()
     message_ts: str | None = Field(default=None, max_length=32)
     last_error: str | None = Field(default=None, max_length=500)
     sent_at: datetime | None = Field(default=None)
@@ -295,4 +302,4 @@ class ProcessedEvent(WorkspaceScoped, table=True):
     __tablename__ = "processed_event"
 
     event_id: str = Field(primary_key=True, max_length=64)
-    received_at: datetime = Field(default_factory=utcnow)
+    received_at: datetime = stamped()

@@ -7,6 +7,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
+from storage.db import stamp_time
 from storage.models import Workspace
 
 
@@ -18,7 +19,11 @@ def ensure_workspace(session: Session) -> Workspace:
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     session.execute(
         insert(Workspace)
-        .values(team_id=session.info["team_id"], enterprise_id=session.info.get("enterprise_id"))
+        .values(
+            team_id=session.info["team_id"],
+            enterprise_id=session.info.get("enterprise_id"),
+            created_at=stamp_time(session),
+        )
         .on_conflict_do_nothing(index_elements=["team_id"])
     )
     return session.exec(select(Workspace)).one()

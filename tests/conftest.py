@@ -94,15 +94,17 @@ def postgres_url() -> Iterator[str]:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Iterator[Database]:
-    """A clean, migrated database; every test that takes it runs once on each backend."""
+def database(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path, clock: FrozenClock
+) -> Iterator[Database]:
+    """A clean, migrated database stamping rows with the test's clock; runs once on each backend."""
     if request.param == "sqlite":
         path = tmp_path / "brm.db"
         shutil.copy(sqlite_template, path)
-        db = Database.from_url(f"sqlite:///{path}")
+        db = Database.from_url(f"sqlite:///{path}", clock=clock)
     else:
         url = request.getfixturevalue("postgres_url")
-        db = Database.from_url(url)
+        db = Database.from_url(url, clock=clock)
         _truncate_all(db)
     yield db
     db.dispose()

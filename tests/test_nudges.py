@@ -108,7 +108,7 @@ def test_a_follow_up_comes_due_and_is_posted_in_the_channel_it_was_logged_in(app
     assert post.params["channel"] == "C1"
     shown = block_text(post.params["blocks"])
     assert "<@U1>" in shown and "*DMV*" in shown and "portal login fails" in shown
-    assert "Open for 5 days" in shown and "first reminder" in shown
+    assert "Open for 4 days" in shown and "first reminder" in shown  # 4 days 23 hours
     assert "React :white_check_mark: to close it" in shown
     assert "*Latest with DMV:*" in shown and "met Jane (CIO)" in shown
     actions = [e["action_id"] for b in post.params["blocks"] if b["type"] == "actions" for e in b["elements"]]

@@ -166,13 +166,15 @@ def test_nudges_that_came_due_while_the_app_was_down_go_out_when_it_starts(tmp_p
     from datetime import UTC, datetime, timedelta
     from zoneinfo import ZoneInfo
 
+    from bot.clock import FrozenClock
     from bot.recording import Origin, record_log
     from storage.db import Database, migrate
 
-    database_url = f"sqlite:///{tmp_path / 'brm.db'}"
-    db = Database.from_url(database_url)
-    migrate(db.engine)
+    # The real process below reads the wall clock, so the records are written ten days before it.
     ten_days_ago = datetime.now(UTC) - timedelta(days=10)
+    database_url = f"sqlite:///{tmp_path / 'brm.db'}"
+    db = Database.from_url(database_url, clock=FrozenClock(ten_days_ago))
+    migrate(db.engine)
     with db.workspace("T1") as session:
         receipt = record_log(
             session,

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
 
-from storage.models import AuditEvent, Interaction, Issue, Nudge, Party, utcnow
+from storage.models import AuditEvent, Interaction, Issue, Nudge, Party
 from tests.conftest import RunningApp
 from tests.test_log_command import add_party, reply_text, rows
-from tests.test_nudges import TUESDAY_9_NY, sweep
+from tests.test_nudges import sweep
 
 LOG = "log Water Board call about the meters, tense. not working: meter reads fail. follow up next Tuesday"
 
@@ -61,14 +61,14 @@ def test_an_older_record_is_not_undone(app: RunningApp) -> None:
     add_party(app, "DMV")
     app.command("log DMV call about renewals")
     with app.db.workspace("T1") as session:
-        session.exec(update(Interaction).values(created_at=utcnow() - timedelta(days=2)))
+        session.exec(update(Interaction).values(created_at=app.clock.now() - timedelta(days=2)))
     assert "in the last 24 hours" in reply_text(app.command("undo"))
     assert len(rows(app, Interaction)) == 1
 
 
 def test_once_its_nudge_went_out_a_log_stays(app: RunningApp) -> None:
-    app.command(LOG)
-    app.clock.set(TUESDAY_9_NY)
+    app.command(LOG.replace("next Tuesday", "tomorrow 9am"))  # due 23 hours later, inside undo's day
+    app.clock.set(datetime(2026, 11, 27, 14, 0, tzinfo=UTC))  # Friday 9:00 in New York
     assert sweep(app) == 1
     shown = reply_text(app.command("undo"))
     assert "already sent a nudge" in shown and "/brm close #1" in shown

@@ -13,5 +13,5 @@ if TYPE_CHECKING:
 def run(request: CommandRequest) -> None:
     services = request.services
     with services.db.workspace(request.team_id, request.enterprise_id) as session:
-        undone = undo_last(session, actor_id=request.user_id)
+        undone = undo_last(session, actor_id=request.user_id, now=services.clock.now())
     request.reply(*undone_reply(undone))

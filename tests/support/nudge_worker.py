@@ -45,7 +45,7 @@ def build_services(database_url: str, slack_api_url: str) -> Services:
     client = make_web_client(slack_api_url, settings.bot_token)
     return Services(
         settings=settings,
-        db=Database.from_url(database_url),
+        db=Database.from_url(database_url, clock=SystemClock()),
         clock=SystemClock(),
         directory=UserDirectory(client),
         client=client,
