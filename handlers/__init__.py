@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import actions, commands, errors, events, home, profile_events, shortcuts, views
+from handlers import actions, commands, errors, events, home, outsiders, profile_events, shortcuts, views
 
 
 def register_all(app: App) -> None:
+    outsiders.register(app)  # before any listener: guests from other organisations change nothing
     errors.register(app)
     commands.register(app)
     profile_events.register(app)

@@ -1,4 +1,5 @@
-"""People's Slack profiles, read with `users.info` and cached: mostly for their timezone."""
+"""People's Slack profiles, read with `users.info` and cached: mostly for their timezone, also for
+the workspace and organisation they belong to."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ class Person:
     tz: ZoneInfo
     is_bot: bool = False
     deactivated: bool = False
+    # Where they belong (None when Slack did not say): their workspace, and their Enterprise Grid org.
+    team_id: str | None = None
+    enterprise_id: str | None = None
 
     @property
     def cannot_own(self) -> str | None:
@@ -108,4 +112,6 @@ class UserDirectory:
             tz=tz,
             is_bot=bool(user.get("is_bot")) or user_id == "USLACKBOT",
             deactivated=bool(user.get("deleted")),
+            team_id=user.get("team_id") or None,
+            enterprise_id=(user.get("enterprise_user") or {}).get("enterprise_id") or None,
         )

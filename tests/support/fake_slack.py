@@ -177,6 +177,8 @@ class FakeSlack:
         self.latency: float = 0.0
         # When true, acting on a message or view the fake never saw answers message_not_found / not_found.
         self.strict: bool = False
+        # The Enterprise Grid org the bot's own workspace belongs to, as `auth.test` reports it.
+        self.enterprise_id: str | None = None
         self.calls: list[Call] = []
         self.responses: list[ResponsePost] = []
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
@@ -274,9 +276,14 @@ class FakeSlack:
         email: str | None = None,
         tz_offset: int | None = None,
         team_id: str | None = None,
+        enterprise_id: str | None = None,
         deleted: bool = False,
     ) -> dict[str, Any]:
-        """Make `users.info` know this user; returns the user object it will answer with."""
+        """Make `users.info` know this user; returns the user object it will answer with.
+
+        `team_id` other than the fake's own team: a person of another workspace, such as a guest from
+        another organisation in a Slack Connect channel (signed requests then name that team as
+        theirs). `enterprise_id`: they belong to that Enterprise Grid org (`enterprise_user`)."""
         name = name or user_id.lower()
         real_name = real_name or name
         zone_now = datetime.now(ZoneInfo(tz))
@@ -307,6 +314,15 @@ class FakeSlack:
             "updated": 1_700_000_000,
             "profile": profile,
         }
+        if enterprise_id:
+            user["enterprise_user"] = {
+                "id": user_id,
+                "enterprise_id": enterprise_id,
+                "enterprise_name": f"Enterprise {enterprise_id}",
+                "is_admin": False,
+                "is_owner": False,
+                "teams": [team_id or self.team_id],
+            }
         if is_bot:
             profile["bot_id"] = self.bot_id if user_id == self.bot_user_id else f"B{user_id}"
         with self._cond:
@@ -668,6 +684,7 @@ class FakeSlack:
             "user_id": self.bot_user_id,
             "bot_id": self.bot_id,
             "is_enterprise_install": False,
+            **({"enterprise_id": self.enterprise_id} if self.enterprise_id else {}),
         }
 
     def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:

@@ -155,12 +155,14 @@ class SlackClient:
         event_time: int | None = None,
         retry_num: int | None = None,
         retry_reason: str | None = None,
+        shared_externally: bool = False,
     ) -> Sent:
         """An `event_callback` envelope around `event`; retries carry Slack's X-Slack-Retry-* headers.
 
         Reuse `event_id` with `retry_num` to model Slack redelivering an event the app was slow to ack.
         `org_install`: the app is installed org-wide, so Slack authorises the event for the org
         (`enterprise_id`) and names no team in `authorizations`.
+        `shared_externally`: the event happened in a Slack Connect channel (`is_ext_shared_channel`).
         """
         envelope = {
             "token": VERIFICATION_TOKEN,
@@ -182,7 +184,7 @@ class SlackClient:
                     "is_enterprise_install": org_install,
                 }
             ],
-            "is_ext_shared_channel": False,
+            "is_ext_shared_channel": shared_externally,
             "event_context": "4-" + secrets.token_urlsafe(24),
         }
         headers: dict[str, str] = {}
@@ -206,6 +208,7 @@ class SlackClient:
         org_install: bool = False,
         event_id: str | None = None,
         retry_num: int | None = None,
+        shared_externally: bool = False,
     ) -> Sent:
         """Someone added `reaction` (a name like "white_check_mark", no colons) to the message at ts."""
         return self.event(
@@ -215,6 +218,7 @@ class SlackClient:
             org_install=org_install,
             event_id=event_id,
             retry_num=retry_num,
+            shared_externally=shared_externally,
         )
 
     def reaction_removed(
@@ -228,6 +232,7 @@ class SlackClient:
         team_id: str = "T1",
         event_id: str | None = None,
         retry_num: int | None = None,
+        shared_externally: bool = False,
     ) -> Sent:
         """Someone removed `reaction` from the message at ts."""
         return self.event(
@@ -235,6 +240,7 @@ class SlackClient:
             team_id=team_id,
             event_id=event_id,
             retry_num=retry_num,
+            shared_externally=shared_externally,
         )
 
     def message(
@@ -551,8 +557,16 @@ class SlackClient:
         return known["name"] if known else user_id.lower()
 
     def _user(self, user_id: str, team_id: str) -> dict[str, Any]:
-        name = self._user_name(user_id)
-        return {"id": user_id, "username": name, "name": name, "team_id": team_id}
+        # Slack names the person's own workspace here, which for a guest from another organisation
+        # is not the workspace the request comes from: the fake knows where its users belong.
+        known = self.fake.user(user_id)
+        name = known["name"] if known else user_id.lower()
+        return {
+            "id": user_id,
+            "username": name,
+            "name": name,
+            "team_id": known["team_id"] if known else team_id,
+        }
 
     @staticmethod
     def _team(team_id: str, enterprise_id: str | None) -> dict[str, Any]:
