@@ -3,15 +3,17 @@
 In a Slack Connect channel people of other organisations see the bot's nudges and can react to them,
 press their buttons, use shortcuts on messages and type `/brm`. This middleware stops their requests
 before any listener runs: a slash command gets a short refusal, a form submission a note that nothing
-was saved, a party search no options, and everything else (reactions, buttons, shortcuts, events) is
-acknowledged and dropped, with a log line each time.
+was saved, a party search no options, a button or message shortcut a note only they see (through the
+response_url, after the ack), and everything else (reactions, events) is acknowledged and dropped.
+Each refusal leaves a log line.
 
 Who installed the bot is what Slack said of the bot token (`auth.test`, kept by Bolt as the
 authorization). Where someone belongs is read from the payload when it says (`user.team_id` in
 interactivity, `user_team` in events); an event from a channel not shared outside the organisation
 (`is_ext_shared_channel: false`) can only come from one of its own people; otherwise `users.info`
-says, through the cached user directory. When Slack will not say either, the request goes through,
-with a warning in the log: a failing `users.info` must not lock the organisation out of its own bot.
+says, through the cached user directory. That lookup happens before the ack, so it is made without
+retries and with a short timeout. When Slack will not say either, the request goes through, with a
+warning in the log: a failing `users.info` must not lock the organisation out of its own bot.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
 
-from handlers.services import services_of, team_of
+from handlers.direct import tell_directly
+from handlers.services import Services, services_of, team_of
+from handlers.slack_client import make_web_client
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +35,11 @@ REFUSAL = (
     "You are here as a guest from another organisation, so nothing was recorded."
 )
 NOT_SAVED = "Only people of the organisation that runs this bot can save records here. Nothing was saved."
+NOT_CHANGED = (
+    "Only people of the organisation that runs this bot can change its records, so nothing was changed."
+)
+# Seconds a users.info lookup may take before the ack; Slack waits 3 at most for the whole answer.
+LOOKUP_TIMEOUT = 1
 
 
 def register(app: App) -> None:
@@ -96,7 +105,10 @@ def keep_outsiders_out(body: dict[str, Any], context: BoltContext, next: Any) ->
     team_id, enterprise_id = actor.team_id, None
     belongs = home.has(team_id, enterprise_id)
     if belongs is None:
-        person = services_of(context).directory.person(team_of(context), actor.user_id, context.client)
+        quick = make_web_client(
+            context.client.base_url, context.client.token, retries=False, timeout=LOOKUP_TIMEOUT
+        )
+        person = services_of(context).directory.person(team_of(context), actor.user_id, quick)
         team_id, enterprise_id = person.team_id or team_id, person.enterprise_id
         belongs = home.has(team_id, enterprise_id)
     if belongs is None:
@@ -116,6 +128,9 @@ def keep_outsiders_out(body: dict[str, Any], context: BoltContext, next: Any) ->
         enterprise_id or team_id or "another organisation",
         home.enterprise_id or home.team_id,
     )
+    work = services_of(context).work
+    if body.get("response_url") and "command" not in body and work is not None:
+        work.submit(tell_outsider, actor.user_id, body["response_url"])
     return refusal(body)
 
 
@@ -128,6 +143,13 @@ def refusal(body: dict[str, Any]) -> BoltResponse:
     if body.get("type") == "block_suggestion":
         return BoltResponse(status=200, body={"options": []})
     return BoltResponse(status=200, body="")
+
+
+def tell_outsider(services: Services, user_id: str, response_url: str) -> None:
+    """The job telling a guest, in the channel and to them alone, that their click changed nothing."""
+    tell_directly(
+        services.client, user_id=user_id, text=NOT_CHANGED, response_url=response_url, dm_fallback=False
+    )
 
 
 def _not_saved_view() -> dict[str, Any]:

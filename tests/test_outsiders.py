@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from bot.forms import Field
 from handlers.ids import Action, Shortcut
-from handlers.outsiders import REFUSAL
+from handlers.outsiders import NOT_CHANGED, REFUSAL
 from storage.models import AuditEvent, Interaction, Issue, IssueStatus, Party
 from tests.conftest import RunningApp
 from tests.support.fake_slack import FakeSlack
@@ -77,6 +77,9 @@ def test_a_guest_pressing_a_nudge_button_changes_nothing(app: RunningApp, guest:
     press(app, post, Action.NUDGE_SNOOZE_WEEK, guest)
     settle(app)
     assert app.slack.calls_to("chat.update") == []
+    assert [r.body["text"] for r in app.slack.responses if r.body.get("text") == NOT_CHANGED] == [
+        NOT_CHANGED
+    ] * 2
     issue = the_issue(app)
     assert issue.status == IssueStatus.OPEN and issue.closed_by is None
     assert audit(app, "closed") == audit(app, "snoozed") == []
@@ -89,6 +92,8 @@ def test_a_shortcut_from_a_guest_opens_no_form(
     message = app.slack.add_message("C1", message_ts(app), text=EXAMPLE, user="U2")
     sent = app.client.message_shortcut(Shortcut.RAISE_ISSUE, message, user_id=guest)
     assert sent.status == 200
+    [note] = app.slack.wait_for_response(sent.response_name)  # only they see it, in the channel
+    assert note.body["text"] == NOT_CHANGED and note.body["response_type"] == "ephemeral"
     settle(app)
     assert app.slack.calls_to("views.open") == []
     assert f"ignored a message_action from {guest}" in caplog.text
