@@ -25,8 +25,10 @@ from typing import Any
 from slack_bolt import App, BoltContext, BoltResponse
 
 from handlers.direct import tell_directly
+from handlers.directory import Person
 from handlers.services import Services, services_of, team_of
 from handlers.slack_client import make_web_client
+from handlers.slack_failures import SLACK_FAILURES, failure_code
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +41,7 @@ NOT_CHANGED = (
     "Only people of the organisation that runs this bot can change its records, so nothing was changed."
 )
 # Seconds a users.info lookup may take before the ack; Slack waits 3 at most for the whole answer.
-LOOKUP_TIMEOUT = 1
+LOOKUP_TIMEOUT = 0.5
 
 
 def register(app: App) -> None:
@@ -105,12 +107,10 @@ def keep_outsiders_out(body: dict[str, Any], context: BoltContext, next: Any) ->
     team_id, enterprise_id = actor.team_id, None
     belongs = home.has(team_id, enterprise_id)
     if belongs is None:
-        quick = make_web_client(
-            context.client.base_url, context.client.token, retries=False, timeout=LOOKUP_TIMEOUT
-        )
-        person = services_of(context).directory.person(team_of(context), actor.user_id, quick)
-        team_id, enterprise_id = person.team_id or team_id, person.enterprise_id
-        belongs = home.has(team_id, enterprise_id)
+        person = _look_up(context, actor.user_id)
+        if person is not None:
+            team_id, enterprise_id = person.team_id or team_id, person.enterprise_id
+            belongs = home.has(team_id, enterprise_id)
     if belongs is None:
         log.warning(
             "could not tell whether %s belongs to %s; letting their %s through",
@@ -132,6 +132,19 @@ def keep_outsiders_out(body: dict[str, Any], context: BoltContext, next: Any) ->
     if body.get("response_url") and "command" not in body and work is not None:
         work.submit(tell_outsider, actor.user_id, body["response_url"])
     return refusal(body)
+
+
+def _look_up(context: BoltContext, user_id: str) -> Person | None:
+    """Their profile, or None when Slack did not answer in time (not remembered: later lookups, with
+    retries, may do better)."""
+    quick = make_web_client(
+        context.client.base_url, context.client.token, retries=False, timeout=LOOKUP_TIMEOUT
+    )
+    try:
+        return services_of(context).directory.person(team_of(context), user_id, quick)
+    except SLACK_FAILURES as problem:
+        log.warning("users.info for %s failed before the ack (%s)", user_id, failure_code(problem))
+        return None
 
 
 def refusal(body: dict[str, Any]) -> BoltResponse:

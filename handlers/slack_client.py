@@ -15,7 +15,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 
 def make_web_client(
-    base_url: str, token: str | None = None, *, retries: bool = True, timeout: int = 10
+    base_url: str, token: str | None = None, *, retries: bool = True, timeout: float = 10
 ) -> WebClient:
     handlers = (
         [

@@ -171,3 +171,14 @@ def test_when_slack_cannot_say_where_someone_belongs_they_are_let_through_and_it
     logged = app.command("log DOT call about renewals", user_id="U404")
     assert "Logged" in logged["text"]
     assert "could not tell whether U404 belongs" in caplog.text
+
+
+def test_when_users_info_is_too_slow_for_the_ack_the_command_goes_through(
+    app: RunningApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    app.slack.latency = 1.0  # longer than the lookup may take before the ack
+    sent = app.client.command("log DOT call about renewals")
+    assert sent.status == 200 and sent.elapsed < 2.5
+    [reply] = app.slack.wait_for_response(sent.response_name, timeout=15)
+    assert "Logged" in reply.body["text"]
+    assert "users.info for U1 failed before the ack" in caplog.text
