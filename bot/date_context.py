@@ -190,9 +190,10 @@ def offset(ctx: Context, m: re.Match[str], sign: int) -> Reading | None:
     if amount is None or amount > 400:
         return None
     if unit.startswith("m") and not unit.startswith("mo"):
-        return Reading(instant=ctx.now_local + sign * timedelta(minutes=amount))
+        # Elapsed time, counted in UTC: "within 24 hours" is 24 hours even on the night clocks change.
+        return Reading(instant=ctx.now_local.astimezone(UTC) + sign * timedelta(minutes=amount))
     if unit.startswith("h"):
-        return Reading(instant=ctx.now_local + sign * timedelta(hours=amount))
+        return Reading(instant=ctx.now_local.astimezone(UTC) + sign * timedelta(hours=amount))
     if unit.startswith("d"):
         return Reading(day=ctx.today + sign * timedelta(days=amount))
     if unit.startswith("w"):
