@@ -7,13 +7,17 @@ Year's"), quarters ("Q3", "end of Q3", "next quarter", "fiscal Q3", "FQ3 FY27") 
   reads only where it is a holiday. The holiday itself, not the day off in lieu ("observed").
 - Quarters are calendar quarters (Q1 = January to March) unless the phrase says fiscal ("fiscal
   Q3", "FQ3", "Q3 FY27"); fiscal quarters count from the month the workspace's fiscal year starts.
+- "the second Tuesday of next month", "the last Friday in March", "the 5th of next month": a day
+  by its place in a month.
 - FY27 is the fiscal year that ends in 2027, as state budgets name it (from 1 July 2026 in most
   states). A quarter or a year alone is its first day; "end of ..." its last day at 17:00.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -21,13 +25,18 @@ import holidays
 
 from bot.date_context import (
     END_OF_DAY,
+    MONTH,
+    WEEKDAY,
+    WEEKDAY_INDEX,
     Context,
     Handler,
     Reading,
     Rule,
     add_months,
     modifier,
+    month_number,
     rule_registry,
+    safe_date,
 )
 
 PERIOD_RULES: list[Rule] = []
@@ -261,3 +270,66 @@ def _end_of_quarter_or_year(m: re.Match[str], ctx: Context) -> Reading | None:
     if modifier(m["mod"] or m["mod2"]) == "next" or ctx.local(end, END_OF_DAY) <= ctx.now_local:
         end = _last_day(add_months(current, months), months)
     return Reading(day=end, clock=END_OF_DAY)
+
+
+# --- days of a month named by their place in it --------------------------------------------------
+
+_ORDINALS = {
+    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+    "fifth": 5, "5th": 5, "last": -1,
+}  # fmt: skip
+_WHICH_MONTH = (
+    r"(?:(?:the\s+)?(?P<which>ne?xt|this|the|following|coming)\s+month|" + MONTH + r"(?:\s+(?P<y>\d{4}))?)"
+)
+
+
+@_rule(
+    r"(?:the\s+)?(?P<ord>first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last)\s+"
+    + WEEKDAY
+    + r"\s+(?:of|in)\s+"
+    + _WHICH_MONTH
+)
+def _weekday_of_month(m: re.Match[str], ctx: Context) -> Reading | None:
+    ordinal, target = _ORDINALS[m["ord"].lower()], WEEKDAY_INDEX[m["wd"][:2].lower()]
+
+    def pick(year: int, month: int) -> date | None:
+        days = [
+            day
+            for day in (date(year, month, d) for d in range(1, calendar.monthrange(year, month)[1] + 1))
+            if day.weekday() == target
+        ]
+        return days[ordinal - 1 if ordinal > 0 else -1] if ordinal <= len(days) else None
+
+    return _in_month(m, ctx, pick)
+
+
+@_rule(
+    r"(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)\s+of\s+(?:the\s+)?(?P<which>ne?xt|this|the|following|coming)\s+month"
+)
+def _day_of_named_month(m: re.Match[str], ctx: Context) -> Reading | None:
+    number = int(m["d"])
+    return _in_month(m, ctx, lambda year, month: safe_date(year, month, number))
+
+
+def _in_month(m: re.Match[str], ctx: Context, pick: Callable[[int, int], date | None]) -> Reading | None:
+    """The day `pick` chooses in the month the phrase names: next, this, a named one, or the nearest."""
+    groups = m.groupdict()
+    which = modifier(groups.get("which"))
+    first = ctx.today.replace(day=1)
+    if which in ("next", "following", "coming"):
+        months = [add_months(first, 1)]
+    elif which == "this":
+        months = [first]
+    elif groups.get("month"):
+        number = month_number(m["month"])
+        if groups.get("y"):
+            months = [date(int(m["y"]), number, 1)]
+        else:
+            months = [date(ctx.today.year + years, number, 1) for years in (-1, 0, 1)]
+    else:  # "the month": this one, or the next (the last) when its day is not ahead (behind)
+        months = [add_months(first, step) for step in (-1, 0, 1)]
+    if len(months) == 1:
+        day = pick(months[0].year, months[0].month)
+        return Reading(day=day) if day is not None else None
+    day = _nearest([d for d in (pick(start.year, start.month) for start in months) if d is not None], ctx)
+    return Reading(day=day) if day is not None else None

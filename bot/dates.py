@@ -54,6 +54,7 @@ __all__ = [
     "parse_follow_up",
     "parse_when",
     "reading_calendar",
+    "reads_only_in_part",
     "slack_date",
     "warm_up",
 ]
@@ -121,6 +122,16 @@ def find_date(
             start = text.index(stripped)
             return DateMention(start, start + len(stripped), parsed)
     return None
+
+
+def reads_only_in_part(
+    text: str, *, tz: ZoneInfo, now: datetime, prefer: Prefer, calendar: DateCalendar | None = None
+) -> bool:
+    """True when `text` starts with a date phrase that goes on past what could be read ("3 weeks from
+    the kickoff"): worth telling the person which words were not understood."""
+    ctx = Context.make(tz, now, prefer, calendar)
+    hit = read_at(text.strip(), 0, ctx, strict=False)
+    return hit is not None and half_read(text.strip(), 0, hit[0], in_free_text=False)
 
 
 def _find_dates(text: str, ctx: Context) -> list[DateMention]:

@@ -72,3 +72,11 @@ def test_a_message_shortcut_reads_its_dates_with_the_workspaces_calendar(app: Ru
     message = post(app, "DMV call about the portal. follow up after Thanksgiving")
     _, view = open_form(app, Shortcut.LOG_INTERACTION, message)
     assert inputs(view)[Field.FOLLOW_UP]["initial_date"] == "2026-11-30"  # Friday is a California holiday
+
+
+def test_an_issue_whose_follow_up_is_read_only_in_part_says_so(app: RunningApp) -> None:
+    add_party(app, "DMV")
+    shown = reply_text(app.command("issue DMV emails bounce follow up 3 weeks from the kickoff"))
+    assert "couldn" in shown and "3 weeks from the kickoff" in shown
+    [issue] = rows(app, Issue)
+    assert issue.follow_up_at is None  # not three weeks from today

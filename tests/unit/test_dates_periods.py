@@ -161,3 +161,23 @@ def test_the_workspace_calendar_applies_inside_reading_calendar() -> None:
 )
 def test_the_fiscal_year_start_defaults_from_the_state(state: str | None, month: int) -> None:
     assert fiscal_year_start_for(state) == month
+
+
+@pytest.mark.parametrize(
+    ("now_key", "phrase", "expected"),
+    [
+        ("thu", "the second Tuesday of next month", "Tue 8 Dec 2026"),
+        ("thu", "the last Friday in March", "Fri 26 Mar 2027"),
+        ("thu", "first Monday of the month", "Mon 7 Dec 2026"),  # this month's has passed
+        ("thu", "the last Friday of this month", "Fri 27 Nov 2026"),
+        ("thu", "the 3rd Thursday of November", "Thu 18 Nov 2027"),
+        ("thu", "the 4th Thursday in November 2027", "Thu 25 Nov 2027"),
+        ("thu", "the 5th of next month", "Sat 5 Dec 2026"),
+        ("thu", "2 days after the first Monday of next month", "Wed 9 Dec 2026"),
+        ("nye", "the first Monday of the month", "Mon 4 Jan 2038"),
+        ("nye", "the 15th of next month", "Fri 15 Jan 2038"),
+        ("thu", "the fifth Monday of February", None),  # February 2027 and 2028 have four
+    ],
+)
+def test_a_day_by_its_place_in_a_month(now_key: str, phrase: str, expected: str | None) -> None:
+    assert _shown(now_key, phrase, FEDERAL) == expected
