@@ -147,7 +147,7 @@ class Rule:
     in_free_text: Strictness = "always"
 
 
-def rule_registry(rules: list[Rule]) -> Callable[[str, Strictness], Callable[[Handler], Handler]]:
+def rule_registry(rules: list[Rule]) -> Callable[..., Callable[[Handler], Handler]]:
     """A decorator that compiles a rule's pattern and adds the rule to `rules`."""
 
     def rule(pattern: str, in_free_text: Strictness = "always") -> Callable[[Handler], Handler]:
