@@ -254,20 +254,18 @@ def _relative_period(m: re.Match[str], ctx: Context) -> Reading | None:
 
 @_rule(
     r"(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?P<mod>ne?xt\s+|this\s+)?|eo)"
-    r"(?P<fiscal>fiscal\s+|f)?(?P<what>quarter|qtr|q|year|yr|y)"
-    r"|(?:the\s+)?end\s+of\s+(?:the\s+)?(?P<mod2>ne?xt\s+|this\s+)?(?P<fy>fy|fq)|(?P<fye>fye)"
+    r"(?P<fiscal>fiscal\s+|f)?(?P<what>quarter|qtr|q|year|yr|y)|(?P<fye>fye)"
 )
 def _end_of_quarter_or_year(m: re.Match[str], ctx: Context) -> Reading | None:
     text = m.group(0).lower()
     if text.startswith("eo") and len(text) > 4:
         return None  # "eofy" and "eoq" are written; "eoquarter" is not
-    what = (m["what"] or m["fy"] or "fy").lower()
-    fiscal = bool(m["fiscal"] or m["fy"] or m["fye"])
-    months = 12 if what[0] in "y" or what == "fy" else 3
+    fiscal = bool(m["fiscal"] or m["fye"])
+    months = 12 if (m["what"] or "y").lower().startswith("y") else 3
     first_month = ctx.calendar.fiscal_year_start if fiscal else 1
     current = (_year_start if months == 12 else _quarter_start)(ctx.today, first_month)
     end = _last_day(current, months)
-    if modifier(m["mod"] or m["mod2"]) == "next" or ctx.local(end, END_OF_DAY) <= ctx.now_local:
+    if modifier(m["mod"]) == "next" or ctx.local(end, END_OF_DAY) <= ctx.now_local:
         end = _last_day(add_months(current, months), months)
     return Reading(day=end, clock=END_OF_DAY)
 

@@ -309,10 +309,10 @@ def _working_day_beside(day: date, ctx: Context, backward: bool) -> date:
 # A reading followed by one of these words was only the first part of the phrase ("3 weeks from the
 # kickoff", "Friday after the offsite", "the 5th of next month").
 _GOES_ON = re.compile(
-    r"[ \t]*(?:after|before|from|following|past|prior\s+to|b4|of|since)\b(?=\s*\S)", re.IGNORECASE
+    r"[ \t]*(?:after|before|from|following|past|prior\s+to|b4|of)\b(?=\s*\S)", re.IGNORECASE
 )
 _LEADS_IN = re.compile(
-    r"(?:\bthe|\d|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\s+$", re.I
+    r"(?:\b(?:the|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")|\d)\s+$", re.I
 )
 
 

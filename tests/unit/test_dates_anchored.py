@@ -223,3 +223,11 @@ def test_showing_dates_does_not_load_dateparser() -> None:
     code = "import sys, bot.date_format; print('dateparser' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_words_that_do_not_relate_the_date_leave_it_read() -> None:
+    tz, now = NOWS["thu"]
+    mention = find_date("Monday since the vendor is out", tz=tz, now=now, prefer="future")
+    assert mention is not None and mention.parsed.phrase == "Monday"
+    text = "met Tina Friday after the demo"  # "a" ending a name does not lead in like "a week"
+    assert [m.parsed.phrase for m in find_dates(text, tz=tz, now=now, prefer="past")] == ["Friday"]
