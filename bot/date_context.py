@@ -46,8 +46,8 @@ class DateCalendar:
     fiscal_year_start: int = 7  # 1..12; most states start their fiscal year on 1 July
 
 
-# The calendar of the workspace being served, set once per request by the handler that knows the
-# workspace (handlers/commands/__init__.py); readings made outside a request use the federal default.
+# The calendar of the workspace being served, set for the request by the handlers that know the
+# workspace (the /brm commands, the message shortcuts); elsewhere the federal holidays and July.
 _CALENDAR: ContextVar[DateCalendar] = ContextVar("date_calendar", default=DateCalendar())  # noqa: B039 (frozen)
 
 
@@ -185,6 +185,7 @@ def weekday_in_week(today: date, target: int, which: str) -> date:
 
 
 def offset(ctx: Context, m: re.Match[str], sign: int) -> Reading | None:
+    """An AMOUNT match counted from now: an exact moment for minutes and hours, else a day."""
     amount = int(m["num"]) if m["num"] else amount_of(m["numw"])
     unit = m["unit"].lower()
     if amount is None or amount > 400:
@@ -194,15 +195,23 @@ def offset(ctx: Context, m: re.Match[str], sign: int) -> Reading | None:
         return Reading(instant=ctx.now_local.astimezone(UTC) + sign * timedelta(minutes=amount))
     if unit.startswith("h"):
         return Reading(instant=ctx.now_local.astimezone(UTC) + sign * timedelta(hours=amount))
+    return Reading(day=shift(ctx.today, amount, unit, sign))
+
+
+def shift(day: date, amount: int, unit: str, sign: int) -> date | None:
+    """`day` moved `amount` days, weeks, fortnights, months or years; None for a smaller unit."""
+    unit = unit.lower()
     if unit.startswith("d"):
-        return Reading(day=ctx.today + sign * timedelta(days=amount))
+        return day + timedelta(days=sign * amount)
     if unit.startswith("w"):
-        return Reading(day=ctx.today + sign * timedelta(weeks=amount))
+        return day + timedelta(weeks=sign * amount)
     if unit.startswith("f"):
-        return Reading(day=ctx.today + sign * timedelta(weeks=2 * amount))
+        return day + timedelta(weeks=2 * sign * amount)
     if unit.startswith("mo"):
-        return Reading(day=add_months(ctx.today, sign * amount))
-    return Reading(day=add_months(ctx.today, sign * 12 * amount))
+        return add_months(day, sign * amount)
+    if unit.startswith("y"):
+        return add_months(day, 12 * sign * amount)
+    return None
 
 
 def amount_of(words: str) -> int | None:

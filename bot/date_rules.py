@@ -270,6 +270,10 @@ def _day_of_month(m: re.Match[str], ctx: Context) -> Reading | None:
     return None
 
 
+# The rules that name one day ("Friday", "Dec 5", "the 20th"), not a week or a month.
+SINGLE_DAY_READERS = (weekday, month_day, _day_of_month, _us_numeric_date, _iso_date, _day_month, _tomorrow)
+
+
 # Times of day. Some only count right next to a date ("Friday morning", "tomorrow at 3").
 TIME_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], time | None], bool]] = []
 

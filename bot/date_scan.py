@@ -25,15 +25,14 @@ from bot.date_context import (
     Reading,
     Rule,
     add_business_days,
-    add_months,
     amount_of,
     resolve_weekday,
+    shift,
 )
 from bot.date_periods import HOLIDAY_RULES, PERIOD_RULES
-from bot.date_rules import DAY_RULES, TIME_RULES, month_day, weekday
+from bot.date_rules import DAY_RULES, SINGLE_DAY_READERS, TIME_RULES, month_day, weekday
 from bot.nudges import is_working_day
 
-_NUMERIC_DATE = re.compile(r"[\d/.\-\s]+")
 _CONNECTOR = re.compile(
     r"(?:on|by|before|until|till|til|thru|through|due|for|no\s+later\s+than)\s+", re.IGNORECASE
 )
@@ -51,6 +50,7 @@ _MAX_DEPTH = 2  # "2 days after the Friday after Thanksgiving", and no deeper
 
 
 def finish(reading: Reading, ctx: Context, phrase: str) -> ParsedDate | None:
+    """A reading with its defaults applied (the time of day a date alone means), or None."""
     phrase = phrase.strip().rstrip(",")
     if reading.instant is not None:
         at = reading.instant.astimezone(UTC)
@@ -75,6 +75,7 @@ def finish(reading: Reading, ctx: Context, phrase: str) -> ParsedDate | None:
 
 
 def word_starts(text: str) -> list[int]:
+    """Where a date may start in free text: at a word, not inside a path, a time or an address."""
     return [m.start() for m in _WORD_START.finditer(text)]
 
 
@@ -213,12 +214,7 @@ _WEEK_OF_ANCHOR = re.compile(r"(?:the\s+)?(?:week|wk)\s+(?P<rel>of|after|before)
 _NEXT_TO_ANCHOR = re.compile(r"(?P<rel>after|following|before|b4)\s+", re.IGNORECASE)
 _BACKWARD = ("before", "prior", "b4")
 # What "after X" can be next to: a day, not a week or a month.
-_DAY_ANCHOR_RULES = [
-    rule
-    for rule in DAY_RULES
-    if rule.read.__name__
-    in {"weekday", "month_day", "_day_of_month", "_us_numeric_date", "_iso_date", "_day_month", "_tomorrow"}
-] + HOLIDAY_RULES
+_DAY_ANCHOR_RULES = [rule for rule in DAY_RULES if rule.read in SINGLE_DAY_READERS] + HOLIDAY_RULES
 
 
 def _anchored_days_at(
@@ -285,17 +281,8 @@ def _shift(m: re.Match[str], day: date, sign: int) -> date | None:
         return None
     if unit.startswith("h") and amount % 24 == 0:
         return day + timedelta(days=sign * amount // 24)  # "48 hours after Monday"
-    if unit.startswith("d"):
-        return day + timedelta(days=sign * amount)
-    if unit.startswith("w"):
-        return day + timedelta(weeks=sign * amount)
-    if unit.startswith("f"):
-        return day + timedelta(weeks=2 * sign * amount)
-    if unit.startswith("mo"):
-        return add_months(day, sign * amount)
-    if unit.startswith("y"):
-        return add_months(day, 12 * sign * amount)
-    return None  # minutes, or hours that are not whole days, from a day: not something people mean
+    # Minutes, or hours that are not whole days, from a day are not something people mean: None.
+    return shift(day, amount, unit, sign)
 
 
 def _weekday_beside(day: date, target: int, backward: bool) -> date:
@@ -318,17 +305,26 @@ def _working_day_beside(day: date, ctx: Context, backward: bool) -> date:
 _GOES_ON = re.compile(
     r"[ \t]*(?:after|before|from|following|past|prior\s+to|b4|of)\b(?=\s*\S)", re.IGNORECASE
 )
+_OFFSET_BEFORE = re.compile(
+    r"(?:\d|\b(?:" + "|".join(NUMBER_WORDS) + r"))\s*[a-z]+\s+(?:after|from|before|following|past|b4)\s+$",
+    re.I,
+)
 _LEADS_IN = re.compile(
     r"(?:\b(?:the|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")|\d)\s+$", re.I
 )
 
 
 def half_read(text: str, start: int, end: int, *, in_free_text: bool) -> bool:
-    """True when the reading text[start:end] is only the first part of a longer date phrase.
+    """True when the reading text[start:end] is only part of a longer date phrase.
 
-    At the start of a phrase meant as a date, any relating word after the reading gives it away. In
-    free text, only when the words before it lead in too ("the Friday after the offsite").
+    It goes on relating the date to something ("Friday after the offsite"), or it is the anchor of an
+    offset that could not be read ("30 minutes after Monday"). At the start of a phrase meant as a
+    date any relating word gives it away; in free text only with words that lead in ("the Friday
+    after the offsite", "2 hrs from Monday").
     """
+    before = text[:start]
+    if _OFFSET_BEFORE.search(before) is not None:
+        return True
     if _GOES_ON.match(text, end) is None:
         return False
-    return not in_free_text or _LEADS_IN.search(text[:start]) is not None
+    return not in_free_text or _LEADS_IN.search(before) is not None

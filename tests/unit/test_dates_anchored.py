@@ -124,6 +124,8 @@ HALF_PHRASES = [
     "next Tuesday after the vote",
     "EOW after the demo",
     "in 2 weeks from the go-live",
+    "30 minutes after Monday",  # an offset from a day in minutes is not read, and neither is the day
+    "5 hrs from Friday",
 ]
 
 
