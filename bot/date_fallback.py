@@ -24,6 +24,8 @@ _SHORTHAND = [
     for pattern, replacement in (
         (r"\b(?:tmrw|tmw|tmr|tomorow|tommorow|tommorrow)\b", "tomorrow"),
         (r"\b(?:yday|yest|ystrdy)\b", "yesterday"),
+        (r"\bnxt\b", "next"),
+        (r"\bthru\b", "through"),
         (r"\b(\d+)\s*wks?\b", r"\1 weeks"),
         (r"\bwks?\b", "week"),
         (r"\b(\d+)\s*hrs?\b", r"\1 hours"),
