@@ -221,6 +221,19 @@ def _numbered_quarter(m: re.Match[str], ctx: Context) -> Reading | None:
 
 
 @_rule(
+    _EDGE + r"(?:fy|fiscal\s+year)\s*(?P<fyear>['’]?\d{2}|20\d{2})\s+f?(?:q|qtr\s*|quarter\s*)(?P<q>[1-4])",
+    "prefixed",
+)
+def _quarter_of_named_fiscal_year(m: re.Match[str], ctx: Context) -> Reading | None:
+    # "FY27 Q3": a quarter of a fiscal year is a fiscal quarter.
+    year = _full_year(m["fyear"])
+    if year is None or not 2000 <= year <= 2100:
+        return None
+    start = add_months(_fiscal_year_named(year, ctx.calendar.fiscal_year_start), 3 * (int(m["q"]) - 1))
+    return _edge(start, 3, _edge_of(m["edge"]))
+
+
+@_rule(
     _EDGE
     + r"(?:(?P<fy>fy|fiscal\s+year|fiscal)\s*(?P<fyear>['’]?\d{2}|20\d{2})"
     + r"|(?P<fye>fye)\s*(?P<fyeyear>['’]?\d{2}|20\d{2}))",

@@ -98,6 +98,8 @@ PERIODS = [
     ("thu", "fiscal Q3", FEDERAL, "Fri 1 Jan 2027"),
     ("thu", "FQ3", FEDERAL, "Fri 1 Jan 2027"),
     ("thu", "Q3 FY27", FEDERAL, "Fri 1 Jan 2027"),
+    ("thu", "FY27 Q3", FEDERAL, "Fri 1 Jan 2027"),
+    ("thu", "end of FY28 Q1", NY, "Wed 30 Jun 2027, 17:00"),
     ("thu", "end of FQ2", FEDERAL, "Thu 31 Dec 2026, 17:00"),
     ("thu", "FQ1", NY, "Thu 1 Apr 2027"),
     ("thu", "fiscal Q1", TX, "Wed 1 Sep 2027"),
