@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.dates import format_local, slack_date
+from bot.date_format import format_local, slack_date
 from bot.forms import PartyChoice, Prefill
 from bot.log_parsing import KnownParty, parse_log_text
 from bot.replies import Blocks, context, section

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.dates import format_local
+from bot.date_format import format_local
 from bot.health import Health, Level, Trend, assess, days_since_contact, is_cold, mood, sentiment_trend
 from bot.text import safe_mrkdwn, truncate
 from storage.digest_queries import (

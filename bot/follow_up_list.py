@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.dates import format_local
+from bot.date_format import format_local
 from bot.errors import InputError, NotFound
 from bot.log_parsing import KnownParty, PartyMatch, find_party
 from bot.replies import Blocks, context, packed_sections, section

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.dates import format_local
+from bot.date_format import format_local
 from bot.follow_up_list import follow_up_line
 from bot.issue_replies import issue_line
 from bot.replies import Blocks, context, help_examples, packed_sections, section

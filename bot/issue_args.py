@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.dates import ParsedDate, describe, find_date, find_dates, parse_follow_up
+from bot.dates import ParsedDate, describe, find_date, find_dates, parse_follow_up, reads_only_in_part
 from bot.errors import InputError, NotFound
 from bot.log_parsing import KnownParty, PartyMatch, find_party
 from bot.text import normalise_name, safe_mrkdwn, truncate
@@ -252,7 +252,9 @@ def _trailing_follow_up(
         parsed = parse_follow_up(tail, tz=tz, now=now)
         if parsed is not None:
             return keyword.start(), parsed
-        if len(tail.split()) <= 3 and find_date(tail, tz=tz, now=now, prefer="future") is None:
+        if find_date(tail, tz=tz, now=now, prefer="future") is None and (
+            len(tail.split()) <= 3 or reads_only_in_part(tail, tz=tz, now=now, prefer="future")
+        ):
             notes.append(f"I couldn't read “{tail}” as a date, so there is no follow-up date.")
     mentions = find_dates(text, tz=tz, now=now, prefer="future")
     if not mentions or mentions[-1].end != len(text):

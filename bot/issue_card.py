@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.dates import format_local
+from bot.date_format import format_local
 from bot.issue_replies import follow_up_text
 from bot.replies import Blocks, context, section
 from bot.text import safe_mrkdwn, truncate

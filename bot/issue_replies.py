@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.dates import format_local
+from bot.date_format import format_local
 from bot.issue_args import ListFilter
 from bot.issues import IssueReceipt
 from bot.replies import Blocks, context, section

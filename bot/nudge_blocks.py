@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.dates import format_local, slack_date
+from bot.date_format import format_local, slack_date
 from bot.replies import KIND_EMOJI, context, section
 from bot.text import safe_mrkdwn, truncate
 from storage.models import AuditEvent, Interaction, Issue, IssueStatus, Nudge, Party

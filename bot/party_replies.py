@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from bot.dates import format_local
+from bot.date_format import format_local
 from bot.log_parsing import PartyMatch
 from bot.parties import PartyChange
 from bot.party_args import CHANNEL_EXAMPLE, KIND_EXAMPLE, OWNER_EXAMPLE

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from bot.dates import format_local
+from bot.date_format import format_local
 from bot.errors import BrmError
 from bot.recording import LOG_EXAMPLE, LogReceipt
 from bot.text import a_kind, safe_mrkdwn, truncate

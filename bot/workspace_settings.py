@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 
 import holidays
+from sqlmodel import Session, select
 
+from bot.date_context import DateCalendar
+from bot.date_periods import fiscal_year_start_for
 from bot.errors import InputError
 from bot.text import safe_mrkdwn
+from storage.models import Workspace
 
 MAX_DAYS = 365
 EXAMPLE = "/brm settings holidays CA"
@@ -21,7 +26,8 @@ class Change:
 
 
 def read_setting(text: str) -> Change:
-    """The change `holidays CA`, `holidays none`, `renudge 7` or `cold 45` asks for; InputError otherwise."""
+    """The change `holidays CA`, `holidays none`, `renudge 7`, `cold 45` or `fiscal-year april` asks for;
+    InputError otherwise."""
     name, _, value = text.strip().partition(" ")
     name, value = name.lower(), value.strip()
     if name in ("holidays", "holiday", "state"):
@@ -32,8 +38,11 @@ def read_setting(text: str) -> Change:
     if name in ("cold", "cold-after"):
         days = _days(value, "cold 45", "days without contact after which a relationship is going cold")
         return Change("cold_after_days", days, f"relationships go cold after {days} days without contact")
+    if name in ("fiscal-year", "fiscal_year", "fiscal", "fy"):
+        return _fiscal_year(value)
     raise InputError(
-        f"I can change `holidays`, `renudge` and `cold`, not “{safe_mrkdwn(name)}”.", example=EXAMPLE
+        f"I can change `holidays`, `renudge`, `cold` and `fiscal-year`, not “{safe_mrkdwn(name)}”.",
+        example=EXAMPLE,
     )
 
 
@@ -58,3 +67,40 @@ def _days(value: str, example: str, meaning: str) -> int:
             f"Give the number of {meaning}, from 1 to {MAX_DAYS}.", example=f"/brm settings {example}"
         )
     return int(value)
+
+
+_MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+_MONTHS |= {name.lower(): number for number, name in enumerate(calendar.month_abbr) if name} | {"sept": 9}
+FISCAL_EXAMPLE = "/brm settings fiscal-year april"
+
+
+def _fiscal_year(value: str) -> Change:
+    word = value.lower().strip(" .")
+    if word in ("default", "none", "state"):
+        return Change("fiscal_year_start", None, "the fiscal year starts in the holiday state's usual month")
+    month = int(word) if word.isdigit() and 1 <= int(word) <= 12 else _MONTHS.get(word)
+    if month is None:
+        raise InputError(
+            f"“{safe_mrkdwn(value)}” is not a month. Give the month the fiscal year starts in, like "
+            "`july`, `october` or `4`, or `default` for the holiday state's usual month.",
+            example=FISCAL_EXAMPLE,
+        )
+    return Change("fiscal_year_start", month, f"the fiscal year starts on 1 {calendar.month_name[month]}")
+
+
+def fiscal_year_start(workspace: Workspace | None, default_state: str | None) -> tuple[int, bool]:
+    """The month the workspace's fiscal year starts, and whether that was set (not the state's usual)."""
+    if workspace is not None and workspace.fiscal_year_start:
+        return workspace.fiscal_year_start, True
+    return fiscal_year_start_for(_holiday_state(workspace, default_state)), False
+
+
+def workspace_calendar(session: Session, default_state: str | None) -> DateCalendar:
+    """The calendar dates are read with in this workspace; read only (a new workspace gets defaults)."""
+    workspace = session.exec(select(Workspace)).first()
+    month, _ = fiscal_year_start(workspace, default_state)
+    return DateCalendar(holiday_region=_holiday_state(workspace, default_state), fiscal_year_start=month)
+
+
+def _holiday_state(workspace: Workspace | None, default_state: str | None) -> str | None:
+    return (workspace.holiday_region if workspace is not None else None) or default_state

@@ -22,6 +22,7 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot.capture import message_text, message_time, prefill_from_message
+from bot.dates import reading_calendar
 from bot.forms import (
     Field,
     PartyChoice,
@@ -34,6 +35,7 @@ from bot.forms import (
     party_options,
 )
 from bot.recording import known_parties
+from bot.workspace_settings import workspace_calendar
 from handlers.direct import tell_directly
 from handlers.ids import Shortcut, View
 from handlers.services import Services, services_of, team_of
@@ -123,17 +125,19 @@ def build_form(
             already = _already_captured(session, request.form, channel_id, message["ts"], tz)
             if already is not None:
                 return already
-            prefill = prefill_from_message(
-                message_text(message),
-                user_id=request.user_id,
-                sent_at=message_time(message["ts"]),
-                now=now,
-                tz=tz,
-                parties=known_parties(session),
-                usual_party=_usual_party(session, channel_id),
-                author=message.get("user"),
-                ignore_people=[bot_user_id] if bot_user_id else [],
-            )
+            # The message's dates ("after Thanksgiving", "end of FY") are read with the workspace's calendar.
+            with reading_calendar(workspace_calendar(session, services.settings.holiday_state)):
+                prefill = prefill_from_message(
+                    message_text(message),
+                    user_id=request.user_id,
+                    sent_at=message_time(message["ts"]),
+                    now=now,
+                    tz=tz,
+                    parties=known_parties(session),
+                    usual_party=_usual_party(session, channel_id),
+                    author=message.get("user"),
+                    ignore_people=[bot_user_id] if bot_user_id else [],
+                )
             source = Source(
                 tz=tz.key,
                 channel_id=channel_id,

@@ -94,6 +94,8 @@ class Workspace(WorkspaceScoped, table=True):
     id: int | None = Field(default=None, primary_key=True)
     issue_seq: int = Field(default=0)
     holiday_region: str | None = Field(default=None, max_length=8)  # a US state code such as "CA"
+    # The month (1-12) the fiscal year starts; None: the holiday state's usual month (July for most).
+    fiscal_year_start: int | None = Field(default=None)
     renudge_days: int = Field(default=7)
     cold_after_days: int = Field(default=30)
     created_at: datetime = stamped()

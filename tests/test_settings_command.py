@@ -1,4 +1,4 @@
-"""`/brm settings`: the workspace's holiday state, re-nudge interval and going-cold days."""
+"""`/brm settings`: the workspace's holiday state, re-nudge interval, going-cold days and fiscal year."""
 
 from __future__ import annotations
 
@@ -49,7 +49,16 @@ def workspace_of_other_team_untouched(app: RunningApp) -> bool:
 
 
 @pytest.mark.parametrize(
-    "text", ["settings holidays XX", "settings renudge 0", "settings cold many", "settings tz UTC"]
+    "text",
+    [
+        "settings holidays XX",
+        "settings renudge 0",
+        "settings cold many",
+        "settings tz UTC",
+        "settings fiscal-year smarch",
+        "settings fiscal-year 13",
+        "settings fiscal-year",
+    ],
 )
 def test_bad_settings_are_explained_and_nothing_changes(app: RunningApp, text: str) -> None:
     answer = json.dumps(app.command(text))
@@ -71,3 +80,27 @@ def test_a_state_holiday_set_by_command_holds_back_nudges(app: RunningApp) -> No
     with app.db.workspace("T1") as session:
         [nudge] = session.exec(select(Nudge).where(Nudge.status == "pending")).all()
     assert nudge.due_at.astimezone(UTC).date().isoformat() == "2027-04-01"  # the next working morning
+
+
+def test_the_fiscal_year_start_is_shown_defaulted_from_the_state_and_set(app: RunningApp) -> None:
+    assert "starts 1 July (the default)" in json.dumps(app.command("settings"))
+    app.command("settings holidays TX")
+    assert "starts 1 September (the usual for TX)" in json.dumps(app.command("settings"))
+    assert workspace(app).fiscal_year_start is None  # the state's usual month is not stored
+
+    answer = json.dumps(app.command("settings fiscal-year april"))
+    assert "the fiscal year starts on 1 April" in answer and "starts 1 April" in answer
+    assert "(the usual" not in answer
+    assert workspace(app).fiscal_year_start == 4
+    app.command("settings fy 10")
+    assert workspace(app).fiscal_year_start == 10
+
+    app.command("settings fiscal-year default")
+    assert workspace(app).fiscal_year_start is None
+    with app.db.workspace("T1") as session:
+        changes = [
+            (e.detail["value"], e.detail["was"])
+            for e in session.exec(select(AuditEvent).where(AuditEvent.action == "settings_changed"))
+            if e.detail["setting"] == "fiscal_year_start"
+        ]
+    assert changes == [(4, None), (10, 4), (None, 10)]

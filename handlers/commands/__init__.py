@@ -16,8 +16,10 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.commands import split_subcommand
+from bot.dates import DateCalendar, reading_calendar
 from bot.errors import BrmError, InputError
 from bot.replies import error_blocks, help_blocks
+from bot.workspace_settings import workspace_calendar
 from handlers.commands import digest as digest_command
 from handlers.commands import follow_ups as follow_ups_command
 from handlers.commands import health as health_command
@@ -114,7 +116,9 @@ def run_subcommand(services: Services, body: dict[str, Any]) -> None:
                 f"I don't know `/brm {name}`. Here is what I can do.",
                 example="/brm log DMV call with Jane about renewals. follow up Friday",
             )
-        handler(request)
+        # Dates in any subcommand ("after Thanksgiving", "end of FY") are read with this workspace's calendar.
+        with reading_calendar(_calendar(request)):
+            handler(request)
     except BrmError as problem:
         log.info("/brm %s refused for %s: %s", name, request.user_id, problem.text)
         request.reply(*help_blocks(problem))
@@ -128,3 +132,8 @@ def run_subcommand(services: Services, body: dict[str, Any]) -> None:
             request.user_id,
         )
         request.reply(*error_blocks("Sorry, that didn't work and nothing was saved.", reference))
+
+
+def _calendar(request: CommandRequest) -> DateCalendar:
+    with request.services.db.workspace(request.team_id, request.enterprise_id) as session:
+        return workspace_calendar(session, request.services.settings.holiday_state)

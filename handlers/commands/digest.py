@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_sdk.errors import SlackApiError
 
-from bot.dates import format_local
+from bot.date_format import format_local
 from bot.digest import MAX_BLOCKS, RenderedDigest, digest_for
 from bot.digest_schedule import DIGEST_ON_EXAMPLE, Schedule, parse_digest_on
 from bot.errors import InputError

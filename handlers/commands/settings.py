@@ -1,13 +1,15 @@
-"""`/brm settings`: show or change the workspace's holiday state, re-nudge interval and going-cold days."""
+"""`/brm settings`: show or change the workspace's holiday state, re-nudge interval, going-cold days and
+the month its fiscal year starts."""
 
 from __future__ import annotations
 
+import calendar
 from typing import TYPE_CHECKING
 
 from bot.replies import context, section
-from bot.workspace_settings import read_setting
+from bot.workspace_settings import fiscal_year_start, read_setting
 from storage.audit import record_change
-from storage.models import Surface
+from storage.models import Surface, Workspace
 from storage.workspaces import ensure_workspace
 
 if TYPE_CHECKING:
@@ -45,6 +47,7 @@ def run(request: CommandRequest) -> None:
             + (" (the server's default)" if not workspace.holiday_region and default_state else ""),
             f"• *renudge*: every {workspace.renudge_days} days while an issue stays open",
             f"• *cold*: {workspace.cold_after_days} days without contact",
+            _fiscal_year_line(workspace, default_state),
         ]
     request.reply(
         headline.removeprefix(":gear: "),
@@ -52,7 +55,14 @@ def run(request: CommandRequest) -> None:
             section("\n".join(lines)),
             context(
                 "Change one: `/brm settings holidays CA` · `/brm settings renudge 14` · "
-                "`/brm settings cold 45`"
+                "`/brm settings cold 45` · `/brm settings fiscal-year april`"
             ),
         ],
     )
+
+
+def _fiscal_year_line(workspace: Workspace, default_state: str | None) -> str:
+    month, was_set = fiscal_year_start(workspace, default_state)
+    state = workspace.holiday_region or default_state
+    usual = "" if was_set else (f" (the usual for {state})" if state else " (the default)")
+    return f"• *fiscal-year*: starts 1 {calendar.month_name[month]}{usual}"

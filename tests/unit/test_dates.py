@@ -289,7 +289,12 @@ def test_find_date_gives_none_without_a_date() -> None:
 
 @pytest.mark.parametrize(
     ("phrase", "expected"),
-    [("tmrw 3p", "tomorrow 3pm"), ("in 2wks", "in 2 weeks"), ("next Thurs EOD", "next thursday 5pm")],
+    [
+        ("tmrw 3p", "tomorrow 3pm"),
+        ("in 2wks", "in 2 weeks"),
+        ("next Thurs EOD", "next thursday 5pm"),
+        ("nxt Fri thru Mon", "next friday through monday"),
+    ],
 )
 def test_normalise_shorthand(phrase: str, expected: str) -> None:
     assert normalise_shorthand(phrase) == expected
