@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.dates import ParsedDate, describe, find_date, find_dates, parse_follow_up
 from bot.errors import InputError, NotFound
-from bot.log_parsing import KnownParty, PartyMatch, find_party
+from bot.party_names import KnownParty, PartyMatch, find_party
 from bot.text import normalise_name, safe_mrkdwn, truncate
 from storage.models import Severity
 

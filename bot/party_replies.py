@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from bot.dates import format_local
-from bot.log_parsing import PartyMatch
 from bot.parties import PartyChange
 from bot.party_args import CHANNEL_EXAMPLE, KIND_EXAMPLE, OWNER_EXAMPLE
+from bot.party_names import PartyMatch
 from bot.replies import Blocks, context, packed_sections, section
 from bot.text import safe_mrkdwn, truncate
 from storage.models import PartyAlias

@@ -17,7 +17,7 @@ from bot.issue_args import (
     read_snooze_date,
 )
 from bot.issue_replies import age
-from bot.log_parsing import KnownParty
+from bot.party_names import KnownParty
 
 NEW_YORK = ZoneInfo("America/New_York")
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=NEW_YORK).astimezone(UTC)  # Thursday
