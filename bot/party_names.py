@@ -3,6 +3,19 @@ an acronym).
 
 Pure: no Slack, no database. `find_party` matches a few words to the workspace's parties;
 `find_known_party_in` looks for a known name or alias anywhere in a longer text.
+
+When a near miss is the same name, and when it is another party:
+- Same name: a typo ("Departmnet of Labor", "Acme Clod"), an abbreviation ("Dept of Labor"), singular
+  or plural ("Motor Vehicle" / "Motor Vehicles", "DMVs"), the initials ("SD12" for "School District
+  12"), two swapped letters of an acronym ("DVM" for "DMV").
+- Different names, however alike they look: names whose numbers differ, in digits or roman numerals
+  ("District 3" / "District 4", "Local 1199" / "Local 1190", "SD 12" / "SD 21", "Agency00" /
+  "Agency01", "Region IV" / "Region V"); names whose single letters differ ("Unit A" / "Unit B",
+  "Building 5A" / "Building 5B"); names whose compass words differ ("North County Water" / "South
+  County Water"); two short acronyms that are not a swap of each other ("DOT", "DOL", "DOE").
+  Government numbers its regions, districts, union locals and school districts, so a digit that
+  differs is a different party, never a typo; the same holds when one name has a number the other
+  lacks ("Region" / "Region 4").
 """
 
 from __future__ import annotations
@@ -150,22 +163,75 @@ def _similarity(wanted: str, name: str) -> float:
     expanded_wanted, expanded_name = _expand(wanted), _expand(name)
     if expanded_wanted == expanded_name:
         return 99.0
-    acronym = "".join(word[0] for word in expanded_name.split() if word not in _NAME_STOPWORDS)
+    if _singular(expanded_wanted) == _singular(expanded_name):
+        return 98.0
+    # Number words are kept whole, so "SD12" is "School District 12" and not "School District 1".
+    acronym = "".join(
+        word if word.isdigit() else word[0] for word in expanded_name.split() if word not in _NAME_STOPWORDS
+    )
     single = " " not in wanted
     if single and len(acronym) >= 2 and wanted == acronym:
         return 95.0
+    if _marks(expanded_wanted) != _marks(expanded_name):
+        return 0.0  # "District 3" is not "District 4", "Unit A" is not "Unit B", "North" is not "South"
     # Acronyms: only a swapped pair of letters counts ("DVM" for "DMV"); "DOT" is not "DOR".
     if single and len(wanted) <= 5:
         for short in {acronym, name} - {""}:
             if " " not in short and _transposed(wanted, short):
                 return 90.0
-        if len(wanted) <= 3:
-            return 0.0
+        if len(wanted) <= 3 or (" " not in name and len(name) <= 5):
+            return 0.0  # two short words that differ are two acronyms: "ODOT" is not "ODOE"
     # Little words are left out so "Parks and Rec" does not look like "Health and Human Services".
     content_wanted, content_name = _content_words(expanded_wanted), _content_words(expanded_name)
     if not content_wanted or not content_name or not _every_word_found(content_wanted, content_name):
         return 0.0
     return float(fuzz.WRatio(content_wanted, content_name))
+
+
+# Words that tell apart names otherwise alike: "North County Water" and "South County Water".
+_DIRECTIONS = frozenset({
+    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+    "northern", "southern", "eastern", "western", "central", "upper", "lower", "inner", "outer",
+})  # fmt: skip
+# Roman numerals from II to XXXIX ("Region IV"); a lone "I", "V" or "X" is read as a letter, like "Unit A".
+_ROMAN = re.compile(r"(?=[ivx]{2})x{0,3}(?:ix|iv|v?i{0,3})")
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
+
+
+def _marks(name: str) -> list[str]:
+    """What must be the same for two names to be one: their numbers (digits or roman numerals), their
+    single letters ("Unit A", "5B"), their compass words. A typo does not change these; a different
+    district, local, region, unit or side of the state does."""
+    marks = []
+    words = name.split()
+    for index, word in enumerate(words):
+        if word in _DIRECTIONS:
+            marks.append(word)
+        elif _ROMAN.fullmatch(word):
+            marks.append(str(_roman_value(word)))
+        elif len(word) == 1 and not (word == "a" and index == 0 and len(words) > 1):  # "A Better Way"
+            marks.append(str(int(word)) if word.isdigit() else word)
+        elif any(ch.isdigit() for ch in word):
+            for run in re.findall(r"\d+|[^\W\d]+", word):
+                if run.isdigit():
+                    marks.append(str(int(run)))
+                elif len(run) == 1:
+                    marks.append(run)  # "5b", "i95"
+    return sorted(marks)
+
+
+def _roman_value(numeral: str) -> int:
+    total = 0
+    for index, ch in enumerate(numeral):
+        value = _ROMAN_VALUES[ch]
+        following = _ROMAN_VALUES[numeral[index + 1]] if index + 1 < len(numeral) else 0
+        total += -value if value < following else value
+    return total
+
+
+def _singular(name: str) -> str:
+    """Each word without a plural ending: "vehicles" and "vehicle", "DMVs" and "DMV" are one name."""
+    return " ".join(re.sub(r"(?<=[^s])s$", "", word) if len(word) > 2 else word for word in name.split())
 
 
 def _every_word_found(wanted: str, name: str) -> bool:
