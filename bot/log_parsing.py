@@ -26,11 +26,13 @@ from zoneinfo import ZoneInfo
 
 from bot.dates import ParsedDate, describe, find_date, find_dates
 from bot.party_names import (
+    NOT_A_PARTY_START,
     KnownParty,
     PartyMatch,
     find_known_party_in,
     find_party,
     known_party_after_preposition,
+    plain_name,
 )
 from bot.text import normalise_name, truncate
 
@@ -300,11 +302,6 @@ _LEAD_STOP = re.compile(
     r"|site\s+visit|onsite|on-site|chat|chatted|talked|spoke|sync|synced|with|about|re)\b|re:|\s[-\u2013\u2014]\s|[:,(<]",
     re.IGNORECASE,
 )
-# Words that start a sentence rather than name a party: "had a call with ...", "quick sync ...".
-_NOT_A_PARTY_START = _words(
-    "i we they he she you it had have has a an the quick brief short good great long another our my "
-    "their this that today yesterday finally just also then so and"
-)
 
 
 def match_party_text(text: str, parties: Sequence[KnownParty]) -> PartyMatch | None:
@@ -351,11 +348,21 @@ def _party_from(
         return match, (_lead_span(text, start, end) if start == lead_start else None)
     lead = _lead_words(text, lead_start, lead_end)
     if lead is None:
+        # No verb ends the name, but it is plainly one: "DOL portal timeouts for claimants".
+        name = plain_name(text[lead_start:lead_end])
+        if name is not None:
+            lead = name, lead_start, lead_start + len(name)
+    if lead is None:
         # No lead words ("had a call with Acme ..."): a known party named after "with", "at", "from".
         return known_party_after_preposition(text, regions, parties), None
     words, start, end = lead
-    match = find_party(words, parties) or PartyMatch(words, None, words, "new", 0.0)
-    return match, _lead_span(text, start, end)
+    match = find_party(words, parties)
+    if match is None and (name := plain_name(words)) is not None:
+        # The words before the verb start with a plain name and go on with the story:
+        # "DOL unemployment portal timeouts for claimants, follow up ..." is about DOL.
+        words, end = name, start + len(name)
+        match = find_party(words, parties)
+    return match or PartyMatch(words, None, words, "new", 0.0), _lead_span(text, start, end)
 
 
 def _lead_start(text: str, *, tz: ZoneInfo, now: datetime) -> int:
@@ -373,7 +380,7 @@ def _lead_words(text: str, start: int, end: int) -> tuple[str, int, int] | None:
     words = text[start : stop.start()].strip(" \t'\"\u201c\u201d\u2018\u2019.,;:!?-\u2013\u2014")
     if not words or not re.search(r"[A-Za-z]", words) or len(words.split()) > 6:
         return None
-    if words.split()[0].lower() in _NOT_A_PARTY_START or words.startswith("<"):
+    if words.split()[0].lower() in NOT_A_PARTY_START or words.startswith("<"):
         return None
     word_start = text.index(words, start)
     return words, word_start, word_start + len(words)

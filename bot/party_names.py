@@ -16,6 +16,11 @@ When a near miss is the same name, and when it is another party:
   Government numbers its regions, districts, union locals and school districts, so a digit that
   differs is a different party, never a typo; the same holds when one name has a number the other
   lacks ("Region" / "Region 4").
+
+A name no party has yet is taken from the start of a text only when it is plainly a name
+(`plain_name`): an acronym ("DOL unemployment portal timeouts"), or two or more capitalised words
+("Acme Cloud invoices rejected", "Department of Labor claims backlog", "District 4 buses late"),
+followed by words that are not. "the portal is down" or "Portal is down" names no one.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from rapidfuzz.distance import OSA
 from bot.text import normalise_name
 
 FUZZY_THRESHOLD = 85.0
+_MAX_NAME_WORDS = 6
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,76 @@ _GENERIC_NAME_WORDS = frozenset({
 })  # fmt: skip
 # How alike two words must be to count as the same word with a typo ("vehicle"/"vehicles", "clod"/"cloud").
 _WORD_MATCH = 80.0
+
+
+# Words that start a sentence rather than name a party: "had a call with ...", "quick sync ...".
+NOT_A_PARTY_START = frozenset({
+    "i", "we", "they", "he", "she", "you", "it", "had", "have", "has", "a", "an", "the", "quick", "brief",
+    "short", "good", "great", "long", "another", "our", "my", "their", "this", "that", "today",
+    "yesterday", "finally", "just", "also", "then", "so", "and",
+})  # fmt: skip
+# Capitals that are not a name: "FYI portal down", "URGENT: ...".
+_NOT_AN_ACRONYM = frozenset({"fyi", "asap", "psa", "urgent", "todo", "nb", "ok", "eod", "eow", "re", "fwd"})
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9&.]*[A-Z][A-Z0-9&.]*(?:['\u2019]s)?")  # DOL, D.M.V., DMV's, I&E
+_CAPITALISED = re.compile(r"[A-Z][\w'\u2019.&-]*")  # Acme, Mid-State, O'Brien, Dept.
+_NUMBER_OR_LETTER = re.compile(r"\d[\w-]*|[A-Z]")  # District 4, Local 1199, Unit A, Building 5B
+# Abbreviations whose full stop belongs to the name: "Dept. of Labor".
+_ABBREVIATED = frozenset({"dept", "depts", "div", "govt", "gov", "st", "inc", "co", "corp", "ltd", "assn"})
+_JOINING = frozenset({"of", "and", "&", "&amp;", "for", "the", "on", "at", "in"})  # Department of Labor
+
+
+def plain_name(text: str) -> str | None:
+    """The name `text` starts with, as written, when its first words are plainly one; else None.
+
+    Plainly a name: an acronym, or at least two capitalised words (a number or a single letter after
+    them counts: "District 4", "Unit A"), joined by little words like "of" at most, six words at the
+    most, and followed by at least one word that is none of these. "DOL unemployment portal timeouts"
+    gives "DOL", "Acme Cloud invoices rejected" "Acme Cloud"; "the portal is down", "Portal is down"
+    (one capitalised word may just start the sentence) and a text that is all name give None.
+    """
+    text = text.strip()
+    first = text.split()[0] if text else ""
+    if not first or (first.lower() in NOT_A_PARTY_START and not _ACRONYM.fullmatch(first)):  # "IT" is one
+        return None
+    words = list(re.finditer(r"\S+", text))
+    ends: list[int] = []  # where each word of the name ends, joining words included
+    joining: list[bool] = []
+    acronym, capitalised = False, 0
+    for m in words:
+        bare = _without_end_punctuation(m.group(0))
+        if _ACRONYM.fullmatch(bare) and bare.lower() not in _NOT_AN_ACRONYM:
+            acronym = True
+        elif (ends and _NUMBER_OR_LETTER.fullmatch(bare)) or (
+            _CAPITALISED.fullmatch(bare) and not bare.isupper()
+        ):
+            capitalised += 1
+        elif ends and not joining[-1] and bare.lower() in _JOINING:
+            joining.append(True)
+            ends.append(m.start() + len(bare))
+            continue
+        else:
+            break
+        joining.append(False)
+        ends.append(m.start() + len(bare))
+        if len(bare) < len(m.group(0)):
+            break  # "Acme Cloud, invoices ...": the comma ends the name
+    while joining and joining[-1]:
+        joining.pop()
+        ends.pop()
+    if not ends or len(ends) > _MAX_NAME_WORDS or len(ends) == len(words):
+        return None  # nothing after it: no telling where the name ends
+    if not acronym and capitalised < 2:
+        return None
+    return text[: ends[-1]]
+
+
+def _without_end_punctuation(word: str) -> str:
+    if word in ("&amp;", "&"):
+        return word
+    bare = word.rstrip(",;:!?")
+    if bare.endswith(".") and (_ACRONYM.fullmatch(bare) or bare[:-1].lower() in _ABBREVIATED):
+        return bare  # "Dept. of Labor", "D.M.V.": the full stop is part of the name
+    return bare.rstrip(".")
 
 
 def find_party(candidate: str, parties: Sequence[KnownParty]) -> PartyMatch | None:

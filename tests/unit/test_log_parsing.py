@@ -90,6 +90,28 @@ def test_no_party(text: str) -> None:
     assert parse(text).party is None
 
 
+@pytest.mark.parametrize(
+    ("text", "party", "summary"),
+    [
+        # The words before the first verb or comma start with a plain name and go on with the story.
+        (
+            "DOL unemployment portal timeouts for claimants, follow up tomorrow 10am",
+            "DOL",
+            "unemployment portal timeouts for claimants",
+        ),
+        ("Acme Cloud support team called about invoices", "Acme Cloud", "support team called about invoices"),
+        # No verb or comma at all, but a plain name leads.
+        ("DOL portal timeouts for claimants", "DOL", "portal timeouts for claimants"),
+        # A name that runs up to the verb stays whole.
+        ("Mid-State water authority met Jane", "Mid-State water authority", "met Jane"),
+    ],
+)
+def test_a_new_party_is_the_plain_name_that_leads(text: str, party: str, summary: str) -> None:
+    draft = parse(text)
+    assert draft.party is not None and (draft.party.name, draft.party.how) == (party, "new")
+    assert draft.summary == summary
+
+
 def test_dor_is_not_dot() -> None:
     # Short acronyms only match a swapped pair of letters, never a different letter.
     assert find_party("DOD", PARTIES) is None

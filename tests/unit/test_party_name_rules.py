@@ -1,5 +1,6 @@
 """When a near miss is the same party and when it is another one (bot/party_names.py): a table of
-pairs, and the property that names differing only in a number never match."""
+pairs, and the property that names differing only in a number never match. And when the first
+words of a text are plainly a name no party has yet."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.party_names import KnownParty, PartyMatch, find_party
+from bot.party_names import KnownParty, PartyMatch, find_party, plain_name
 
 
 def match(written: str, known: str) -> PartyMatch | None:
@@ -121,3 +122,39 @@ def _numbered_pair(draw: st.DrawFn) -> tuple[str, str]:
 def test_names_that_differ_only_in_a_number_never_match(pair: tuple[str, str]) -> None:
     known, written = pair
     assert match(written, known) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("DOL unemployment portal timeouts for claimants", "DOL"),
+        ("DMV's kiosk is down", "DMV's"),
+        ("D.M.V. kiosk is down", "D.M.V."),
+        ("IT Security laptops are late", "IT Security"),
+        ("Acme Cloud invoices are rejected", "Acme Cloud"),
+        ("Acme Cloud, invoices are rejected", "Acme Cloud"),
+        ("Department of Labor claims backlog", "Department of Labor"),
+        ("Dept. of Labor claims backlog", "Dept. of Labor"),
+        ("Parks & Rec permits", "Parks & Rec"),
+        ("Parks &amp; Rec permits", "Parks &amp; Rec"),
+        ("District 4 buses are late", "District 4"),
+        ("Unit A is short staffed", "Unit A"),
+        ("New York State Department of Labor claims", "New York State Department of Labor"),
+        # Not plainly a name: a sentence, one capitalised word, a word in capitals that is not a name,
+        # a name with nothing after it, or more words than a name has.
+        ("the portal is down", None),
+        ("The portal is down", None),
+        ("Portal is down", None),
+        ("Acme invoices rejected", None),
+        ("I can't log in", None),
+        ("FYI portal down", None),
+        ("Great Meeting with DMV", None),
+        ("Acme Cloud", None),
+        ("DOL", None),
+        ("Board Of Water And Power Of The Big City down", None),
+        ("<@U1> portal down", None),
+        ("", None),
+    ],
+)
+def test_a_plain_name(text: str, name: str | None) -> None:
+    assert plain_name(text) == name
