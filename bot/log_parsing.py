@@ -347,8 +347,9 @@ def _party_from(
         match, start, end = known
         return match, (_lead_span(text, start, end) if start == lead_start else None)
     lead = _lead_words(text, lead_start, lead_end)
-    if lead is None:
-        # No verb ends the name, but it is plainly one: "DOL portal timeouts for claimants".
+    if lead is None and find_known_party_in(text, [(0, len(text))], parties) is None:
+        # No verb ends the name, but it is plainly one: "DOL portal timeouts for claimants". (A known
+        # party named further on, "... issue: DMV kiosk down", is still the better guess.)
         name = plain_name(text[lead_start:lead_end])
         if name is not None:
             lead = name, lead_start, lead_start + len(name)

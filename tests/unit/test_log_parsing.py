@@ -74,6 +74,7 @@ def test_the_worked_example() -> None:
         ("State Police - emailed the chief", ("State Police", None, "State Police", "new")),
         ("DOR met Jane. issue: DMV is slow", ("DOR", 2, "Department of Revenue", "alias")),
         ("met Jane. issue: DMV kiosk down", ("DMV", 1, "DMV", "exact")),
+        ("Budget Office portal. issue: DMV kiosk down", ("DMV", 1, "DMV", "exact")),
     ],
 )
 def test_party_recognition(text: str, expected: tuple) -> None:
