@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 
 from bot.date_format import format_local, slack_date
 from bot.forms import PartyChoice, Prefill
-from bot.log_parsing import KnownParty, parse_log_text
+from bot.log_parsing import parse_log_text
+from bot.party_names import KnownParty
 from bot.replies import Blocks, context, section
 from bot.text import a_kind, plain_text, safe_mrkdwn, truncate
 from storage.models import Interaction, Issue, Party

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.errors import InputError
-from bot.log_parsing import KnownParty, find_party
+from bot.party_names import KnownParty, find_party
 from bot.text import safe_mrkdwn
 
 DEFAULT_WEEKDAY = 0  # Monday

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.date_format import format_local
 from bot.errors import InputError, NotFound
-from bot.log_parsing import KnownParty, PartyMatch, find_party
+from bot.party_names import KnownParty, PartyMatch, find_party
 from bot.replies import Blocks, context, packed_sections, section
 from bot.text import USER_MENTION, safe_mrkdwn, truncate
 from storage.follow_ups import FollowUp

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.dates import ParsedDate, describe, find_date, find_dates, parse_follow_up, reads_only_in_part
 from bot.errors import InputError, NotFound
-from bot.log_parsing import KnownParty, PartyMatch, find_party
+from bot.party_names import KnownParty, PartyMatch, find_party, plain_name
 from bot.text import normalise_name, safe_mrkdwn, truncate
 from storage.models import Severity
 
@@ -141,7 +141,8 @@ def parse_issue_text(text: str, *, parties: Sequence[KnownParty], tz: ZoneInfo, 
     """Read `/brm issue <party> <title> [@owner] [follow-up date] [severity]`.
 
     The party leads: a known name or alias (longest first), a new name given clearly (quoted, or
-    followed by a colon or a dash), or a near miss of a known name. A mention anywhere is the owner.
+    followed by a colon or a dash), a near miss of a known name, or else a new name that is plainly
+    one (`bot.party_names.plain_name`, as `/brm log` reads it). A mention anywhere is the owner.
     A date at the end (or after "follow up") is the follow-up; a severity word at the end, or
     "sev1".."sev4", "p1".."p4", "severity high" anywhere, is the severity. The rest is the title.
     """
@@ -297,6 +298,10 @@ def read_party_lead(text: str, parties: Sequence[KnownParty]) -> tuple[PartyMatc
             best = (match, end)
     if best is not None:
         return best[0], _after_lead(text, best[1])
+    # A name no party has yet, given plainly: "DOL unemployment portal timeouts", as `/brm log` reads it.
+    name = plain_name(text)
+    if name is not None:
+        return _named(name, parties), _after_lead(text, len(name))
     return None, text
 
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.date_format import format_local
 from bot.issue_args import ListFilter
 from bot.issues import IssueReceipt
+from bot.party_replies import new_party_note
 from bot.replies import Blocks, context, section
 from bot.text import safe_mrkdwn, truncate
 from storage.models import Issue, IssueStatus
@@ -58,10 +59,7 @@ def issue_receipt(receipt: IssueReceipt, tz: ZoneInfo) -> tuple[str, Blocks]:
             f":mag: I read “{safe_mrkdwn(match.text)}” as *{safe_mrkdwn(party.name)}*, an existing party."
         )
     elif match is not None and match.how == "new":
-        lines.append(
-            f":new: *{safe_mrkdwn(party.name)}* is a new party, so I added it. "
-            "If you meant an existing one, `/brm undo` and raise it again with its exact name."
-        )
+        lines.append(new_party_note(party, again="raise it again"))
     lines += [f":information_source: {safe_mrkdwn(note)}" for note in draft.notes]
     hint = (
         "Not quite right? `/brm undo` and raise it again. "

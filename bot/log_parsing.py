@@ -11,6 +11,8 @@ The shape people write in (any part may be missing):
 - issues: "not working: ...", "issue: ...", "problem: ...", "blocker: ..." up to the end of the sentence,
 - the follow-up: "follow up ...", "f/u ...", "FU ...", "remind me ...", "check back ...", "next step ...",
 - when it happened: a date anywhere else ("yesterday", "last Friday 2pm"); none means now.
+
+Which known party some words name is decided in bot/party_names.py.
 """
 
 from __future__ import annotations
@@ -22,35 +24,20 @@ from datetime import datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from rapidfuzz import fuzz
-from rapidfuzz.distance import OSA
-
 from bot.dates import ParsedDate, describe, find_date, find_dates
+from bot.party_names import (
+    NOT_A_PARTY_START,
+    KnownParty,
+    PartyMatch,
+    find_known_party_in,
+    find_party,
+    known_party_after_preposition,
+    plain_name,
+)
 from bot.text import normalise_name, truncate
 
 KINDS = ("meeting", "call", "email", "visit", "chat")
 DEFAULT_KIND = "chat"
-FUZZY_THRESHOLD = 85.0
-
-
-@dataclass(frozen=True)
-class KnownParty:
-    """A party the workspace already has."""
-
-    id: int
-    name: str
-    aliases: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class PartyMatch:
-    """Which party some words refer to."""
-
-    text: str  # the words as written
-    party_id: int | None  # None for a party we do not know yet
-    name: str  # the canonical name, or the new party's name
-    how: Literal["exact", "alias", "fuzzy", "new"]
-    score: float  # 0-100; 100 for exact and alias matches, 0 for new parties
 
 
 @dataclass(frozen=True)
@@ -310,61 +297,11 @@ def _read_issues(text: str, clauses: Sequence[_Clause], problems: list[str]) -> 
 
 # --- the party ------------------------------------------------------------------------------------
 
-_TOKEN = re.compile(r"&amp;|&|[A-Za-z0-9][\w.'\u2019]*")
 _LEAD_STOP = re.compile(
     r"\b(?:met|meet|meeting|mtg|call|called|calls|phone|phoned|emailed|email|e-mail|emails|visit|visited"
     r"|site\s+visit|onsite|on-site|chat|chatted|talked|spoke|sync|synced|with|about|re)\b|re:|\s[-\u2013\u2014]\s|[:,(<]",
     re.IGNORECASE,
 )
-# Words that start a sentence rather than name a party: "had a call with ...", "quick sync ...".
-_NOT_A_PARTY_START = _words(
-    "i we they he she you it had have has a an the quick brief short good great long another our my "
-    "their this that today yesterday finally just also then so and"
-)
-_NAME_STOPWORDS = frozenset({"of", "and", "the", "for", "to", "on", "in", "at"})
-_EXPANSIONS = {
-    "dept": "department", "depts": "departments", "div": "division",
-    "govt": "government", "gov": "government",
-    "svc": "services", "svcs": "services", "admin": "administration", "ofc": "office", "mgmt": "management",
-    "tech": "technology", "info": "information", "natl": "national", "intl": "international",
-    "assn": "association", "univ": "university", "dev": "development", "sys": "systems", "comm": "commission",
-}  # fmt: skip
-# Words many party names share: matching only on these says nothing about which party is meant.
-_GENERIC_NAME_WORDS = _words(
-    "department departments division office agency administration services service state county city "
-    "government bureau board commission authority center council program"
-)
-# How alike two words must be to count as the same word with a typo ("vehicle"/"vehicles", "clod"/"cloud").
-_WORD_MATCH = 80.0
-
-
-def find_party(candidate: str, parties: Sequence[KnownParty]) -> PartyMatch | None:
-    """The known party some words name ("DMV", "Dept of Motor Vehicle", "DVM"), or None.
-
-    Exact name first, then an alias, then a fuzzy match (typos, abbreviations, acronyms) scoring at
-    least FUZZY_THRESHOLD out of 100.
-    """
-    if "<" in candidate:
-        # Slack sends mentions, channels and links as <...> tokens, and a party's name has none:
-        # "<!channel>" folded to "channel" is not a typo of "Office of Channel Partners".
-        return None
-    wanted = normalise_name(candidate)
-    if not wanted or not parties:
-        return None
-    for party in parties:
-        if normalise_name(party.name) == wanted:
-            return PartyMatch(candidate, party.id, party.name, "exact", 100.0)
-    for party in parties:
-        if any(normalise_name(alias) == wanted for alias in party.aliases):
-            return PartyMatch(candidate, party.id, party.name, "alias", 100.0)
-    best: tuple[float, KnownParty] | None = None
-    for party in parties:
-        score = max(_similarity(wanted, normalise_name(name)) for name in (party.name, *party.aliases))
-        if best is None or score > best[0]:
-            best = (score, party)
-    if best is not None and best[0] >= FUZZY_THRESHOLD:
-        return PartyMatch(candidate, best[1].id, best[1].name, "fuzzy", round(best[0], 1))
-    return None
 
 
 def match_party_text(text: str, parties: Sequence[KnownParty]) -> PartyMatch | None:
@@ -390,7 +327,7 @@ def _find_party_in(
     match, span = _party_from(text, main, first_clause, parties, lead_start=lead_start)
     if match is None:
         # The party may only be named inside an issue or follow-up: "issue: DMV portal is down".
-        known = _known_party_anywhere(text, [(0, len(text))], parties)
+        known = find_known_party_in(text, [(0, len(text))], parties)
         if known is not None:
             return known[0], None
     return match, span
@@ -405,73 +342,28 @@ def _party_from(
     lead_start: int,
 ) -> tuple[PartyMatch | None, tuple[int, int, str] | None]:
     """The party and, when it leads the text, the span to drop from the summary."""
-    known = _known_party_anywhere(text, regions, parties)
+    known = find_known_party_in(text, regions, parties)
     if known is not None:
         match, start, end = known
         return match, (_lead_span(text, start, end) if start == lead_start else None)
     lead = _lead_words(text, lead_start, lead_end)
+    if lead is None and find_known_party_in(text, [(0, len(text))], parties) is None:
+        # No verb ends the name, but it is plainly one: "DOL portal timeouts for claimants". (A known
+        # party named further on, "... issue: DMV kiosk down", is still the better guess.)
+        name = plain_name(text[lead_start:lead_end])
+        if name is not None:
+            lead = name, lead_start, lead_start + len(name)
     if lead is None:
         # No lead words ("had a call with Acme ..."): a known party named after "with", "at", "from".
-        return _known_party_after_preposition(text, regions, parties), None
+        return known_party_after_preposition(text, regions, parties), None
     words, start, end = lead
-    match = find_party(words, parties) or PartyMatch(words, None, words, "new", 0.0)
-    return match, _lead_span(text, start, end)
-
-
-def _known_party_anywhere(
-    text: str, regions: Sequence[tuple[int, int]], parties: Sequence[KnownParty]
-) -> tuple[PartyMatch, int, int] | None:
-    tokens = [
-        (_normal_token(m.group(0)), m.start(), m.end())
-        for region_start, region_end in regions
-        for m in _TOKEN.finditer(text, region_start, region_end)
-    ]
-    words = [token for token, _, _ in tokens]
-    best: tuple[int, int, PartyMatch, int, int] | None = None  # (length, -position, match, start, end)
-    for party in parties:
-        for name, how in [(party.name, "exact"), *((alias, "alias") for alias in party.aliases)]:
-            wanted = normalise_name(name).split()
-            if not wanted:
-                continue
-            for index in range(len(words) - len(wanted) + 1):
-                if words[index : index + len(wanted)] != wanted:
-                    continue
-                start, end = tokens[index][1], tokens[index + len(wanted) - 1][2]
-                end = _without_trailing_dot(text, start, end)
-                key = (len(" ".join(wanted)), -start)
-                if best is None or key > best[:2]:
-                    match = PartyMatch(text[start:end], party.id, party.name, how, 100.0)  # type: ignore[arg-type]
-                    best = (key[0], key[1], match, start, end)
-    return (best[2], best[3], best[4]) if best else None
-
-
-_AFTER_PREPOSITION = re.compile(
-    r"\b(?:with|at|from|for|to)\s+(?:the\s+)?(?P<name>[A-Z][\w.&'\u2019-]*(?:\s+(?:(?:of|and|&)\s+)?[A-Z][\w.&'\u2019-]*){0,4})"
-)
-
-
-def _known_party_after_preposition(
-    text: str, regions: Sequence[tuple[int, int]], parties: Sequence[KnownParty]
-) -> PartyMatch | None:
-    for region_start, region_end in regions:
-        for m in _AFTER_PREPOSITION.finditer(text, region_start, region_end):
-            match = find_party(m["name"].rstrip("."), parties)
-            if match is not None:
-                return match
-    return None
-
-
-def _normal_token(token: str) -> str:
-    if token in ("&", "&amp;"):
-        return "and"
-    return normalise_name(re.sub(r"['\u2019]s$", "", token))
-
-
-def _without_trailing_dot(text: str, start: int, end: int) -> int:
-    # "DMV." at the end of a sentence: the full stop belongs to the sentence, not to the name.
-    if text[end - 1] == "." and text.count(".", start, end) == 1:
-        return end - 1
-    return end
+    match = find_party(words, parties)
+    if match is None and (name := plain_name(words)) is not None:
+        # The words before the verb start with a plain name and go on with the story:
+        # "DOL unemployment portal timeouts for claimants, follow up ..." is about DOL.
+        words, end = name, start + len(name)
+        match = find_party(words, parties)
+    return match or PartyMatch(words, None, words, "new", 0.0), _lead_span(text, start, end)
 
 
 def _lead_start(text: str, *, tz: ZoneInfo, now: datetime) -> int:
@@ -489,7 +381,7 @@ def _lead_words(text: str, start: int, end: int) -> tuple[str, int, int] | None:
     words = text[start : stop.start()].strip(" \t'\"\u201c\u201d\u2018\u2019.,;:!?-\u2013\u2014")
     if not words or not re.search(r"[A-Za-z]", words) or len(words.split()) > 6:
         return None
-    if words.split()[0].lower() in _NOT_A_PARTY_START or words.startswith("<"):
+    if words.split()[0].lower() in NOT_A_PARTY_START or words.startswith("<"):
         return None
     word_start = text.index(words, start)
     return words, word_start, word_start + len(words)
@@ -499,52 +391,6 @@ def _lead_span(text: str, start: int, end: int) -> tuple[int, int, str]:
     # Also drop the separator people put after a party: "DMV: ...", "DMV - ...".
     m = re.compile(r"\s*(?:[:\-\u2013\u2014,]\s*)?").match(text, end)
     return (start, m.end() if m else end, "")
-
-
-def _similarity(wanted: str, name: str) -> float:
-    if not name:
-        return 0.0
-    expanded_wanted, expanded_name = _expand(wanted), _expand(name)
-    if expanded_wanted == expanded_name:
-        return 99.0
-    acronym = "".join(word[0] for word in expanded_name.split() if word not in _NAME_STOPWORDS)
-    single = " " not in wanted
-    if single and len(acronym) >= 2 and wanted == acronym:
-        return 95.0
-    # Acronyms: only a swapped pair of letters counts ("DVM" for "DMV"); "DOT" is not "DOR".
-    if single and len(wanted) <= 5:
-        for short in {acronym, name} - {""}:
-            if " " not in short and _transposed(wanted, short):
-                return 90.0
-        if len(wanted) <= 3:
-            return 0.0
-    # Little words are left out so "Parks and Rec" does not look like "Health and Human Services".
-    content_wanted, content_name = _content_words(expanded_wanted), _content_words(expanded_name)
-    if not content_wanted or not content_name or not _every_word_found(content_wanted, content_name):
-        return 0.0
-    return float(fuzz.WRatio(content_wanted, content_name))
-
-
-def _every_word_found(wanted: str, name: str) -> bool:
-    """Each word written names a word of the party ("Parks Dept" is not "Dept of Motor Vehicles"),
-    and at least one of them is more than a generic word like "department"."""
-    name_words = name.split()
-    wanted_words = wanted.split()
-    if all(word in _GENERIC_NAME_WORDS for word in wanted_words):
-        return False
-    return all(any(fuzz.ratio(word, other) >= _WORD_MATCH for other in name_words) for word in wanted_words)
-
-
-def _content_words(name: str) -> str:
-    return " ".join(word for word in name.split() if word not in _NAME_STOPWORDS)
-
-
-def _transposed(a: str, b: str) -> bool:
-    return len(a) == len(b) and sorted(a) == sorted(b) and OSA.distance(a, b) == 1
-
-
-def _expand(name: str) -> str:
-    return " ".join(_EXPANSIONS.get(word, word) for word in name.split())
 
 
 # --- kind, people, contacts, when -----------------------------------------------------------------

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.errors import InputError, NotFound
-from bot.log_parsing import KnownParty, PartyMatch, find_party
+from bot.party_names import KnownParty, PartyMatch, find_party
 from bot.text import CHANNEL_MENTION, USER_MENTION, normalise_name, safe_mrkdwn, truncate
 from storage.models import PartyKind
 

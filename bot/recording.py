@@ -15,7 +15,8 @@ from sqlmodel import Session
 from bot import nudges
 from bot.dates import ParsedDate
 from bot.errors import InputError
-from bot.log_parsing import KnownParty, LogDraft, PartyMatch, parse_log_text
+from bot.log_parsing import LogDraft, parse_log_text
+from bot.party_names import KnownParty, PartyMatch
 from bot.text import normalise_name
 from storage import parties
 from storage.audit import record_change

@@ -100,11 +100,7 @@ def test_issue_near_miss_party_is_matched_and_said(app: RunningApp) -> None:
     assert "“DVM”" in reply_text(body) and "existing party" in reply_text(body)
 
 
-def test_a_new_party_needs_to_be_named_clearly(app: RunningApp) -> None:
-    body = app.command("issue Acme Cloud invoices are rejected")
-    assert "colon" in reply_text(body)
-    assert nothing_written(app) and rows(app, Party) == []
-
+def test_a_new_party_named_with_a_colon(app: RunningApp) -> None:
     body = app.command("issue Acme Cloud: invoices are rejected")
     [party] = rows(app, Party)
     [raised] = rows(app, Issue)
@@ -112,6 +108,43 @@ def test_a_new_party_needs_to_be_named_clearly(app: RunningApp) -> None:
     assert raised.title == "invoices are rejected"
     assert "new party" in reply_text(body)
     assert audit_actions(app) == ["created", "opened"]
+
+
+FIRST_DAY = "issue DOL unemployment portal timeouts for claimants, follow up tomorrow 10am"
+
+
+def test_a_first_day_issue_with_a_plain_name_adds_the_party(app: RunningApp) -> None:
+    body = app.command(FIRST_DAY)
+
+    [party] = rows(app, Party)
+    [raised] = rows(app, Issue)
+    assert (party.name, party.kind) == ("DOL", "agency")
+    assert raised.party_id == party.id
+    assert raised.title == "unemployment portal timeouts for claimants"
+    assert raised.follow_up_at == datetime(2026, 11, 27, 15, 0, tzinfo=UTC)  # 10:00 in New York
+    shown = reply_text(body)
+    # The same note as `/brm log`'s: what it was added as, and the ways back.
+    assert "*DOL* is a new party, so I added it as an *agency*" in shown
+    assert "`/brm undo`" in shown and "`/brm party DOL kind vendor`" in shown
+    assert audit_actions(app) == ["created", "opened"]
+
+    # `/brm log` reads the same words the same way: the party is DOL, now known.
+    app.command("log DOL unemployment portal timeouts for claimants, follow up tomorrow 10am")
+    assert [p.name for p in rows(app, Party)] == ["DOL"]
+
+
+def test_undo_takes_back_the_issue_and_the_party_it_added(app: RunningApp) -> None:
+    app.command(FIRST_DAY)
+    shown = reply_text(app.command("undo"))
+    assert "Undid issue *#1* with *DOL*" in shown and "it went too" in shown
+    assert rows(app, Issue) == [] and rows(app, Party) == [] and pending_nudges(app) == []
+
+
+def test_words_that_name_no_one_are_still_refused(app: RunningApp) -> None:
+    for text in ("issue the portal is down", "issue Portal is down", "issue Acme invoices are rejected"):
+        shown = reply_text(app.command(text))
+        assert "couldn't tell which agency" in shown and "colon" in shown
+    assert nothing_written(app) and rows(app, Party) == []
 
 
 @pytest.mark.parametrize(
@@ -160,8 +193,8 @@ def test_numbers_are_per_workspace_and_shared_with_log(app: RunningApp) -> None:
     add_party(app, "DMV")
     app.command("log DMV call about renewals. not working: renewal emails bounce")
     app.command("issue DMV portal down")
-    app.command("issue DMV portal down", team_id="T2")  # T2 has no DMV yet...
-    app.command("issue DMV: portal down", team_id="T2")  # ...until it is named clearly
+    app.command("issue portal down", team_id="T2")  # refused: it names no party, and takes no number
+    app.command("issue DMV portal down", team_id="T2")  # T2's own DMV, added by it
     assert sorted(i.number for i in rows(app, Issue)) == [1, 2]
     assert [i.number for i in rows(app, Issue, "T2")] == [1]
 

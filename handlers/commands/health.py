@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.digest import RecentInteraction, render_health, render_health_overview
 from bot.errors import NotFound
-from bot.log_parsing import find_party
+from bot.party_names import find_party
 from bot.recording import known_parties
 from bot.text import safe_mrkdwn
 from storage.digest_queries import cold_after_days, digest_facts, party_open_issues

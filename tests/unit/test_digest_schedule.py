@@ -9,7 +9,7 @@ import pytest
 
 from bot.digest_schedule import Schedule, parse_digest_on
 from bot.errors import InputError
-from bot.log_parsing import KnownParty
+from bot.party_names import KnownParty
 
 NY = ZoneInfo("America/New_York")
 MONDAY_9_NY = Schedule(0, time(9, 0), NY)

@@ -17,7 +17,7 @@ from bot.issue_args import (
     read_snooze_date,
 )
 from bot.issue_replies import age
-from bot.log_parsing import KnownParty
+from bot.party_names import KnownParty
 
 NEW_YORK = ZoneInfo("America/New_York")
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=NEW_YORK).astimezone(UTC)  # Thursday
@@ -69,8 +69,30 @@ def test_the_party_leads(text: str, party: str, how: str, title: str) -> None:
     assert draft.problems == ()
 
 
-def test_an_unknown_party_without_a_colon_is_not_guessed() -> None:
-    draft = parse("Parks Dept permits backlog")
+@pytest.mark.parametrize(
+    ("text", "party", "title"),
+    [
+        (
+            "DOL unemployment portal timeouts for claimants",
+            "DOL",
+            "unemployment portal timeouts for claimants",
+        ),
+        ("Parks Dept permits backlog", "Parks Dept", "permits backlog"),
+        ("Department of Labor claims backlog", "Department of Labor", "claims backlog"),
+        ("District 4 buses are late", "District 4", "buses are late"),
+    ],
+)
+def test_an_unknown_party_named_plainly_is_new(text: str, party: str, title: str) -> None:
+    draft = parse(text)
+    assert draft.party is not None and (draft.party.name, draft.party.how) == (party, "new")
+    assert draft.title == title and draft.problems == ()
+
+
+@pytest.mark.parametrize(
+    "text", ["the portal is down", "Portal is down", "Zebra invoices rejected", "FYI portal down"]
+)
+def test_an_unknown_party_not_named_plainly_is_not_guessed(text: str) -> None:
+    draft = parse(text)
     assert draft.party is None
     assert "colon" in draft.problems[0]
 

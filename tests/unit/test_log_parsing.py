@@ -74,6 +74,7 @@ def test_the_worked_example() -> None:
         ("State Police - emailed the chief", ("State Police", None, "State Police", "new")),
         ("DOR met Jane. issue: DMV is slow", ("DOR", 2, "Department of Revenue", "alias")),
         ("met Jane. issue: DMV kiosk down", ("DMV", 1, "DMV", "exact")),
+        ("Budget Office portal. issue: DMV kiosk down", ("DMV", 1, "DMV", "exact")),
     ],
 )
 def test_party_recognition(text: str, expected: tuple) -> None:
@@ -88,6 +89,28 @@ def test_party_recognition(text: str, expected: tuple) -> None:
 )
 def test_no_party(text: str) -> None:
     assert parse(text).party is None
+
+
+@pytest.mark.parametrize(
+    ("text", "party", "summary"),
+    [
+        # The words before the first verb or comma start with a plain name and go on with the story.
+        (
+            "DOL unemployment portal timeouts for claimants, follow up tomorrow 10am",
+            "DOL",
+            "unemployment portal timeouts for claimants",
+        ),
+        ("Acme Cloud support team called about invoices", "Acme Cloud", "support team called about invoices"),
+        # No verb or comma at all, but a plain name leads.
+        ("DOL portal timeouts for claimants", "DOL", "portal timeouts for claimants"),
+        # A name that runs up to the verb stays whole.
+        ("Mid-State water authority met Jane", "Mid-State water authority", "met Jane"),
+    ],
+)
+def test_a_new_party_is_the_plain_name_that_leads(text: str, party: str, summary: str) -> None:
+    draft = parse(text)
+    assert draft.party is not None and (draft.party.name, draft.party.how) == (party, "new")
+    assert draft.summary == summary
 
 
 def test_dor_is_not_dot() -> None:

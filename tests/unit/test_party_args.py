@@ -3,8 +3,8 @@
 import pytest
 
 from bot.errors import BrmError, InputError, NotFound
-from bot.log_parsing import KnownParty
 from bot.party_args import NAME_LIMIT, PartyCommand, read_party_command
+from bot.party_names import KnownParty
 
 PARTIES = (
     KnownParty(1, "DMV", ("Department of Motor Vehicles",)),
