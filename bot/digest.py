@@ -24,6 +24,7 @@ from sqlmodel import Session
 
 from bot.dates import format_local
 from bot.health import Health, Level, Trend, assess, days_since_contact, is_cold, mood, sentiment_trend
+from bot.plural import counted
 from bot.text import safe_mrkdwn, truncate
 from storage.digest_queries import (
     SENTIMENT_PERIOD,
@@ -151,7 +152,7 @@ def build_digest(facts: DigestFacts, *, tz: ZoneInfo, scope: Sequence[str] = ())
     fallback = f"Weekly BRM digest, week to {local_day}: " + (
         "all clear"
         if quiet
-        else f"{_plural(open_total, 'open issue')}, {facts.opened.total} opened this week"
+        else f"{counted(open_total, 'open issue')}, {facts.opened.total} opened this week"
     )
     if quiet:
         return Digest(header=header, summary=summary, fallback=fallback, all_clear=True)
@@ -169,7 +170,7 @@ def build_digest(facts: DigestFacts, *, tz: ZoneInfo, scope: Sequence[str] = ())
         ),
         _listed_section(":white_check_mark: *Got better: closed this week*", facts.closed, lines.closed),
         DigestSection(
-            f":snowflake: *Going cold: no contact in {facts.cold_after_days} days*",
+            f":snowflake: *Going cold: no contact in {counted(facts.cold_after_days, 'day')}*",
             tuple(lines.cold(p, healths[p.party_id], facts.cold_after_days) for p in cold),
         ),
         DigestSection(
@@ -198,7 +199,7 @@ def _steady_note(
     if not steady:
         return ()
     word = "other party" if others else "party"
-    return ((f"_{_plural(steady, word, word.replace('party', 'parties'))} steady or new._",),)
+    return ((f"_{counted(steady, word, word.replace('party', 'parties'))} steady or new._",),)
 
 
 def _summary(
@@ -211,9 +212,9 @@ def _summary(
 ) -> str:
     counts = {level: sum(1 for h in healths.values() if h.level == level) for level in Level}
     parts = [
-        f"{_plural(open_total, 'open issue')} across {_plural(broken, 'party', 'parties')}",
+        f"{counted(open_total, 'open issue')} across {counted(broken, 'party', 'parties')}",
         f"{facts.opened.total} opened, {facts.closed.total} closed this week",
-        f"{_plural(facts.overdue.total + facts.missed_follow_ups.total, 'follow-up')} overdue",
+        f"{counted(facts.overdue.total + facts.missed_follow_ups.total, 'follow-up')} overdue",
         f"{cold} going cold",
     ]
     if healths:
@@ -228,10 +229,6 @@ def _summary(
         more = f" and {len(scope) - 10} more" if len(scope) > 10 else ""
         parts.append(f"for {shown}{more}")
     return " · ".join(parts)
-
-
-def _plural(count: int, word: str, words: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (words or word + 's')}"
 
 
 # --------------------------------------------------------------------------- lines
@@ -281,7 +278,7 @@ class _Lines:
 
     def open_issue(self, issue: IssueLine) -> str:
         age = (self.now - issue.created_at).days
-        opened = "opened today" if age <= 0 else f"open {_plural(age, 'day')}"
+        opened = "opened today" if age <= 0 else f"open {counted(age, 'day')}"
         return fit(
             f"• {self.issue_link(issue)} · {safe_mrkdwn(issue.severity)} · {opened} · "
             f"{person(issue.owner_id)}"
@@ -290,7 +287,7 @@ class _Lines:
     def party_item(self, party: PartyFacts, health: Health) -> tuple[str, ...]:
         headline = fit(
             f"{LEVEL_EMOJI[health.level]} {self.party_name(party.party_id)} · "
-            f"{_plural(party.open_issues, 'open issue')} · {health.explain()}"
+            f"{counted(party.open_issues, 'open issue')} · {health.explain()}"
         )
         shown = party.top_issues[: ITEM_LINES - 2]
         lines = [headline, *(self.open_issue(issue) for issue in shown)]
@@ -331,7 +328,7 @@ class _Lines:
             contact = "no contact logged yet"
         else:
             last = link(self.day(party.last_contact_at), party.last_contact_permalink)
-            contact = f"no contact in {days} days (last: {last})"
+            contact = f"no contact in {counted(days, 'day')} (last: {last})"
         return (fit(f"• {LEVEL_EMOJI[health.level]} {self.party_name(party.party_id)} · {contact}"),)
 
     def sentiment(self, party: PartyFacts, trend: Trend) -> tuple[str, ...]:
@@ -341,7 +338,8 @@ class _Lines:
         latest = link("latest", party.last_contact_permalink) if party.last_contact_permalink else ""
         line = (
             f"• {arrow} {self.party_name(party.party_id)} {trend.name.lower()}: {mood(now)} in the last "
-            f"{days} days ({_plural(now.total, 'interaction')}), {mood(before)} the {days} days before "
+            f"{counted(days, 'day')} ({counted(now.total, 'interaction')}), {mood(before)} the "
+            f"{days} days before "
             f"({before.total})"
         )
         return (fit(line + (f" · {latest}" if latest else "")),)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.dates import format_local
 from bot.errors import InputError, NotFound
 from bot.log_parsing import KnownParty, PartyMatch, find_party
+from bot.plural import counted
 from bot.replies import Blocks, context, packed_sections, section
 from bot.text import USER_MENTION, safe_mrkdwn, truncate
 from storage.follow_ups import FollowUp
@@ -70,7 +71,7 @@ def follow_up_list(
             hint += " `/brm follow-ups all` shows everyone's."
         return text, [section(text), context(hint)]
     overdue = sum(1 for row in rows if row.due_at < now)
-    heading = f"*{total} open follow-up{'s' if total != 1 else ''}* ({whose}{scope})"
+    heading = f"*{counted(total, 'open follow-up')}* ({whose}{scope})"
     if overdue:
         heading += f" · :rotating_light: {overdue} overdue"
     blocks: Blocks = [section(heading)]
@@ -84,7 +85,7 @@ def follow_up_list(
             "✅ on a follow-up's nudge marks it done."
         )
     )
-    text = f"{total} open follow-up{'s' if total != 1 else ''}" + (f", {overdue} overdue" if overdue else "")
+    text = counted(total, "open follow-up") + (f", {overdue} overdue" if overdue else "")
     return text, blocks
 
 

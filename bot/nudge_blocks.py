@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.dates import format_local, slack_date
+from bot.plural import counted
 from bot.replies import KIND_EMOJI, context, section
 from bot.text import safe_mrkdwn, truncate
 from storage.models import AuditEvent, Interaction, Issue, IssueStatus, Nudge, Party
@@ -114,7 +115,7 @@ def nudge_message(
         age = f"Logged {_age(interaction.occurred_at, now)} ago"
         headline = f"{owner}, time to follow up with *{party_name}* on:\n>{summary}"
     if nudge.escalated_to:
-        headline = f":rotating_light: Still open after {facts.times_nudged} reminders. " + headline
+        headline = f":rotating_light: Still open after {counted(facts.times_nudged, 'reminder')}. " + headline
     nudged = "first reminder" if facts.times_nudged <= 1 else f"reminder {facts.times_nudged}"
     blocks: Blocks = [
         section(f":alarm_clock: {headline}"),
@@ -139,7 +140,7 @@ def _age(since: datetime, now: datetime) -> str:
     days = (now - since).days
     if days < 1:
         return "less than a day"
-    return "1 day" if days == 1 else f"{days} days"
+    return counted(days, "day")
 
 
 def _touch(interaction: Interaction, tz: ZoneInfo) -> str:

@@ -17,6 +17,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from bot.errors import InputError
+from bot.plural import noun
 from bot.replies import Blocks, context, section
 from bot.text import safe_mrkdwn, truncate
 from storage.audit import history, record_change
@@ -198,9 +199,7 @@ def undone_reply(undone: Undone) -> tuple[str, Blocks]:
         lines = [f":leftwards_arrow_with_hook: Undid your last log with {party}: {said}"]
         if undone.issue_numbers:
             numbers = ", ".join(f"*#{number}*" for number in undone.issue_numbers)
-            lines.append(
-                f"The issue{'s' if len(undone.issue_numbers) > 1 else ''} it raised went too: {numbers}."
-            )
+            lines.append(f"The {noun(len(undone.issue_numbers), 'issue')} it raised went too: {numbers}.")
     if undone.party_removed:
         lines.append(f"{party} was added with it and nothing else uses it, so it went too.")
     again = "Log it" if undone.kind == "log" else "Raise it"
