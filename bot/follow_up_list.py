@@ -79,12 +79,13 @@ def follow_up_list(
         follow_up_line(row, tz=tz, now=now, show_owner=wanted.owner_id is None) for row in rows
     )
     more = f"…and {total - len(rows)} more. " if total > len(rows) else ""
-    blocks.append(
-        context(
-            f"{more}Move one with `/brm snooze #12 Friday`, close an issue with `/brm close #12`; "
-            "✅ on a follow-up's nudge marks it done."
-        )
+    number = next((row.issue_number for row in rows if row.issue_number is not None), None)
+    issue_hint = (
+        f"Move one with `/brm snooze #{number} Friday`, close an issue with `/brm close #{number}`; "
+        if number is not None
+        else ""
     )
+    blocks.append(context(f"{more}{issue_hint}✅ on a follow-up's nudge marks it done."))
     text = counted(total, "open follow-up") + (f", {overdue} overdue" if overdue else "")
     return text, blocks
 

@@ -158,12 +158,16 @@ def issue_list(
         example = "/brm list DMV" if wanted.party is None else f"/brm list {wanted.party.name} overdue"
         blocks.append(context(f"…and {total - shown} more. Narrow it down with `{safe_mrkdwn(example)}`."))
     else:
-        blocks.append(
-            context(
-                "Close one with `/brm close #12 what fixed it`, or move it with `/brm snooze #12 Friday`."
-            )
-        )
+        blocks.append(context(_list_hint(rows[0][0])))
     return heading, blocks
+
+
+def _list_hint(first: Issue) -> str:
+    """What to do next, with the number of an issue in the list."""
+    if first.status == IssueStatus.OPEN:
+        n = first.number
+        return f"Close one with `/brm close #{n} what fixed it`, or move it with `/brm snooze #{n} Friday`."
+    return f"Reopen one with `/brm reopen #{first.number}`."
 
 
 def _list_heading(wanted: ListFilter, count: int | None = None) -> str:

@@ -78,7 +78,8 @@ def undo_last(session: Session, *, actor_id: str, now: datetime) -> Undone:
     if interaction is None and lone_issue is None:
         raise InputError(
             "You have logged nothing with `/brm log` or `/brm issue` in the last 24 hours, so there is "
-            "nothing to undo. An older record stays; close an issue with `/brm close #12 why`.",
+            "nothing to undo. An older record stays: close an issue instead, with `/brm close`, "
+            "its number and why.",
             example=UNDO_EXAMPLE,
         )
     if lone_issue is not None and (interaction is None or _written_later(session, lone_issue, interaction)):

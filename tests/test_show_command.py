@@ -46,7 +46,7 @@ def test_asking_for_an_issue_that_is_not_there(app: RunningApp, text: str, said:
     add_party(app, "DMV")
     app.command("issue DMV printers jammed")
     shown = reply_text(app.command(text))
-    assert said in shown and "/brm show #12" in shown
+    assert said in shown and "/brm show #1`" in shown and "#12" not in shown
 
 
 def test_another_workspaces_issue_is_not_shown(app: RunningApp) -> None:
