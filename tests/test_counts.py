@@ -7,9 +7,14 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from tests.conftest import RunningApp
 from tests.test_home import open_home, published, view_of
 from tests.test_log_command import add_party, reply_text
+
+# Every button in every message and view these tests make the bot send has an accessibility label.
+pytestmark = pytest.mark.usefixtures("every_button_labelled")
 
 # A count followed by a noun that disagrees with it: "1 open issues", "1 parties", "1 days".
 _ONE_AND_PLURAL = re.compile(

@@ -9,6 +9,7 @@ import re
 import threading
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlmodel import select
 
 from app import build_app
@@ -18,6 +19,9 @@ from storage.db import Database
 from storage.models import AuditEvent, DigestDelivery, DigestSubscription, Interaction, Issue, Party
 from tests.conftest import RunningApp, make_settings
 from tests.support.block_kit import problems
+
+# Every button in every message and view these tests make the bot send has an accessibility label.
+pytestmark = pytest.mark.usefixtures("every_button_labelled")
 
 # The fixtures' clock starts on Thursday 26 November 2026 at 10:00 in New York; the first Monday
 # 09:00 after it is 30 November, 14:00 UTC.

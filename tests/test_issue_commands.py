@@ -13,6 +13,9 @@ from storage.models import AuditEvent, Issue, Nudge, Party
 from tests.conftest import RunningApp
 from tests.test_log_command import add_party, reply_text, rows
 
+# Every button in every message and view these tests make the bot send has an accessibility label.
+pytestmark = pytest.mark.usefixtures("every_button_labelled")
+
 # Friday 27 November 2026, 09:00 in New York (U1's timezone), the follow-up "by Friday" means.
 FRIDAY_9_NY = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
 # Monday 30 November 2026, 09:00 in New York.

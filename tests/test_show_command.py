@@ -8,6 +8,9 @@ from tests.conftest import RunningApp
 from tests.test_log_command import add_party, reply_text
 from tests.test_nudges import TUESDAY_9_NY, sweep
 
+# Every button in every message and view these tests make the bot send has an accessibility label.
+pytestmark = pytest.mark.usefixtures("every_button_labelled")
+
 
 def test_an_issue_is_shown_whole_with_its_history(app: RunningApp) -> None:
     add_party(app, "DMV")
