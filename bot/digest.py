@@ -116,7 +116,7 @@ def build_digest(facts: DigestFacts, *, tz: ZoneInfo, scope: Sequence[str] = ())
         p.party_id: assess(p, now=facts.now, cold_after_days=facts.cold_after_days) for p in facts.parties
     }
     names = {p.party_id: p.name for p in facts.parties}
-    lines = _Lines(facts.now, tz, names)
+    lines = _Lines(facts.now, tz, names, week_start=facts.week_start)
     broken = sorted(
         (p for p in facts.parties if p.open_issues),
         key=lambda p: (
@@ -139,7 +139,7 @@ def build_digest(facts: DigestFacts, *, tz: ZoneInfo, scope: Sequence[str] = ())
     open_total = sum(p.open_issues for p in facts.parties)
     quiet = not (
         open_total
-        or facts.opened.total
+        or facts.opened_total
         or facts.closed.total
         or facts.overdue.total
         or facts.missed_follow_ups.total
@@ -152,7 +152,7 @@ def build_digest(facts: DigestFacts, *, tz: ZoneInfo, scope: Sequence[str] = ())
     fallback = f"Weekly BRM digest, week to {local_day}: " + (
         "all clear"
         if quiet
-        else f"{counted(open_total, 'open issue')}, {facts.opened.total} opened this week"
+        else f"{counted(open_total, 'open issue')}, {facts.opened_total} opened this week"
     )
     if quiet:
         return Digest(header=header, summary=summary, fallback=fallback, all_clear=True)
@@ -213,7 +213,7 @@ def _summary(
     counts = {level: sum(1 for h in healths.values() if h.level == level) for level in Level}
     parts = [
         f"{counted(open_total, 'open issue')} across {counted(broken, 'party', 'parties')}",
-        f"{facts.opened.total} opened, {facts.closed.total} closed this week",
+        f"{facts.opened_total} opened, {facts.closed.total} closed this week",
         f"{counted(facts.overdue.total + facts.missed_follow_ups.total, 'follow-up')} overdue",
         f"{cold} going cold",
     ]
@@ -263,8 +263,11 @@ def _days_ago(days: int) -> str:
 class _Lines:
     """The lines of the digest and the health report, with dates shown in one timezone."""
 
-    def __init__(self, now: datetime, tz: ZoneInfo, names: dict[int, str]) -> None:
+    def __init__(
+        self, now: datetime, tz: ZoneInfo, names: dict[int, str], *, week_start: datetime | None = None
+    ) -> None:
         self.now, self.tz, self.names = now, tz, names
+        self.week_start = week_start  # the digest's week; None outside a digest
 
     def party_name(self, party_id: int) -> str:
         name = self.names.get(party_id) or f"party {party_id}"
@@ -317,9 +320,11 @@ class _Lines:
 
     def closed(self, issue: IssueLine) -> str:
         when = f" {self.day(issue.closed_at)}" if issue.closed_at else ""
+        within = self.week_start is not None and issue.created_at >= self.week_start
+        how = "opened this week, closed" if within else "closed"
         return fit(
             f"• {self.issue_link(issue)} · {self.party_name(issue.party_id)} · "
-            f"closed by {person(issue.closed_by)}{when}"
+            f"{how} by {person(issue.closed_by)}{when}"
         )
 
     def cold(self, party: PartyFacts, health: Health, cold_after_days: int) -> tuple[str, ...]:

@@ -575,3 +575,25 @@ def test_the_workspace_chooses_when_a_relationship_goes_cold(app: RunningApp) ->
         45,
         30,
     )
+
+
+def test_an_issue_opened_and_closed_this_week_is_said_once_as_better(app: RunningApp) -> None:
+    dmv = add_party(app, "DMV")
+    add_issue(app, dmv, "printer queue stuck", number=1, age_days=2, closed_by="U2")  # in and out
+    add_issue(app, dmv, "portal login fails", number=2, age_days=3)  # opened, still open
+    add_issue(app, dmv, "old invoices rejected", number=3, age_days=20, closed_by="U1")  # old, closed
+
+    reply = app.command("digest send", channel_id="C7")
+    assert "Posted the digest" in shown(reply)
+    [post] = digest_posts(app, "C7")
+    assert_valid(post)
+    sections = [b["text"]["text"] for b in post.params["blocks"] if b["type"] == "section"]
+    [worse] = [s for s in sections if "Got worse: opened this week" in s]
+    [better] = [s for s in sections if "Got better: closed this week" in s]
+    assert "portal login fails" in worse and "printer queue stuck" not in worse
+    assert shown(post.params).count("printer queue stuck") == 1
+    assert "printer queue stuck" in better and "opened this week, closed by <@U2>" in better
+    assert "old invoices rejected" in better and "· closed by <@U1>" in better
+    # The summary still counts both issues opened this week, and both closed.
+    assert "2 opened, 2 closed this week" in shown(post.params)
+    assert "1 opened this week" not in post.params["text"] and "2 opened this week" in post.params["text"]
