@@ -121,6 +121,7 @@ class DigestFacts:
     overdue: Listed = field(default_factory=Listed)
     missed_follow_ups: Listed = field(default_factory=Listed)
     opened_and_closed: int = 0  # of `closed`, how many were opened this week too
+    mentions: bool = False  # the workspace wants people @-mentioned in its digest, not just named
 
     @property
     def opened_total(self) -> int:
@@ -153,6 +154,7 @@ def digest_facts(session: Session, *, now: datetime, party_ids: Sequence[int] | 
         now=now,
         week_start=week_start,
         cold_after_days=cold_after_days(session),
+        mentions=bool(session.exec(select(Workspace.digest_mentions)).first()),
         parties=facts,
         # An issue opened and closed within the week got better, not worse: it is listed once, as closed.
         opened=_issue_list(

@@ -96,6 +96,8 @@ class Workspace(WorkspaceScoped, table=True):
     holiday_region: str | None = Field(default=None, max_length=8)  # a US state code such as "CA"
     renudge_days: int = Field(default=7)
     cold_after_days: int = Field(default=30)
+    # The weekly digest names owners in plain text unless this is on: a mention notifies them every week.
+    digest_mentions: bool = Field(default=False)
     created_at: datetime = stamped()
 
 

@@ -18,7 +18,7 @@ from bot.replies import context, section
 from bot.text import safe_mrkdwn
 from handlers.channel_access import INVITE as INVITE_COMMAND
 from handlers.channel_access import bot_access
-from handlers.digest_sender import post_digest
+from handlers.digest_sender import display_names, post_digest
 from storage import digests
 from storage.audit import record_change
 from storage.models import Surface
@@ -207,7 +207,13 @@ def _compose(request: CommandRequest) -> RenderedDigest:
     with services.db.workspace(request.team_id, request.enterprise_id) as session:
         subscription = digests.subscription_for_channel(session, request.channel_id)
         party_ids = subscription.party_ids if subscription is not None and subscription.active else []
-        return digest_for(session, now=services.clock.now(), tz=tz, party_ids=party_ids)
+        return digest_for(
+            session,
+            now=services.clock.now(),
+            tz=tz,
+            party_ids=party_ids,
+            name_of=display_names(services, request.team_id),
+        )
 
 
 def _membership_warning(request: CommandRequest) -> str | None:

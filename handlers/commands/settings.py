@@ -45,6 +45,8 @@ def run(request: CommandRequest) -> None:
             + (" (the server's default)" if not workspace.holiday_region and default_state else ""),
             f"• *renudge*: every {workspace.renudge_days} days while an issue stays open",
             f"• *cold*: {workspace.cold_after_days} days without contact",
+            "• *digest-mentions*: "
+            + ("on: the digest @-mentions people" if workspace.digest_mentions else "off: names, no pings"),
         ]
     request.reply(
         headline.removeprefix(":gear: "),
@@ -52,7 +54,7 @@ def run(request: CommandRequest) -> None:
             section("\n".join(lines)),
             context(
                 "Change one: `/brm settings holidays CA` · `/brm settings renudge 14` · "
-                "`/brm settings cold 45`"
+                "`/brm settings cold 45` · `/brm settings digest-mentions on`"
             ),
         ],
     )
