@@ -201,6 +201,7 @@ class _Labels:
     """What a screen reader says for each button: the action and the record it is about."""
 
     def __init__(self, facts: NudgeFacts) -> None:
+        self.is_issue = facts.issue is not None
         if facts.issue is not None:
             self.record = f"issue #{facts.issue.number}"
             self.close = f"Close {self.record}"
@@ -231,12 +232,11 @@ def _button(
 
 
 def _buttons(nudge: Nudge, ids: ButtonIds, labels: _Labels) -> dict[str, Any]:
-    is_issue = labels.record.startswith("issue")
     return {
         "type": "actions",
         "block_id": f"brm_nudge_{nudge.id}",
         "elements": [
-            _button(nudge, ids.close, "Close" if is_issue else "Done", labels.close, "primary"),
+            _button(nudge, ids.close, "Close" if labels.is_issue else "Done", labels.close, "primary"),
             _button(nudge, ids.snooze_day, "Snooze 1 day", labels.snooze("1 day")),
             _button(nudge, ids.snooze_week, "Snooze 1 week", labels.snooze("1 week")),
         ],
