@@ -9,12 +9,14 @@ characters, a header at most 150, no empty text. That holds by construction: eac
 LINE_LIMIT and each item to ITEM_LINES lines, so an item always fits in one section block, and the
 pager opens a new block, a new message, or stops with "and N more" before any limit is reached.
 Everything a person typed goes through `safe_mrkdwn`, and links use Slack's `<url|text>` syntax.
+People are named in plain text (their Slack display names), since a mention in a weekly channel post
+notifies everyone named every week; a workspace can turn mentions on (`Workspace.digest_mentions`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -24,6 +26,7 @@ from sqlmodel import Session
 
 from bot.date_format import format_local
 from bot.health import Health, Level, Trend, assess, days_since_contact, is_cold, mood, sentiment_trend
+from bot.plural import counted
 from bot.text import safe_mrkdwn, truncate
 from storage.digest_queries import (
     SENTIMENT_PERIOD,
@@ -100,22 +103,62 @@ class Digest:
 # --------------------------------------------------------------------------- building
 
 
+@dataclass(frozen=True)
+class People:
+    """How a message names people: Slack mentions, which notify them, or plain names, which do not."""
+
+    mentions: bool = True
+    names: Mapping[str, str] = field(default_factory=dict)  # user id -> display name
+
+    def show(self, user_id: str | None) -> str:
+        if not self.mentions and user_id and _USER_ID.fullmatch(user_id):
+            # Unknown to the directory: the id, as text, still pings nobody.
+            return safe_mrkdwn(truncate(self.names.get(user_id) or user_id, 40))
+        return person(user_id)
+
+
 def digest_for(
-    session: Session, *, now: datetime, tz: ZoneInfo, party_ids: Sequence[int] = ()
+    session: Session,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    party_ids: Sequence[int] = (),
+    name_of: Callable[[str], str] | None = None,
 ) -> RenderedDigest:
-    """The digest of a workspace session's data at `now`: what the sweep, preview and send post."""
+    """The digest of a workspace session's data at `now`: what the sweep, preview and send post.
+
+    `name_of` gives a person's display name (cached by the caller), for a workspace that has
+    mentions off; without it people are shown by their Slack ids, as text.
+    """
     facts = digest_facts(session, now=now, party_ids=party_ids)
     scope = [party.name for party in facts.parties] if party_ids else []
-    return render_digest(build_digest(facts, tz=tz, scope=scope))
+    people = People(mentions=True)
+    if not facts.mentions:
+        names = {user_id: name_of(user_id) for user_id in people_in(facts)} if name_of else {}
+        people = People(mentions=False, names=names)
+    return render_digest(build_digest(facts, tz=tz, scope=scope, people=people))
 
 
-def build_digest(facts: DigestFacts, *, tz: ZoneInfo, scope: Sequence[str] = ()) -> Digest:
-    """What this week's digest says, from the facts, with dates in `tz`."""
+def people_in(facts: DigestFacts) -> set[str]:
+    """Everyone the digest may name: owners, closers and who logged a missed follow-up."""
+    issues = [*facts.opened.items, *facts.overdue.items, *(i for p in facts.parties for i in p.top_issues)]
+    found = {issue.owner_id for issue in issues}
+    found |= {issue.closed_by for issue in facts.closed.items if issue.closed_by}
+    found |= {line.logged_by for line in facts.missed_follow_ups.items if line.logged_by}
+    return {user_id for user_id in found if user_id and _USER_ID.fullmatch(user_id)}
+
+
+def build_digest(
+    facts: DigestFacts, *, tz: ZoneInfo, scope: Sequence[str] = (), people: People | None = None
+) -> Digest:
+    """What this week's digest says, from the facts, with dates in `tz`; `people`: how it names
+    them (by default as `facts.mentions` says, with no names known)."""
+    people = people if people is not None else People(mentions=facts.mentions)
     healths = {
         p.party_id: assess(p, now=facts.now, cold_after_days=facts.cold_after_days) for p in facts.parties
     }
     names = {p.party_id: p.name for p in facts.parties}
-    lines = _Lines(facts.now, tz, names)
+    lines = _Lines(facts.now, tz, names, week_start=facts.week_start, people=people)
     broken = sorted(
         (p for p in facts.parties if p.open_issues),
         key=lambda p: (
@@ -138,7 +181,7 @@ def build_digest(facts: DigestFacts, *, tz: ZoneInfo, scope: Sequence[str] = ())
     open_total = sum(p.open_issues for p in facts.parties)
     quiet = not (
         open_total
-        or facts.opened.total
+        or facts.opened_total
         or facts.closed.total
         or facts.overdue.total
         or facts.missed_follow_ups.total
@@ -151,7 +194,7 @@ def build_digest(facts: DigestFacts, *, tz: ZoneInfo, scope: Sequence[str] = ())
     fallback = f"Weekly BRM digest, week to {local_day}: " + (
         "all clear"
         if quiet
-        else f"{_plural(open_total, 'open issue')}, {facts.opened.total} opened this week"
+        else f"{counted(open_total, 'open issue')}, {facts.opened_total} opened this week"
     )
     if quiet:
         return Digest(header=header, summary=summary, fallback=fallback, all_clear=True)
@@ -169,7 +212,7 @@ def build_digest(facts: DigestFacts, *, tz: ZoneInfo, scope: Sequence[str] = ())
         ),
         _listed_section(":white_check_mark: *Got better: closed this week*", facts.closed, lines.closed),
         DigestSection(
-            f":snowflake: *Going cold: no contact in {facts.cold_after_days} days*",
+            f":snowflake: *Going cold: no contact in {counted(facts.cold_after_days, 'day')}*",
             tuple(lines.cold(p, healths[p.party_id], facts.cold_after_days) for p in cold),
         ),
         DigestSection(
@@ -198,7 +241,7 @@ def _steady_note(
     if not steady:
         return ()
     word = "other party" if others else "party"
-    return ((f"_{_plural(steady, word, word.replace('party', 'parties'))} steady or new._",),)
+    return ((f"_{counted(steady, word, word.replace('party', 'parties'))} steady or new._",),)
 
 
 def _summary(
@@ -211,9 +254,9 @@ def _summary(
 ) -> str:
     counts = {level: sum(1 for h in healths.values() if h.level == level) for level in Level}
     parts = [
-        f"{_plural(open_total, 'open issue')} across {_plural(broken, 'party', 'parties')}",
-        f"{facts.opened.total} opened, {facts.closed.total} closed this week",
-        f"{_plural(facts.overdue.total + facts.missed_follow_ups.total, 'follow-up')} overdue",
+        f"{counted(open_total, 'open issue')} across {counted(broken, 'party', 'parties')}",
+        f"{facts.opened_total} opened, {facts.closed.total} closed this week",
+        f"{counted(facts.overdue.total + facts.missed_follow_ups.total, 'follow-up')} overdue",
         f"{cold} going cold",
     ]
     if healths:
@@ -228,10 +271,6 @@ def _summary(
         more = f" and {len(scope) - 10} more" if len(scope) > 10 else ""
         parts.append(f"for {shown}{more}")
     return " · ".join(parts)
-
-
-def _plural(count: int, word: str, words: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (words or word + 's')}"
 
 
 # --------------------------------------------------------------------------- lines
@@ -266,8 +305,18 @@ def _days_ago(days: int) -> str:
 class _Lines:
     """The lines of the digest and the health report, with dates shown in one timezone."""
 
-    def __init__(self, now: datetime, tz: ZoneInfo, names: dict[int, str]) -> None:
+    def __init__(
+        self,
+        now: datetime,
+        tz: ZoneInfo,
+        names: dict[int, str],
+        *,
+        week_start: datetime | None = None,
+        people: People | None = None,
+    ) -> None:
         self.now, self.tz, self.names = now, tz, names
+        self.week_start = week_start  # the digest's week; None outside a digest
+        self.person = (people or People()).show
 
     def party_name(self, party_id: int) -> str:
         name = self.names.get(party_id) or f"party {party_id}"
@@ -281,16 +330,16 @@ class _Lines:
 
     def open_issue(self, issue: IssueLine) -> str:
         age = (self.now - issue.created_at).days
-        opened = "opened today" if age <= 0 else f"open {_plural(age, 'day')}"
+        opened = "opened today" if age <= 0 else f"open {counted(age, 'day')}"
         return fit(
             f"• {self.issue_link(issue)} · {safe_mrkdwn(issue.severity)} · {opened} · "
-            f"{person(issue.owner_id)}"
+            f"{self.person(issue.owner_id)}"
         )
 
     def party_item(self, party: PartyFacts, health: Health) -> tuple[str, ...]:
         headline = fit(
             f"{LEVEL_EMOJI[health.level]} {self.party_name(party.party_id)} · "
-            f"{_plural(party.open_issues, 'open issue')} · {health.explain()}"
+            f"{counted(party.open_issues, 'open issue')} · {health.explain()}"
         )
         shown = party.top_issues[: ITEM_LINES - 2]
         lines = [headline, *(self.open_issue(issue) for issue in shown)]
@@ -301,28 +350,30 @@ class _Lines:
     def opened(self, issue: IssueLine) -> str:
         return fit(
             f"• {self.issue_link(issue)} · {self.party_name(issue.party_id)} · "
-            f"{safe_mrkdwn(issue.severity)} · {person(issue.owner_id)}"
+            f"{safe_mrkdwn(issue.severity)} · {self.person(issue.owner_id)}"
         )
 
     def overdue(self, issue: IssueLine) -> str:
         due = issue.follow_up_at or self.now
         return fit(
             f"• {self.issue_link(issue)} · {self.party_name(issue.party_id)} · follow-up was due "
-            f"{self.day(due)} ({_days_ago((self.now - due).days)}) · {person(issue.owner_id)}"
+            f"{self.day(due)} ({_days_ago((self.now - due).days)}) · {self.person(issue.owner_id)}"
         )
 
     def missed(self, follow_up: FollowUpLine) -> str:
         summary = link(f"“{truncate(follow_up.summary, TITLE_CHARS)}”", follow_up.permalink)
         return fit(
             f"• {self.party_name(follow_up.party_id)}: follow-up due {self.day(follow_up.follow_up_at)} "
-            f"after {summary}, nothing logged since · {person(follow_up.logged_by)}"
+            f"after {summary}, nothing logged since · {self.person(follow_up.logged_by)}"
         )
 
     def closed(self, issue: IssueLine) -> str:
         when = f" {self.day(issue.closed_at)}" if issue.closed_at else ""
+        within = self.week_start is not None and issue.created_at >= self.week_start
+        how = "opened this week, closed" if within else "closed"
         return fit(
             f"• {self.issue_link(issue)} · {self.party_name(issue.party_id)} · "
-            f"closed by {person(issue.closed_by)}{when}"
+            f"{how} by {self.person(issue.closed_by)}{when}"
         )
 
     def cold(self, party: PartyFacts, health: Health, cold_after_days: int) -> tuple[str, ...]:
@@ -331,7 +382,7 @@ class _Lines:
             contact = "no contact logged yet"
         else:
             last = link(self.day(party.last_contact_at), party.last_contact_permalink)
-            contact = f"no contact in {days} days (last: {last})"
+            contact = f"no contact in {counted(days, 'day')} (last: {last})"
         return (fit(f"• {LEVEL_EMOJI[health.level]} {self.party_name(party.party_id)} · {contact}"),)
 
     def sentiment(self, party: PartyFacts, trend: Trend) -> tuple[str, ...]:
@@ -341,7 +392,8 @@ class _Lines:
         latest = link("latest", party.last_contact_permalink) if party.last_contact_permalink else ""
         line = (
             f"• {arrow} {self.party_name(party.party_id)} {trend.name.lower()}: {mood(now)} in the last "
-            f"{days} days ({_plural(now.total, 'interaction')}), {mood(before)} the {days} days before "
+            f"{counted(days, 'day')} ({counted(now.total, 'interaction')}), {mood(before)} the "
+            f"{days} days before "
             f"({before.total})"
         )
         return (fit(line + (f" · {latest}" if latest else "")),)

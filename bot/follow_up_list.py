@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.date_format import format_local
 from bot.errors import InputError, NotFound
 from bot.party_names import KnownParty, PartyMatch, find_party
+from bot.plural import counted
 from bot.replies import Blocks, context, packed_sections, section
 from bot.text import USER_MENTION, safe_mrkdwn, truncate
 from storage.follow_ups import FollowUp
@@ -70,7 +71,7 @@ def follow_up_list(
             hint += " `/brm follow-ups all` shows everyone's."
         return text, [section(text), context(hint)]
     overdue = sum(1 for row in rows if row.due_at < now)
-    heading = f"*{total} open follow-up{'s' if total != 1 else ''}* ({whose}{scope})"
+    heading = f"*{counted(total, 'open follow-up')}* ({whose}{scope})"
     if overdue:
         heading += f" · :rotating_light: {overdue} overdue"
     blocks: Blocks = [section(heading)]
@@ -78,13 +79,14 @@ def follow_up_list(
         follow_up_line(row, tz=tz, now=now, show_owner=wanted.owner_id is None) for row in rows
     )
     more = f"…and {total - len(rows)} more. " if total > len(rows) else ""
-    blocks.append(
-        context(
-            f"{more}Move one with `/brm snooze #12 Friday`, close an issue with `/brm close #12`; "
-            "✅ on a follow-up's nudge marks it done."
-        )
+    number = next((row.issue_number for row in rows if row.issue_number is not None), None)
+    issue_hint = (
+        f"Move one with `/brm snooze #{number} Friday`, close an issue with `/brm close #{number}`; "
+        if number is not None
+        else ""
     )
-    text = f"{total} open follow-up{'s' if total != 1 else ''}" + (f", {overdue} overdue" if overdue else "")
+    blocks.append(context(f"{more}{issue_hint}✅ on a follow-up's nudge marks it done."))
+    text = counted(total, "open follow-up") + (f", {overdue} overdue" if overdue else "")
     return text, blocks
 
 

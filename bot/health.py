@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
 
+from bot.plural import counted
 from storage.digest_queries import STALE_ISSUE_AGE, PartyFacts, SentimentTally
 
 
@@ -110,28 +111,24 @@ def assess(facts: PartyFacts, *, now: datetime, cold_after_days: int) -> Health:
     return Health(level, tuple(reason.text for reason in ordered))
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
 def _issue_reasons(facts: PartyFacts) -> list[Reason]:
     reasons = []
     stale_days = STALE_ISSUE_AGE.days
     if facts.stale_issues:
         level = Level.RED if facts.stale_issues >= STALE_ISSUES_RED else Level.AMBER
-        issues = _plural(facts.stale_issues, "issue")
-        reasons.append(Reason(level, f"{issues} open for more than {stale_days} days"))
+        issues = counted(facts.stale_issues, "issue")
+        reasons.append(Reason(level, f"{issues} open for more than {counted(stale_days, 'day')}"))
     if facts.critical_issues:
-        reasons.append(Reason(Level.RED, f"{_plural(facts.critical_issues, 'critical issue')} open"))
+        reasons.append(Reason(Level.RED, f"{counted(facts.critical_issues, 'critical issue')} open"))
     elif facts.high_issues:
-        reasons.append(Reason(Level.AMBER, f"{_plural(facts.high_issues, 'high-severity issue')} open"))
+        reasons.append(Reason(Level.AMBER, f"{counted(facts.high_issues, 'high-severity issue')} open"))
     # "3 issues open" says nothing new when all of them were just counted as stale.
     if facts.open_issues >= OPEN_ISSUES_AMBER and facts.open_issues > facts.stale_issues:
         level = Level.RED if facts.open_issues >= OPEN_ISSUES_RED else Level.AMBER
-        reasons.append(Reason(level, f"{facts.open_issues} issues open"))
+        reasons.append(Reason(level, f"{counted(facts.open_issues, 'issue')} open"))
     if facts.overdue_follow_ups >= OVERDUE_AMBER:
         level = Level.RED if facts.overdue_follow_ups >= OVERDUE_RED else Level.AMBER
-        reasons.append(Reason(level, f"{_plural(facts.overdue_follow_ups, 'follow-up')} overdue"))
+        reasons.append(Reason(level, f"{counted(facts.overdue_follow_ups, 'follow-up')} overdue"))
     return reasons
 
 
@@ -156,7 +153,7 @@ def _contact_reasons(facts: PartyFacts, now: datetime, cold_after_days: int) -> 
     if days is None:
         return [Reason(Level.AMBER, "no contact logged yet")]
     level = Level.RED if days >= cold_after_days * COLD_RED_FACTOR else Level.AMBER
-    return [Reason(level, f"no contact in {days} days")]
+    return [Reason(level, f"no contact in {counted(days, 'day')}")]
 
 
 def _sentiment_reasons(facts: PartyFacts) -> list[Reason]:
@@ -173,10 +170,10 @@ def _sentiment_reasons(facts: PartyFacts) -> list[Reason]:
 
 
 def _good_signs(facts: PartyFacts, now: datetime) -> tuple[str, ...]:
-    signs = [_plural(facts.open_issues, "issue") + " open" if facts.open_issues else "no open issues"]
+    signs = [counted(facts.open_issues, "issue") + " open" if facts.open_issues else "no open issues"]
     days = days_since_contact(facts, now)
     if days is not None:
-        signs.append("contact today" if days == 0 else f"contact {_plural(days, 'day')} ago")
+        signs.append("contact today" if days == 0 else f"contact {counted(days, 'day')} ago")
     feeling = mood(facts.sentiment_now)
     if feeling:
         signs.append(f"sentiment {feeling}")

@@ -17,8 +17,13 @@ HOME_FOLLOW_UPS = 20
 HOME_ISSUES = 10
 
 
-def home_view(follow_ups: FollowUpPage, issues: IssuePage, *, tz: ZoneInfo, now: datetime) -> dict[str, Any]:
-    """The Home tab for one person (at most 100 blocks, as Slack allows; this uses about 30)."""
+def home_view(
+    follow_ups: FollowUpPage, issues: IssuePage, *, tz: ZoneInfo, now: datetime, example_number: int | None
+) -> dict[str, Any]:
+    """The Home tab for one person (at most 100 blocks, as Slack allows; this uses about 30).
+
+    `example_number`: an issue that exists in the workspace, for the examples of what you can do.
+    """
     blocks: Blocks = [
         {"type": "header", "text": {"type": "plain_text", "text": "Your BRM desk"}},
         context(f"As of {format_local(now, tz)} · open this tab again to refresh it"),
@@ -49,5 +54,5 @@ def home_view(follow_ups: FollowUpPage, issues: IssuePage, *, tz: ZoneInfo, now:
         blocks.append(context("No open issues are yours. Raise one: `/brm issue DMV renewal emails bounce`."))
     blocks.append({"type": "divider"})
 
-    blocks.append(section("*What you can do*\n" + help_examples()))
+    blocks.append(section("*What you can do*\n" + help_examples(example_number)))
     return {"type": "home", "blocks": blocks}

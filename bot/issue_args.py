@@ -41,7 +41,7 @@ def read_issue_number(text: str, *, example: str) -> tuple[int, str]:
     m = _NUMBER.match(text)
     if m is None:
         said = f" “{safe_mrkdwn(text.split()[0])}” is not an issue number." if text else ""
-        raise InputError(f"Which issue? Give its number, like `#12`.{said}", example=example)
+        raise InputError(f"Which issue? Start with its number, as in the example.{said}", example=example)
     digits = m["n"].lstrip("0") or "0"
     if len(digits) > _MAX_NUMBER_DIGITS or int(digits) == 0:
         raise NotFound(f"There is no issue #{m['n']} here.", example=example)

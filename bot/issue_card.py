@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.date_format import format_local
 from bot.issue_replies import follow_up_text
+from bot.plural import counted
 from bot.replies import Blocks, context, section
 from bot.text import safe_mrkdwn, truncate
 from storage.models import AuditEvent, Issue, IssueStatus
@@ -52,7 +53,7 @@ def issue_card(
     if shown:
         entries = [_history_line(event, tz) for event in shown]
         if len(history) > len(shown):
-            entries.insert(0, f"_…{len(history) - len(shown)} earlier changes_")
+            entries.insert(0, f"_…{counted(len(history) - len(shown), 'earlier change')}_")
         blocks.append(section("*History*\n" + "\n".join(entries)))
     hint = (
         f"`/brm reopen #{issue.number}`"

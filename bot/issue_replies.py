@@ -14,6 +14,7 @@ from bot.date_format import format_local
 from bot.issue_args import ListFilter
 from bot.issues import IssueReceipt
 from bot.party_replies import new_party_note
+from bot.plural import counted, noun
 from bot.replies import Blocks, context, section
 from bot.text import safe_mrkdwn, truncate
 from storage.models import Issue, IssueStatus
@@ -144,30 +145,35 @@ def issue_list(
     rows: list[tuple[Issue, str]], *, total: int, wanted: ListFilter, tz: ZoneInfo, now: datetime
 ) -> tuple[str, Blocks]:
     """The reply to `/brm list`: at most LIST_LIMIT issues, one section each, and how to see the rest."""
-    heading = _list_heading(wanted)
     if not rows:
-        text = f"No {heading} right now."
+        text = f"No {_list_heading(wanted)} right now."
         return text, [section(text), context("Try `/brm list all` to see every issue, open or closed.")]
-    blocks: Blocks = [section(f"*{total} {heading}*")]
+    heading = _list_heading(wanted, total)
+    blocks: Blocks = [section(f"*{heading}*")]
     blocks += [section(issue_line(issue, party_name, tz=tz, now=now)) for issue, party_name in rows]
     shown = len(rows)
     if total > shown:
         example = "/brm list DMV" if wanted.party is None else f"/brm list {wanted.party.name} overdue"
         blocks.append(context(f"…and {total - shown} more. Narrow it down with `{safe_mrkdwn(example)}`."))
     else:
-        blocks.append(
-            context(
-                "Close one with `/brm close #12 what fixed it`, or move it with `/brm snooze #12 Friday`."
-            )
-        )
-    return f"{total} {heading}", blocks
+        blocks.append(context(_list_hint(rows[0][0])))
+    return heading, blocks
 
 
-def _list_heading(wanted: ListFilter) -> str:
-    words = {"open": "open issues", "closed": "closed issues", "all": "issues"}[wanted.status]
+def _list_hint(first: Issue) -> str:
+    """What to do next, with the number of an issue in the list."""
+    if first.status == IssueStatus.OPEN:
+        n = first.number
+        return f"Close one with `/brm close #{n} what fixed it`, or move it with `/brm snooze #{n} Friday`."
+    return f"Reopen one with `/brm reopen #{first.number}`."
+
+
+def _list_heading(wanted: ListFilter, count: int | None = None) -> str:
+    """ "open issues for DMV owned by @sam"; with `count`, counted: "1 open issue for DMV"."""
+    words = {"open": "open issue", "closed": "closed issue", "all": "issue"}[wanted.status]
     if wanted.overdue:
-        words = "overdue issues"
-    parts = [words]
+        words = "overdue issue"
+    parts = [noun(2, words) if count is None else counted(count, words)]
     if wanted.party is not None:
         parts.append(f"for {safe_mrkdwn(wanted.party.name)}")
     if wanted.owner_id is not None:
@@ -201,4 +207,4 @@ def age(then: datetime, now: datetime) -> str:
         return f"{days} days ago"
     if days < 365:
         return f"{days // 7} weeks ago"
-    return f"{days // 365} year{'s' if days >= 730 else ''} ago"
+    return f"{counted(days // 365, 'year')} ago"

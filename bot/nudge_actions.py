@@ -63,8 +63,8 @@ def act_on_nudge(
             return close_issue(session, issue, actor_id=actor_id, surface=surface, now=now)
         if action == NudgeAction.REOPEN:
             # Only a close made with a ✅ is undone by taking the ✅ away; a close by command or button
-            # (perhaps with a resolution typed) stays.
-            if issue.close_surface != Surface.REACTION:
+            # (perhaps with a resolution typed) stays, until someone presses the nudge's Reopen button.
+            if surface == Surface.REACTION and issue.close_surface != Surface.REACTION:
                 return False
             return reopen_issue(
                 session, issue, actor_id=actor_id, surface=surface, now=now, owner_tz=owner_tz

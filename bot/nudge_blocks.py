@@ -3,7 +3,10 @@
 It carries the party, the issue's title (or the interaction's summary), how old it is, the party's
 latest interactions, how many reminders there have been, the owner's mention, buttons Close /
 Snooze 1 day / Snooze 1 week, and the hint that reacting ✅ closes it. Once someone acts, the same
-message is updated in place to show the new state and who acted.
+message is updated in place to show the new state and who acted, with what undoes a close: taking
+the ✅ away after a ✅, a Reopen button (and `/brm reopen #12`) after a button or a command. The
+notification text changes with the blocks, since it is what notifications and screen readers read.
+Every button has an accessibility label naming its record, as "Close" alone says nothing out of context.
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.date_format import format_local, slack_date
+from bot.plural import counted
 from bot.replies import KIND_EMOJI, context, section
 from bot.text import safe_mrkdwn, truncate
-from storage.models import AuditEvent, Interaction, Issue, IssueStatus, Nudge, Party
+from storage.models import AuditEvent, Interaction, Issue, IssueStatus, Nudge, Party, Surface
 
 Blocks = list[dict[str, Any]]
 
@@ -29,6 +33,7 @@ class ButtonIds:
     close: str
     snooze_day: str
     snooze_week: str
+    reopen: str
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,7 @@ class Outcome:
     action: str  # closed, reopened, snoozed, done, undone
     actor_id: str | None
     until: datetime | None = None  # for a snooze
+    surface: str | None = None  # how it was done: reaction, button, command...
 
 
 # Audit actions that change what a nudge message shows, and how the message names them.
@@ -57,7 +63,9 @@ def latest_outcome(events: Sequence[AuditEvent]) -> Outcome | None:
         if action is None:
             continue
         until = event.detail.get("follow_up_at") if action == "snoozed" else None
-        return Outcome(action=action, actor_id=event.actor_id, until=_parse_time(until))
+        return Outcome(
+            action=action, actor_id=event.actor_id, until=_parse_time(until), surface=event.surface
+        )
     return None
 
 
@@ -103,18 +111,18 @@ def nudge_message(
         issue = facts.issue
         title = safe_mrkdwn(truncate(issue.title, 300))
         what = f"issue *#{issue.number}* with *{party_name}*"
-        text = f"Follow-up due: #{issue.number} {party.name}: {issue.title}"
+        text = f"{_state(facts, tz)}: #{issue.number} {party.name}: {issue.title}"
         age = f"Open for {_age(issue.created_at, now)} · severity {safe_mrkdwn(issue.severity)}"
         headline = f"{owner}, time to follow up on {what}:\n>{title}"
     else:
         interaction = facts.interaction
         assert interaction is not None, "a nudge is about an issue or an interaction"
         summary = safe_mrkdwn(truncate(interaction.summary, 300))
-        text = f"Follow-up due: {party.name}: {interaction.summary}"
+        text = f"{_state(facts, tz)}: {party.name}: {interaction.summary}"
         age = f"Logged {_age(interaction.occurred_at, now)} ago"
         headline = f"{owner}, time to follow up with *{party_name}* on:\n>{summary}"
     if nudge.escalated_to:
-        headline = f":rotating_light: Still open after {facts.times_nudged} reminders. " + headline
+        headline = f":rotating_light: Still open after {counted(facts.times_nudged, 'reminder')}. " + headline
     nudged = "first reminder" if facts.times_nudged <= 1 else f"reminder {facts.times_nudged}"
     blocks: Blocks = [
         section(f":alarm_clock: {headline}"),
@@ -126,20 +134,39 @@ def nudge_message(
         )
     if facts.outcome is not None:
         blocks.append(section(_outcome_line(facts, tz)))
+    labels = _Labels(facts)
     if facts.is_open:
-        blocks.append(_buttons(nudge, buttons, is_issue=facts.issue is not None))
+        blocks.append(_buttons(nudge, buttons, labels))
         verb = "close it" if facts.issue is not None else "mark it done"
         blocks.append(context(f"React :white_check_mark: to {verb} · :zzz: to snooze a week"))
     elif facts.outcome is not None and facts.outcome.action in ("closed", "done"):
-        blocks.append(context("Remove the :white_check_mark: to reopen."))
+        if facts.outcome.surface == Surface.REACTION:
+            blocks.append(context("Remove the :white_check_mark: to reopen."))
+        else:
+            # Closed with a button or a command: there is no ✅ to take away, so say what reopens it.
+            blocks.append(_reopen_button(nudge, buttons, labels))
+            command = f" or `/brm reopen #{facts.issue.number}`" if facts.issue is not None else ""
+            blocks.append(context(f"Reopen it with the button{command}."))
     return safe_mrkdwn(truncate(text, 300)), blocks
+
+
+def _state(facts: NudgeFacts, tz: ZoneInfo) -> str:
+    """The notification text's first words: the nudge's state now, as the blocks show it."""
+    outcome = facts.outcome
+    if outcome is None or outcome.action in ("reopened", "undone"):
+        return "Follow-up due" if facts.is_open else "Follow-up"
+    if outcome.action == "closed":
+        return "Closed"
+    if outcome.action == "done":
+        return "Follow-up done"
+    return "Snoozed" + (f" until {format_local(outcome.until, tz)}" if outcome.until is not None else "")
 
 
 def _age(since: datetime, now: datetime) -> str:
     days = (now - since).days
     if days < 1:
         return "less than a day"
-    return "1 day" if days == 1 else f"{days} days"
+    return counted(days, "day")
 
 
 def _touch(interaction: Interaction, tz: ZoneInfo) -> str:
@@ -166,26 +193,59 @@ def _outcome_line(facts: NudgeFacts, tz: ZoneInfo) -> str:
     return f":zzz: *Snoozed*{until} by {who}"
 
 
-def _buttons(nudge: Nudge, ids: ButtonIds, *, is_issue: bool) -> dict[str, Any]:
-    value = str(nudge.id)
+# Slack reads out an accessibility label of at most 75 characters.
+_LABEL_CHARS = 75
 
-    def button(action_id: str, label: str, style: str | None = None) -> dict[str, Any]:
-        element = {
-            "type": "button",
-            "action_id": action_id,
-            "text": {"type": "plain_text", "text": label, "emoji": True},
-            "value": value,
-        }
-        if style:
-            element["style"] = style
-        return element
 
+class _Labels:
+    """What a screen reader says for each button: the action and the record it is about."""
+
+    def __init__(self, facts: NudgeFacts) -> None:
+        self.is_issue = facts.issue is not None
+        if facts.issue is not None:
+            self.record = f"issue #{facts.issue.number}"
+            self.close = f"Close {self.record}"
+        else:
+            self.record = f"the follow-up with {truncate(facts.party.name, 30)}"
+            self.close = f"Mark {self.record} done"
+
+    def snooze(self, period: str) -> str:
+        return truncate(f"Snooze {self.record} for {period}", _LABEL_CHARS)
+
+    def reopen(self) -> str:
+        return truncate(f"Reopen {self.record}", _LABEL_CHARS)
+
+
+def _button(
+    nudge: Nudge, action_id: str, label: str, spoken: str, style: str | None = None
+) -> dict[str, Any]:
+    element = {
+        "type": "button",
+        "action_id": action_id,
+        "text": {"type": "plain_text", "text": label, "emoji": True},
+        "value": str(nudge.id),
+        "accessibility_label": truncate(spoken, _LABEL_CHARS),
+    }
+    if style:
+        element["style"] = style
+    return element
+
+
+def _buttons(nudge: Nudge, ids: ButtonIds, labels: _Labels) -> dict[str, Any]:
     return {
         "type": "actions",
         "block_id": f"brm_nudge_{nudge.id}",
         "elements": [
-            button(ids.close, "Close" if is_issue else "Done", "primary"),
-            button(ids.snooze_day, "Snooze 1 day"),
-            button(ids.snooze_week, "Snooze 1 week"),
+            _button(nudge, ids.close, "Close" if labels.is_issue else "Done", labels.close, "primary"),
+            _button(nudge, ids.snooze_day, "Snooze 1 day", labels.snooze("1 day")),
+            _button(nudge, ids.snooze_week, "Snooze 1 week", labels.snooze("1 week")),
         ],
+    }
+
+
+def _reopen_button(nudge: Nudge, ids: ButtonIds, labels: _Labels) -> dict[str, Any]:
+    return {
+        "type": "actions",
+        "block_id": f"brm_nudge_{nudge.id}_reopen",
+        "elements": [_button(nudge, ids.reopen, "Reopen", labels.reopen())],
     }

@@ -14,6 +14,7 @@ from bot.date_format import format_local
 from bot.parties import PartyChange
 from bot.party_args import CHANNEL_EXAMPLE, KIND_EXAMPLE, OWNER_EXAMPLE
 from bot.party_names import PartyMatch
+from bot.plural import counted
 from bot.replies import Blocks, context, packed_sections, section
 from bot.text import a_kind, safe_mrkdwn, truncate
 from storage.models import Party, PartyAlias
@@ -48,14 +49,14 @@ def party_list(rows: Sequence[PartyRow], *, total: int) -> tuple[str, Blocks]:
             section(f"{text} `/brm log` adds one the first time you log a touchpoint with it."),
             context("e.g. `/brm log DMV call with Jane about renewals`"),
         ]
-    heading = f"*{total} {'party' if total == 1 else 'parties'}*"
+    heading = f"*{counted(total, 'party', 'parties')}*"
     blocks: Blocks = [section(heading)]
     blocks += packed_sections(_list_line(row) for row in rows)
     if total > len(rows):
         blocks.append(context(f"…and {total - len(rows)} more. `/brm party DMV` shows one party."))
     else:
         blocks.append(context("`/brm party DMV` shows one party and how to change it."))
-    return f"{total} parties", blocks
+    return counted(total, "party", "parties"), blocks
 
 
 def _list_line(row: PartyRow) -> str:
@@ -107,4 +108,4 @@ def _owner(owner_id: str | None) -> str:
 
 
 def _open(count: int) -> str:
-    return f"{count} open issue{'' if count == 1 else 's'}"
+    return counted(count, "open issue")

@@ -6,6 +6,7 @@ Everything a person typed goes through `safe_mrkdwn` before it is shown, so that
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -123,30 +124,53 @@ def _contact_label(contact: dict[str, Any]) -> str:
     return f"{contact['name']} ({role})" if role else str(contact["name"])
 
 
-def help_examples() -> str:
-    """One line per thing people can do, with a command to copy."""
-    return "\n".join(f"• {label}: `{safe_mrkdwn(example)}`" for label, example in HELP_EXAMPLES)
+# Examples are written with this issue number; replies show one that exists in the workspace instead.
+EXAMPLE_NUMBER = re.compile(r"#12\b")
+HELP_HINT = "`/brm help` shows everything I can do."
+_FIRST_ISSUE = "There is no issue here yet: raise one with `/brm issue DMV renewal emails bounce`."
 
 
-def help_blocks(problem: BrmError | None = None) -> tuple[str, Blocks]:
-    """Help with examples; when `problem` is given it leads with what went wrong."""
-    blocks: Blocks = []
-    if problem is not None:
-        blocks.append(section(f":thinking_face: {problem.text}"))
-        if problem.example:
-            blocks.append(section(f"*Try:* `{safe_mrkdwn(problem.example)}`"))
-        blocks.append({"type": "divider"})
-    blocks.append(section("*brm-bot* keeps a record of your relationships without leaving Slack. Examples:"))
-    blocks.append(section(help_examples()))
-    blocks.append(
+def with_issue_number(example: str, number: int | None) -> str:
+    """`example` showing issue `number` (one that exists here) where it says `#12`; `#N` when the
+    workspace has no issue yet, so no reply ever names an issue that is not there."""
+    return EXAMPLE_NUMBER.sub(f"#{number}" if number is not None else "#N", example)
+
+
+def help_examples(number: int | None) -> str:
+    """One line per thing people can do, with a command to copy; issue `number` is one that exists."""
+    return "\n".join(
+        f"• {label}: `{safe_mrkdwn(with_issue_number(example, number))}`" for label, example in HELP_EXAMPLES
+    )
+
+
+def help_blocks(number: int | None) -> tuple[str, Blocks]:
+    """`/brm help`: what people can do, with examples; `number`: an issue of theirs, for the examples."""
+    about_n = "" if number is not None else " _#N_ stands for an issue's number, as `/brm list` shows it."
+    blocks: Blocks = [
+        section("*brm-bot* keeps a record of your relationships without leaving Slack. Examples:"),
+        section(help_examples(number)),
         context(
             "Dates are read in your Slack timezone: _tomorrow, Friday, next Tuesday, in 2 weeks, EOD, "
             "end of month, 12/5_. On any message: ⋮ → *Log BRM interaction* or *Raise BRM issue*. "
-            "React ✅ on a nudge to close its issue."
-        )
-    )
-    text = problem.text if problem is not None else "brm-bot help"
-    return text, blocks
+            "React ✅ on a nudge to close its issue." + about_n
+        ),
+    ]
+    return "brm-bot help", blocks
+
+
+def problem_blocks(problem: BrmError, number: int | None) -> tuple[str, Blocks]:
+    """What went wrong, the example that fits the mistake, and where the rest of the help is.
+
+    `number`: an issue that exists in the workspace, shown in examples that name one.
+    """
+    blocks: Blocks = [section(f":thinking_face: {problem.text}")]
+    if problem.example:
+        if number is None and EXAMPLE_NUMBER.search(problem.example):
+            blocks.append(section(_FIRST_ISSUE))
+        else:
+            blocks.append(section(f"*Try:* `{safe_mrkdwn(with_issue_number(problem.example, number))}`"))
+    blocks.append(context(HELP_HINT))
+    return problem.text, blocks
 
 
 def error_blocks(text: str, reference: str | None = None) -> tuple[str, Blocks]:

@@ -17,6 +17,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from bot.errors import InputError
+from bot.plural import noun
 from bot.replies import Blocks, context, section
 from bot.text import safe_mrkdwn, truncate
 from storage.audit import history, record_change
@@ -77,7 +78,8 @@ def undo_last(session: Session, *, actor_id: str, now: datetime) -> Undone:
     if interaction is None and lone_issue is None:
         raise InputError(
             "You have logged nothing with `/brm log` or `/brm issue` in the last 24 hours, so there is "
-            "nothing to undo. An older record stays; close an issue with `/brm close #12 why`.",
+            "nothing to undo. An older record stays: close an issue instead, with `/brm close`, "
+            "its number and why.",
             example=UNDO_EXAMPLE,
         )
     if lone_issue is not None and (interaction is None or _written_later(session, lone_issue, interaction)):
@@ -198,9 +200,7 @@ def undone_reply(undone: Undone) -> tuple[str, Blocks]:
         lines = [f":leftwards_arrow_with_hook: Undid your last log with {party}: {said}"]
         if undone.issue_numbers:
             numbers = ", ".join(f"*#{number}*" for number in undone.issue_numbers)
-            lines.append(
-                f"The issue{'s' if len(undone.issue_numbers) > 1 else ''} it raised went too: {numbers}."
-            )
+            lines.append(f"The {noun(len(undone.issue_numbers), 'issue')} it raised went too: {numbers}.")
     if undone.party_removed:
         lines.append(f"{party} was added with it and nothing else uses it, so it went too.")
     again = "Log it" if undone.kind == "log" else "Raise it"

@@ -35,13 +35,16 @@ def read_setting(text: str) -> Change:
     if name in ("renudge", "nudge", "repeat"):
         days = _days(value, "renudge 7", "days between reminders for an issue still open")
         return Change("renudge_days", days, f"an open issue is nudged again every {days} days")
+    if name in ("digest-mentions", "mentions"):
+        return _digest_mentions(value)
     if name in ("cold", "cold-after"):
         days = _days(value, "cold 45", "days without contact after which a relationship is going cold")
         return Change("cold_after_days", days, f"relationships go cold after {days} days without contact")
     if name in ("fiscal-year", "fiscal_year", "fiscal", "fy"):
         return _fiscal_year(value)
     raise InputError(
-        f"I can change `holidays`, `renudge`, `cold` and `fiscal-year`, not “{safe_mrkdwn(name)}”.",
+        f"I can change `holidays`, `renudge`, `cold`, `fiscal-year` and `digest-mentions`, "
+        f"not “{safe_mrkdwn(name)}”.",
         example=EXAMPLE,
     )
 
@@ -104,3 +107,19 @@ def workspace_calendar(session: Session, default_state: str | None) -> DateCalen
 
 def _holiday_state(workspace: Workspace | None, default_state: str | None) -> str | None:
     return (workspace.holiday_region if workspace is not None else None) or default_state
+
+
+DIGEST_MENTIONS_EXAMPLE = "/brm settings digest-mentions on"
+
+
+def _digest_mentions(value: str) -> Change:
+    """Whether the weekly digest @-mentions people (notifying them every week) or only names them."""
+    word = value.lower()
+    if word in ("on", "yes", "true"):
+        return Change("digest_mentions", True, "the weekly digest @-mentions the people it names")
+    if word in ("off", "no", "false"):
+        return Change("digest_mentions", False, "the weekly digest names people without notifying them")
+    raise InputError(
+        "Say `on` to @-mention people in the weekly digest, or `off` to name them without a ping.",
+        example=DIGEST_MENTIONS_EXAMPLE,
+    )

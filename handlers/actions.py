@@ -1,4 +1,5 @@
-"""The buttons on a nudge: Close, Snooze 1 day, Snooze 1 week (they do what the reactions do)."""
+"""The buttons on a nudge: Close, Snooze 1 day, Snooze 1 week (they do what the reactions do), and
+Reopen on a nudge closed with a button or a command."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ BUTTON_ACTIONS = {
     Action.NUDGE_CLOSE: NudgeAction.CLOSE,
     Action.NUDGE_SNOOZE_DAY: NudgeAction.SNOOZE_DAY,
     Action.NUDGE_SNOOZE_WEEK: NudgeAction.SNOOZE_WEEK,
+    Action.NUDGE_REOPEN: NudgeAction.REOPEN,
 }
 
 

@@ -73,6 +73,12 @@ def digest_client(services: Services) -> WebClient:
     return client
 
 
+def display_names(services: Services, team_id: str) -> Callable[[str], str]:
+    """A person's display name from the user directory (cached), for a digest that names people
+    without mentioning them."""
+    return lambda user_id: services.directory.person(team_id, user_id).name
+
+
 def post_digest(
     client: WebClient,
     channel_id: str,
@@ -198,7 +204,13 @@ def deliver(services: Services, client: WebClient, subscription: DueSubscription
         return 0
 
     with db.workspace(subscription.team_id, subscription.enterprise_id) as session:
-        digest = digest_for(session, now=now, tz=schedule.tz, party_ids=subscription.party_ids)
+        digest = digest_for(
+            session,
+            now=now,
+            tz=schedule.tz,
+            party_ids=subscription.party_ids,
+            name_of=display_names(services, subscription.team_id),
+        )
 
     def remember(ts: str) -> None:
         with db.workspace(subscription.team_id, subscription.enterprise_id) as session:

@@ -11,7 +11,7 @@ from bot.home import HOME_FOLLOW_UPS, HOME_ISSUES, home_view
 from handlers.services import Services, services_of, team_of
 from handlers.slack_failures import SLACK_FAILURES, failure_code
 from storage.follow_ups import open_follow_ups
-from storage.issues import IssueQuery, list_issues
+from storage.issues import IssueQuery, example_issue_number, list_issues
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,8 @@ def publish_home(services: Services, team_id: str, enterprise_id: str | None, us
     with services.db.workspace(team_id, enterprise_id) as session:
         follow_ups = open_follow_ups(session, owner_id=user_id, party_id=None, limit=HOME_FOLLOW_UPS)
         issues = list_issues(session, IssueQuery(owner_id=user_id), now=now, limit=HOME_ISSUES)
-    view = home_view(follow_ups, issues, tz=tz, now=now)
+        number = example_issue_number(session)
+    view = home_view(follow_ups, issues, tz=tz, now=now, example_number=number)
     try:
         services.client.views_publish(user_id=user_id, view=view)
     except SLACK_FAILURES as problem:

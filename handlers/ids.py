@@ -27,3 +27,4 @@ class Action(StrEnum):
     NUDGE_CLOSE = "brm_nudge_close"
     NUDGE_SNOOZE_DAY = "brm_nudge_snooze_day"
     NUDGE_SNOOZE_WEEK = "brm_nudge_snooze_week"
+    NUDGE_REOPEN = "brm_nudge_reopen"

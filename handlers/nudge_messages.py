@@ -27,7 +27,10 @@ from storage.records import recent_interactions
 log = logging.getLogger(__name__)
 
 BUTTONS = ButtonIds(
-    close=Action.NUDGE_CLOSE, snooze_day=Action.NUDGE_SNOOZE_DAY, snooze_week=Action.NUDGE_SNOOZE_WEEK
+    close=Action.NUDGE_CLOSE,
+    snooze_day=Action.NUDGE_SNOOZE_DAY,
+    snooze_week=Action.NUDGE_SNOOZE_WEEK,
+    reopen=Action.NUDGE_REOPEN,
 )
 RECENT_INTERACTIONS = 3
 

@@ -116,10 +116,17 @@ class DigestFacts:
     week_start: datetime
     cold_after_days: int
     parties: tuple[PartyFacts, ...] = ()
-    opened: Listed = field(default_factory=Listed)
-    closed: Listed = field(default_factory=Listed)
+    opened: Listed = field(default_factory=Listed)  # opened this week and still open
+    closed: Listed = field(default_factory=Listed)  # closed this week, some opened this week too
     overdue: Listed = field(default_factory=Listed)
     missed_follow_ups: Listed = field(default_factory=Listed)
+    opened_and_closed: int = 0  # of `closed`, how many were opened this week too
+    mentions: bool = False  # the workspace wants people @-mentioned in its digest, not just named
+
+    @property
+    def opened_total(self) -> int:
+        """Every issue opened this week, still open or closed since."""
+        return self.opened.total + self.opened_and_closed
 
 
 def digest_facts(session: Session, *, now: datetime, party_ids: Sequence[int] | None = None) -> DigestFacts:
@@ -147,8 +154,15 @@ def digest_facts(session: Session, *, now: datetime, party_ids: Sequence[int] | 
         now=now,
         week_start=week_start,
         cold_after_days=cold_after_days(session),
+        mentions=bool(session.exec(select(Workspace.digest_mentions)).first()),
         parties=facts,
-        opened=_issue_list(session, ids, Issue.created_at >= week_start, _worst_first()),
+        # An issue opened and closed within the week got better, not worse: it is listed once, as closed.
+        opened=_issue_list(
+            session,
+            ids,
+            and_(Issue.created_at >= week_start, Issue.status == IssueStatus.OPEN),  # type: ignore[arg-type]
+            _worst_first(),
+        ),
         closed=_issue_list(
             session,
             ids,
@@ -162,6 +176,11 @@ def digest_facts(session: Session, *, now: datetime, party_ids: Sequence[int] | 
             [Issue.follow_up_at],
         ),
         missed_follow_ups=_missed_follow_ups(session, ids, week_start, now),
+        opened_and_closed=_count_issues(
+            session,
+            ids,
+            and_(Issue.status == IssueStatus.CLOSED, Issue.created_at >= week_start),  # type: ignore[arg-type]
+        ),
     )
 
 
@@ -279,9 +298,14 @@ def _issue_list(
     limit: int = LIST_LIMIT,
 ) -> Listed:
     where = [condition, *_in_parties(Issue.party_id, ids)]
-    total = session.exec(select(func.count()).select_from(Issue).where(*where)).one()
     rows = session.exec(select(*_ISSUE_COLUMNS).where(*where).order_by(*order).limit(limit))
-    return Listed(items=tuple(IssueLine(**row._mapping) for row in rows), total=int(total))
+    items = tuple(IssueLine(**row._mapping) for row in rows)
+    return Listed(items=items, total=_count_issues(session, ids, condition))
+
+
+def _count_issues(session: Session, ids: Sequence[int] | None, condition: ColumnElement[bool]) -> int:
+    where = [condition, *_in_parties(Issue.party_id, ids)]
+    return int(session.exec(select(func.count()).select_from(Issue).where(*where)).one())
 
 
 def _sentiment(session: Session, ids: Sequence[int] | None, now: datetime) -> dict[int, dict[str, Any]]:

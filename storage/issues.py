@@ -76,3 +76,14 @@ def issue_conditions(query: IssueQuery) -> list:
         conditions.append(col(Issue.status) == IssueStatus.OPEN)
         conditions.append(col(Issue.follow_up_at) < query.overdue_at)
     return conditions
+
+
+def example_issue_number(session: Session) -> int | None:
+    """The issue number hints and examples show: the newest open issue's, else the newest issue's;
+    None when the workspace has no issue at all."""
+    statement = (
+        select(Issue.number)
+        .order_by(case((col(Issue.status) == IssueStatus.OPEN, 0), else_=1), col(Issue.number).desc())
+        .limit(1)
+    )
+    return session.exec(statement).first()

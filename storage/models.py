@@ -98,6 +98,8 @@ class Workspace(WorkspaceScoped, table=True):
     fiscal_year_start: int | None = Field(default=None)
     renudge_days: int = Field(default=7)
     cold_after_days: int = Field(default=30)
+    # The weekly digest names owners in plain text unless this is on: a mention notifies them every week.
+    digest_mentions: bool = Field(default=False)
     created_at: datetime = stamped()
 
 

@@ -26,6 +26,7 @@ from bot.clock import FrozenClock
 from settings import Settings
 from storage.db import Database, make_engine, migrate
 from storage.models import SQLModel
+from tests.support.block_kit import unlabelled_buttons
 from tests.support.fake_slack import FakeSlack
 from tests.support.server import serve_in_thread
 from tests.support.signing import SlackClient
@@ -184,3 +185,27 @@ def app(database: Database, slack: FakeSlack, clock: FrozenClock) -> Iterator[Ru
     finally:
         stop()
         brm.close()
+
+
+# What the bot posts that can carry buttons: messages, their updates, and views.
+_POSTING_METHODS = frozenset(
+    {
+        "chat.postMessage",
+        "chat.postEphemeral",
+        "chat.update",
+        "views.open",
+        "views.push",
+        "views.update",
+        "views.publish",
+    }
+)
+
+
+@pytest.fixture
+def every_button_labelled(slack: FakeSlack) -> Iterator[None]:
+    """After the test: every button in every message and view the bot sent (Web API calls and
+    response_url posts) has an accessibility label. Use with `pytest.mark.usefixtures`."""
+    yield
+    sent = [call.params for call in slack.calls if call.method in _POSTING_METHODS]
+    sent += [response.body for response in slack.responses]
+    assert [label for payload in sent for label in unlabelled_buttons(payload)] == []

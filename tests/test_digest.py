@@ -9,15 +9,27 @@ import re
 import threading
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlmodel import select
 
 from app import build_app
 from bot.text import normalise_name
 from handlers.digest_sender import send_due_digests
 from storage.db import Database
-from storage.models import AuditEvent, DigestDelivery, DigestSubscription, Interaction, Issue, Party
+from storage.models import (
+    AuditEvent,
+    DigestDelivery,
+    DigestSubscription,
+    Interaction,
+    Issue,
+    Party,
+    Workspace,
+)
 from tests.conftest import RunningApp, make_settings
 from tests.support.block_kit import problems
+
+# Every button in every message and view these tests make the bot send has an accessibility label.
+pytestmark = pytest.mark.usefixtures("every_button_labelled")
 
 # The fixtures' clock starts on Thursday 26 November 2026 at 10:00 in New York; the first Monday
 # 09:00 after it is 30 November, 14:00 UTC.
@@ -176,7 +188,7 @@ def test_preview_shows_the_digest_only_to_the_caller(app: RunningApp) -> None:
     link = "<https://example.slack.com/archives/C9/p1764150000000100|#1 portal login fails @\u2060channel>"
     assert link in text
     assert "<!channel>" not in text
-    assert "open 40 days" in text and "<@U1>" in text
+    assert "open 40 days" in text and "· jane" in text and "<@U1>" not in text  # named, not pinged
     assert digest_posts(app) == []  # nothing was posted in the channel
 
 
@@ -571,3 +583,68 @@ def test_the_workspace_chooses_when_a_relationship_goes_cold(app: RunningApp) ->
         45,
         30,
     )
+
+
+def test_an_issue_opened_and_closed_this_week_is_said_once_as_better(app: RunningApp) -> None:
+    dmv = add_party(app, "DMV")
+    add_issue(app, dmv, "printer queue stuck", number=1, age_days=2, closed_by="U2")  # in and out
+    add_issue(app, dmv, "portal login fails", number=2, age_days=3)  # opened, still open
+    add_issue(app, dmv, "old invoices rejected", number=3, age_days=20, closed_by="U1")  # old, closed
+
+    reply = app.command("digest send", channel_id="C7")
+    assert "Posted the digest" in shown(reply)
+    [post] = digest_posts(app, "C7")
+    assert_valid(post)
+    sections = [b["text"]["text"] for b in post.params["blocks"] if b["type"] == "section"]
+    [worse] = [s for s in sections if "Got worse: opened this week" in s]
+    [better] = [s for s in sections if "Got better: closed this week" in s]
+    assert "portal login fails" in worse and "printer queue stuck" not in worse
+    assert shown(post.params).count("printer queue stuck") == 1
+    assert "printer queue stuck" in better and "opened this week, closed by sam" in better
+    assert "old invoices rejected" in better and "· closed by jane" in better
+    # The summary still counts both issues opened this week, and both closed.
+    assert "2 opened, 2 closed this week" in shown(post.params)
+    assert "1 opened this week" not in post.params["text"] and "2 opened this week" in post.params["text"]
+
+
+def test_the_digest_names_people_without_a_ping_unless_the_workspace_turns_mentions_on(
+    app: RunningApp,
+) -> None:
+    dmv = add_party(app, "DMV")
+    add_issue(app, dmv, "portal login fails", number=1, owner="U2", age_days=3)
+    add_issue(app, dmv, "printer queue stuck", number=2, owner="U1", age_days=20, closed_by="U2")
+
+    app.command("digest send", channel_id="C7")
+    [first] = digest_posts(app, "C7")
+    posted = shown(first.params)
+    assert "<@" not in posted  # nobody is notified by the weekly post
+    assert "· sam" in posted and "closed by sam" in posted
+
+    assert "*digest-mentions*: off" in shown(app.command("settings"))
+    answer = shown(app.command("settings digest-mentions on"))
+    assert "@-mentions the people it names" in answer and "*digest-mentions*: on" in answer
+    app.command("digest send", channel_id="C7")
+    second = digest_posts(app, "C7")[1]
+    assert "<@U2>" in shown(second.params) and "closed by <@U2>" in shown(second.params)
+    with app.db.workspace("T1") as session:
+        [change] = session.exec(select(AuditEvent).where(AuditEvent.action == "settings_changed")).all()
+    assert (change.detail["setting"], change.detail["value"], change.detail["was"]) == (
+        "digest_mentions",
+        True,
+        False,
+    )
+    # Display names come from the user directory, looked up once and cached.
+    assert [c.params.get("user") for c in app.slack.calls_to("users.info")].count("U2") == 1
+
+    app.command("settings digest-mentions off")
+    app.command("digest preview")
+    assert "<@" not in shown(app.slack.responses[-1].body)
+
+
+def test_a_bad_digest_mentions_value_gets_its_example_and_changes_nothing(app: RunningApp) -> None:
+    answer = shown(app.command("settings digest-mentions loud"))
+    assert "Say `on`" in answer and "*Try:* `/brm settings digest-mentions on`" in answer
+    with app.db.workspace("T1") as session:
+        assert session.exec(select(AuditEvent)).all() == []
+        workspace = session.exec(select(Workspace)).first()
+    assert workspace is None or workspace.digest_mentions is False

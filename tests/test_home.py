@@ -5,10 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from tests.conftest import RunningApp
 from tests.test_follow_ups_command import log_a_week
 from tests.test_log_command import add_party
 from tests.test_shortcuts import settle
+
+# Every button in every message and view these tests make the bot send has an accessibility label.
+pytestmark = pytest.mark.usefixtures("every_button_labelled")
 
 
 def open_home(app: RunningApp, user: str = "U1", *, tab: str = "home", team_id: str = "T1") -> Any:

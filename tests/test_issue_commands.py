@@ -13,6 +13,9 @@ from storage.models import AuditEvent, Issue, Nudge, Party
 from tests.conftest import RunningApp
 from tests.test_log_command import add_party, reply_text, rows
 
+# Every button in every message and view these tests make the bot send has an accessibility label.
+pytestmark = pytest.mark.usefixtures("every_button_labelled")
+
 # Friday 27 November 2026, 09:00 in New York (U1's timezone), the follow-up "by Friday" means.
 FRIDAY_9_NY = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
 # Monday 30 November 2026, 09:00 in New York.
@@ -274,7 +277,10 @@ def test_bad_close_gets_help_and_writes_nothing(app: RunningApp, text: str, said
     app.command("issue DMV portal down")
     body = app.command(text)
     shown = reply_text(body)
-    assert said in shown and "/brm close #12" in shown
+    # The example that fits, with an issue that exists here, and a pointer to the rest of the help.
+    assert said in shown and "*Try:* `/brm close #1 vendor patched the login page`" in shown
+    assert "#12" not in shown and "`/brm help` shows everything" in shown
+    assert "keeps a record of your relationships" not in shown  # the whole help is not pasted in
     assert issue(app, 1).status == "open"
     assert audit_actions(app) == ["opened"]
 
@@ -335,7 +341,10 @@ def test_reopening_an_open_issue_changes_nothing(app: RunningApp) -> None:
 
 def test_reopen_unknown_issue(app: RunningApp) -> None:
     body = app.command("reopen #4")
-    assert "There is no issue #4" in reply_text(body) and "/brm reopen #12" in reply_text(body)
+    # No issue at all here: no example names one.
+    shown = reply_text(body)
+    assert "There is no issue #4" in shown and "There is no issue here yet" in shown
+    assert "#12" not in shown and "#N" not in shown and "`/brm help`" in shown
     assert nothing_written(app)
 
 
@@ -402,7 +411,8 @@ def test_bad_snooze_gets_help_and_writes_nothing(app: RunningApp, text: str, sai
     add_party(app, "DMV")
     app.command("issue DMV portal down by Friday")
     body = app.command(text)
-    assert said in reply_text(body) and "/brm snooze #12 next Monday" in reply_text(body)
+    assert said in reply_text(body) and "/brm snooze #1 next Monday" in reply_text(body)
+    assert "#12" not in reply_text(body)
     assert issue(app, 1).follow_up_at == FRIDAY_9_NY
     assert audit_actions(app) == ["opened"]
     assert [n.due_at for n in pending_nudges(app)] == [FRIDAY_9_NY]

@@ -21,6 +21,9 @@ from storage.workspaces import ensure_workspace
 from tests.conftest import RunningApp
 from tests.support.fake_slack import Call
 
+# Every button in every message these tests make the bot send has an accessibility label.
+pytestmark = pytest.mark.usefixtures("every_button_labelled")
+
 # Tuesday 1 December 2026, 09:00 in New York.
 TUESDAY_9_NY = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
 LOG_WITH_ISSUE = (
@@ -262,11 +265,76 @@ def test_the_close_button_closes_the_issue_and_updates_the_nudge(app: RunningApp
     assert issue.status == IssueStatus.CLOSED and issue.close_surface == "button"
 
 
+def last_update(app: RunningApp, count: int) -> dict[str, Any]:
+    """The parameters of the `count`th chat.update, once it has happened."""
+    return app.slack.wait_for("chat.update", count)[count - 1].params
+
+
+def buttons_on(app: RunningApp, post: Call) -> dict[str, str]:
+    """The nudge message's buttons now: action id -> accessibility label."""
+    return {
+        e["action_id"]: e.get("accessibility_label", "")
+        for b in message_of(app, post)["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+    }
+
+
+def test_after_a_button_close_the_nudge_says_what_reopens_it(app: RunningApp) -> None:
+    post = logged_and_due(app)
+    assert post.params["text"].startswith("Follow-up due: #1 DMV")
+    assert buttons_on(app, post) == {
+        Action.NUDGE_CLOSE: "Close issue #1",
+        Action.NUDGE_SNOOZE_DAY: "Snooze issue #1 for 1 day",
+        Action.NUDGE_SNOOZE_WEEK: "Snooze issue #1 for 1 week",
+    }
+    press(app, post, Action.NUDGE_CLOSE, "U2")
+    shown = updated_text(app, post)
+    assert "*Closed* by <@U2>" in shown and "Remove the :white_check_mark:" not in shown
+    assert "Reopen it with the button or `/brm reopen #1`" in shown
+    assert buttons_on(app, post) == {Action.NUDGE_REOPEN: "Reopen issue #1"}
+    # What notifications and screen readers read changed with the blocks.
+    closed = last_update(app, 1)
+    assert closed["text"].startswith("Closed: #1 DMV") and "Follow-up due" not in closed["text"]
+    assert message_of(app, post)["text"] == closed["text"]
+
+    press(app, post, Action.NUDGE_REOPEN, "U2")
+    assert "*Reopened* by <@U2>" in updated_text(app, post, 2)
+    assert the_issue(app).status == IssueStatus.OPEN
+    [reopened] = audit(app, "reopened")
+    assert (reopened.actor_id, reopened.surface) == ("U2", "button")
+    assert Action.NUDGE_CLOSE in buttons_on(app, post)
+    assert last_update(app, 2)["text"].startswith("Follow-up due: #1 DMV")
+
+
+def test_a_check_mark_close_still_says_to_take_the_check_mark_away(app: RunningApp) -> None:
+    post = logged_and_due(app)
+    app.client.reaction_added("U2", "white_check_mark", post.response["channel"], post.response["ts"])
+    shown = updated_text(app, post)
+    assert "Remove the :white_check_mark: to reopen" in shown and "Reopen it with the button" not in shown
+    assert buttons_on(app, post) == {}
+    assert last_update(app, 1)["text"].startswith("Closed: #1 DMV")
+
+
+def test_a_follow_up_marked_done_with_the_button_can_be_reopened_with_one(app: RunningApp) -> None:
+    post = logged_and_due(app, "log DOT call with Sam about the bridge sensors. follow up next Tuesday")
+    assert buttons_on(app, post)[Action.NUDGE_CLOSE] == "Mark the follow-up with DOT done"
+    press(app, post, Action.NUDGE_CLOSE)
+    shown = updated_text(app, post)
+    assert "*Done*, marked by <@U1>" in shown and "Reopen it with the button." in shown
+    assert last_update(app, 1)["text"].startswith("Follow-up done: DOT")
+    press(app, post, Action.NUDGE_REOPEN)
+    assert "*Reopened* by <@U1>" in updated_text(app, post, 2)
+    with app.db.system() as session:
+        assert session.exec(select(Interaction)).one().follow_up_done_at is None
+
+
 @pytest.mark.parametrize(("action", "days"), [(Action.NUDGE_SNOOZE_DAY, 1), (Action.NUDGE_SNOOZE_WEEK, 7)])
 def test_the_snooze_buttons_move_the_follow_up(app: RunningApp, action: Action, days: int) -> None:
     post = logged_and_due(app)
     press(app, post, action)
     assert "*Snoozed* until" in updated_text(app, post)
+    assert last_update(app, 1)["text"].startswith("Snoozed until ")
     assert the_issue(app).follow_up_at == TUESDAY_9_NY + timedelta(days=days)
     [audit_row] = audit(app, "snoozed")
     assert audit_row.surface == "button"
@@ -435,8 +503,8 @@ def test_closing_with_the_command_updates_the_posted_nudge(app: RunningApp) -> N
     post = logged_and_due(app)
     app.command("close #1 vendor patched the login page", user_id="U2")
     shown = updated_text(app, post)
-    assert "*Closed* by <@U2>" in shown
-    assert not any(b["type"] == "actions" for b in message_of(app, post)["blocks"])
+    assert "*Closed* by <@U2>" in shown and "`/brm reopen #1`" in shown
+    assert buttons_on(app, post) == {Action.NUDGE_REOPEN: "Reopen issue #1"}
     # A ✅ afterwards changes nothing, and taking it away does not undo a close made by command.
     app.client.reaction_added("U1", "white_check_mark", post.response["channel"], post.response["ts"])
     app.client.reaction_removed("U1", "white_check_mark", post.response["channel"], post.response["ts"])

@@ -8,6 +8,9 @@ from tests.conftest import RunningApp
 from tests.test_log_command import add_party, reply_text
 from tests.test_nudges import TUESDAY_9_NY, sweep
 
+# Every button in every message and view these tests make the bot send has an accessibility label.
+pytestmark = pytest.mark.usefixtures("every_button_labelled")
+
 
 def test_an_issue_is_shown_whole_with_its_history(app: RunningApp) -> None:
     add_party(app, "DMV")
@@ -46,7 +49,7 @@ def test_asking_for_an_issue_that_is_not_there(app: RunningApp, text: str, said:
     add_party(app, "DMV")
     app.command("issue DMV printers jammed")
     shown = reply_text(app.command(text))
-    assert said in shown and "/brm show #12" in shown
+    assert said in shown and "/brm show #1`" in shown and "#12" not in shown
 
 
 def test_another_workspaces_issue_is_not_shown(app: RunningApp) -> None:

@@ -18,7 +18,8 @@ from slack_sdk import WebClient
 from bot.commands import split_subcommand
 from bot.dates import DateCalendar, reading_calendar
 from bot.errors import BrmError, InputError
-from bot.replies import error_blocks, help_blocks
+from bot.replies import error_blocks, problem_blocks
+from bot.text import safe_mrkdwn
 from bot.workspace_settings import workspace_calendar
 from handlers.commands import digest as digest_command
 from handlers.commands import follow_ups as follow_ups_command
@@ -30,6 +31,7 @@ from handlers.commands import party as party_command
 from handlers.commands import settings as settings_command
 from handlers.commands import undo as undo_command
 from handlers.services import Services, services_of, team_of
+from storage.issues import example_issue_number
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,11 @@ class CommandRequest:
     client: WebClient
     trigger_id: str | None
     body: dict[str, Any]
+
+    def example_number(self) -> int | None:
+        """An issue number that exists in this workspace, for examples and hints (None: no issues)."""
+        with self.services.db.workspace(self.team_id, self.enterprise_id) as session:
+            return example_issue_number(session)
 
     def reply(self, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
         """An ephemeral answer through the response_url: works in any channel or DM, member or not."""
@@ -112,8 +119,9 @@ def run_subcommand(services: Services, body: dict[str, Any]) -> None:
     handler = SUBCOMMANDS.get(name)
     try:
         if handler is None:
+            known = ", ".join(f"`{known}`" for known in SUBCOMMANDS)
             raise InputError(
-                f"I don't know `/brm {name}`. Here is what I can do.",
+                f"I don't know `/brm {safe_mrkdwn(name)}`. I know {known}.",
                 example="/brm log DMV call with Jane about renewals. follow up Friday",
             )
         # Dates in any subcommand ("after Thanksgiving", "end of FY") are read with this workspace's calendar.
@@ -121,7 +129,7 @@ def run_subcommand(services: Services, body: dict[str, Any]) -> None:
             handler(request)
     except BrmError as problem:
         log.info("/brm %s refused for %s: %s", name, request.user_id, problem.text)
-        request.reply(*help_blocks(problem))
+        request.reply(*problem_blocks(problem, request.example_number()))
     except Exception:
         reference = uuid.uuid4().hex[:8]
         log.exception(

@@ -12,12 +12,13 @@ from bot.date_format import format_local
 from bot.digest import MAX_BLOCKS, RenderedDigest, digest_for
 from bot.digest_schedule import DIGEST_ON_EXAMPLE, Schedule, parse_digest_on
 from bot.errors import InputError
+from bot.plural import counted
 from bot.recording import known_parties
 from bot.replies import context, section
 from bot.text import safe_mrkdwn
 from handlers.channel_access import INVITE as INVITE_COMMAND
 from handlers.channel_access import bot_access
-from handlers.digest_sender import post_digest
+from handlers.digest_sender import display_names, post_digest
 from storage import digests
 from storage.audit import record_change
 from storage.models import Surface
@@ -126,7 +127,7 @@ def preview(request: CommandRequest, rest: str) -> None:
     shown = digest.thread[:PREVIEW_THREAD_PARTS]
     note = "Only you can see this preview."
     if digest.thread:
-        note += f" Posted, it continues in a thread of {_messages(len(digest.thread))}"
+        note += f" Posted, it continues in a thread of {counted(len(digest.thread), 'more message')}"
         if len(shown) == len(digest.thread):
             note += ", shown below."
         else:
@@ -135,10 +136,6 @@ def preview(request: CommandRequest, rest: str) -> None:
     for number, part in enumerate(shown, start=1):
         label = f"Preview, thread part {number} of {len(digest.thread)}."
         request.reply(part.text, _with_note(part.blocks, label))
-
-
-def _messages(count: int) -> str:
-    return "1 more message" if count == 1 else f"{count} more messages"
 
 
 def _with_note(blocks: Sequence[dict[str, Any]], note: str) -> list[dict[str, Any]]:
@@ -185,7 +182,7 @@ def cold_after(request: CommandRequest, rest: str) -> None:
             was=old,
         )
     text = (
-        f"Relationships now go cold after {days} days without contact (it was {old}), "
+        f"Relationships now go cold after {counted(days, 'day')} without contact (it was {old}), "
         "in this workspace's digests and health."
     )
     request.reply(text, [section(f":snowflake: {text}")])
@@ -210,7 +207,13 @@ def _compose(request: CommandRequest) -> RenderedDigest:
     with services.db.workspace(request.team_id, request.enterprise_id) as session:
         subscription = digests.subscription_for_channel(session, request.channel_id)
         party_ids = subscription.party_ids if subscription is not None and subscription.active else []
-        return digest_for(session, now=services.clock.now(), tz=tz, party_ids=party_ids)
+        return digest_for(
+            session,
+            now=services.clock.now(),
+            tz=tz,
+            party_ids=party_ids,
+            name_of=display_names(services, request.team_id),
+        )
 
 
 def _membership_warning(request: CommandRequest) -> str | None:

@@ -11,4 +11,4 @@ if TYPE_CHECKING:
 
 
 def run(request: CommandRequest) -> None:
-    request.reply(*help_blocks())
+    request.reply(*help_blocks(request.example_number()))

@@ -165,8 +165,8 @@ def run_snooze(request: CommandRequest) -> None:
         issue = _find(session, number, SNOOZE_EXAMPLE)
         if issue.status == IssueStatus.CLOSED:
             raise InputError(
-                f"#{number} is closed, so there is nothing to snooze. Reopen it first if it needs more work.",
-                example=f"/brm reopen #{number}",
+                f"#{number} is closed, so there is nothing to snooze. If it needs more work, reopen it "
+                f"first: `/brm reopen #{number}`."
             )
         party_name = _party_name(session, issue)
         owner_tz = _timezone(request, issue.owner_id)

@@ -48,6 +48,8 @@ def run(request: CommandRequest) -> None:
             f"• *renudge*: every {workspace.renudge_days} days while an issue stays open",
             f"• *cold*: {workspace.cold_after_days} days without contact",
             _fiscal_year_line(workspace, default_state),
+            "• *digest-mentions*: "
+            + ("on: the digest @-mentions people" if workspace.digest_mentions else "off: names, no pings"),
         ]
     request.reply(
         headline.removeprefix(":gear: "),
@@ -55,7 +57,8 @@ def run(request: CommandRequest) -> None:
             section("\n".join(lines)),
             context(
                 "Change one: `/brm settings holidays CA` · `/brm settings renudge 14` · "
-                "`/brm settings cold 45` · `/brm settings fiscal-year april`"
+                "`/brm settings cold 45` · `/brm settings fiscal-year april` · "
+                "`/brm settings digest-mentions on`"
             ),
         ],
     )

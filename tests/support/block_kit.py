@@ -52,3 +52,18 @@ def _text_object(obj: dict[str, Any], limit: int, kind: str | None, where: str) 
     elif len(text) > limit:
         found.append(f"{where}: {len(text)} characters, over {limit}")
     return found
+
+
+def unlabelled_buttons(payload: Any) -> list[str]:
+    """The text of every button in a message or view (at any depth) without an `accessibility_label`:
+    "Close" alone tells a screen reader nothing about which issue it closes."""
+    found: list[str] = []
+    if isinstance(payload, dict):
+        if payload.get("type") == "button" and not str(payload.get("accessibility_label") or "").strip():
+            found.append(str((payload.get("text") or {}).get("text")))
+        for value in payload.values():
+            found += unlabelled_buttons(value)
+    elif isinstance(payload, list):
+        for value in payload:
+            found += unlabelled_buttons(value)
+    return found

@@ -11,7 +11,7 @@ from storage.models import AuditEvent, Interaction, Issue, Nudge, Party
 
 NOW = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
 TZ = ZoneInfo("America/New_York")
-IDS = ButtonIds(close="close", snooze_day="day", snooze_week="week")
+IDS = ButtonIds(close="close", snooze_day="day", snooze_week="week", reopen="reopen")
 
 
 def facts(**overrides: Any) -> NudgeFacts:
@@ -72,7 +72,7 @@ def test_typed_text_never_pings() -> None:
 
 
 def test_a_closed_issue_shows_who_closed_it_and_no_buttons() -> None:
-    closed = facts(outcome=Outcome(action="closed", actor_id="U2"))
+    closed = facts(outcome=Outcome(action="closed", actor_id="U2", surface="reaction"))
     closed.issue.status = "closed"  # type: ignore[union-attr]
     _, blocks = nudge_message(closed, buttons=IDS, tz=TZ, now=NOW)
     shown = text_of(blocks)
@@ -128,8 +128,48 @@ def test_the_latest_close_reopen_or_snooze_is_the_outcome_shown() -> None:
     assert latest_outcome([]) is None
     assert latest_outcome([event("opened", "U1"), event("nudged", "U1")]) is None
     history = [event("opened", "U1"), event("closed", "U2"), event("reopened", "U3"), event("nudged", "U1")]
-    assert latest_outcome(history) == Outcome(action="reopened", actor_id="U3")
+    assert latest_outcome(history) == Outcome(action="reopened", actor_id="U3", surface="reaction")
     snoozed = event("snoozed", "U1", follow_up_at="2026-12-08T14:00:00+00:00")
     assert latest_outcome([snoozed]) == Outcome(
-        action="snoozed", actor_id="U1", until=datetime(2026, 12, 8, 14, 0, tzinfo=UTC)
+        action="snoozed", actor_id="U1", until=datetime(2026, 12, 8, 14, 0, tzinfo=UTC), surface="reaction"
     )
+
+
+def buttons_of(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [e for b in blocks if b["type"] == "actions" for e in b["elements"] if e["type"] == "button"]
+
+
+def test_every_button_names_its_record_for_screen_readers() -> None:
+    _, blocks = nudge_message(facts(), buttons=IDS, tz=TZ, now=NOW)
+    assert [b["accessibility_label"] for b in buttons_of(blocks)] == [
+        "Close issue #12",
+        "Snooze issue #12 for 1 day",
+        "Snooze issue #12 for 1 week",
+    ]
+    touch = facts().recent[0]
+    _, blocks = nudge_message(facts(issue=None, interaction=touch), buttons=IDS, tz=TZ, now=NOW)
+    labels = [b["accessibility_label"] for b in buttons_of(blocks)]
+    assert labels[0] == "Mark the follow-up with DMV <!here> done"
+    assert labels[1] == "Snooze the follow-up with DMV <!here> for 1 day"
+    assert all(len(label) <= 75 for label in labels)
+
+
+def test_a_button_close_offers_a_reopen_button_and_the_command() -> None:
+    closed = facts(outcome=Outcome(action="closed", actor_id="U2", surface="button"))
+    closed.issue.status = "closed"  # type: ignore[union-attr]
+    text, blocks = nudge_message(closed, buttons=IDS, tz=TZ, now=NOW)
+    shown = text_of(blocks)
+    assert "Remove the :white_check_mark:" not in shown
+    assert "Reopen it with the button or `/brm reopen #12`" in shown
+    [reopen] = buttons_of(blocks)
+    assert (reopen["action_id"], reopen["accessibility_label"]) == ("reopen", "Reopen issue #12")
+    assert text.startswith("Closed: #12 DMV")
+
+
+def test_the_notification_text_follows_the_state() -> None:
+    until = datetime(2026, 12, 8, 14, 0, tzinfo=UTC)
+    snoozed = facts(outcome=Outcome(action="snoozed", actor_id="U1", until=until, surface="button"))
+    text, _ = nudge_message(snoozed, buttons=IDS, tz=TZ, now=NOW)
+    assert text.startswith("Snoozed until Tue 8 Dec") and "Follow-up due" not in text
+    reopened = facts(outcome=Outcome(action="reopened", actor_id="U1", surface="button"))
+    assert nudge_message(reopened, buttons=IDS, tz=TZ, now=NOW)[0].startswith("Follow-up due: #12")
