@@ -1,0 +1,41 @@
+"""read indexes: what every read a person can trigger needs to answer at the size of a large state
+
+With 100,000 issues and 1,000,000 interactions, `/brm follow-ups` and the Home tab asked, for every
+interaction with a follow-up, whether an issue was raised with it: without an index on
+issue.interaction_id each of those questions read the whole issue table.
+
+Revision ID: 0005_read_indexes
+Revises: 0002
+Create Date: 2026-12-01 11:00:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005_read_indexes"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+OPEN_FOLLOW_UP = "follow_up_at IS NOT NULL AND follow_up_done_at IS NULL"
+OPEN_FOLLOW_UP_INDEXES = {
+    "ix_interaction_open_follow_up": ["team_id", "follow_up_at"],
+    "ix_interaction_open_follow_up_by": ["team_id", "logged_by", "follow_up_at"],
+    "ix_interaction_open_follow_up_party": ["team_id", "party_id", "follow_up_at"],
+}
+
+
+def upgrade() -> None:
+    op.create_index("ix_issue_interaction", "issue", ["team_id", "interaction_id"])
+    where = sa.text(OPEN_FOLLOW_UP)
+    for name, columns in OPEN_FOLLOW_UP_INDEXES.items():
+        op.create_index(name, "interaction", columns, sqlite_where=where, postgresql_where=where)
+
+
+def downgrade() -> None:
+    for name in OPEN_FOLLOW_UP_INDEXES:
+        op.drop_index(name, table_name="interaction")
+    op.drop_index("ix_issue_interaction", table_name="issue")
