@@ -203,6 +203,14 @@ class Issue(WorkspaceScoped, table=True):
         Index("ix_issue_request", "team_id", "request_id", unique=True),
         # Follow-ups leave out interactions that raised an issue: one probe each, not a table scan.
         Index("ix_issue_interaction", "team_id", "interaction_id"),
+        # `/brm list`: one party's issues, open and closed; someone's open issues in list order
+        # (covering, for `list mine` and the Home tab); closed issues most recently closed first.
+        Index("ix_issue_party", "team_id", "party_id", "status", "closed_at", "created_at", "number"),
+        Index(
+            "ix_issue_owner_work",
+            *("team_id", "owner_id", "status", "severity", "created_at", "follow_up_at", "number"),
+        ),
+        Index("ix_issue_closed_list", "team_id", "status", "closed_at", "created_at", "number"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -20,6 +20,20 @@ branch_labels = None
 depends_on = None
 
 
+ISSUE_INDEXES = {
+    "ix_issue_interaction": ["team_id", "interaction_id"],
+    "ix_issue_party": ["team_id", "party_id", "status", "closed_at", "created_at", "number"],
+    "ix_issue_owner_work": [
+        "team_id",
+        "owner_id",
+        "status",
+        "severity",
+        "created_at",
+        "follow_up_at",
+        "number",
+    ],
+    "ix_issue_closed_list": ["team_id", "status", "closed_at", "created_at", "number"],
+}
 OPEN_FOLLOW_UP = "follow_up_at IS NOT NULL AND follow_up_done_at IS NULL"
 OPEN_FOLLOW_UP_INDEXES = {
     "ix_interaction_open_follow_up": ["team_id", "follow_up_at"],
@@ -29,7 +43,8 @@ OPEN_FOLLOW_UP_INDEXES = {
 
 
 def upgrade() -> None:
-    op.create_index("ix_issue_interaction", "issue", ["team_id", "interaction_id"])
+    for name, columns in ISSUE_INDEXES.items():
+        op.create_index(name, "issue", columns)
     where = sa.text(OPEN_FOLLOW_UP)
     for name, columns in OPEN_FOLLOW_UP_INDEXES.items():
         op.create_index(name, "interaction", columns, sqlite_where=where, postgresql_where=where)
@@ -38,4 +53,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     for name in OPEN_FOLLOW_UP_INDEXES:
         op.drop_index(name, table_name="interaction")
-    op.drop_index("ix_issue_interaction", table_name="issue")
+    for name in ISSUE_INDEXES:
+        op.drop_index(name, table_name="issue")
