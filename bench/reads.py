@@ -9,7 +9,11 @@ with a `CommandRequest` whose reply is kept in memory instead of posted to a res
 the Home tab, `handlers.home.publish_home` (its `views.publish` goes to the fake Slack on loopback,
 so that figure includes one local HTTP call). The person's timezone comes from the fake Slack's
 `users.info` once, in the warm-up, and from the directory's cache afterwards, as in the app.
-Each read runs once unmeasured, then `--runs` times; p50 and p99 are printed per database.
+Each read runs once unmeasured, then `--runs` times (once, when the first call took over 5 s); p50
+and p99 of the wall time are printed per database, with the median CPU time of this process (all of
+the work on SQLite; on PostgreSQL only the app's side), because on a shared machine the wall time
+also measures how long the process waited for a core. `--only list follow` times only the reads
+whose names contain one of those words.
 
 The floor is `storage.records.issue_by_number` in a workspace session: one row by its unique
 index, the least any read costs on the same engine, session and workspace filter.
