@@ -39,6 +39,7 @@ def list_issues(session: Session, query: IssueQuery, *, now: datetime, limit: in
     rows = []
     if query.status in (None, IssueStatus.OPEN):
         rows += _first(session, [*conditions, col(Issue.status) == IssueStatus.OPEN], _open_order(now), limit)
+    # Only open issues can be overdue.
     if query.status in (None, IssueStatus.CLOSED) and query.overdue_at is None and len(rows) < limit:
         closed = [*conditions, col(Issue.status) == IssueStatus.CLOSED]
         rows += _first(session, closed, _CLOSED_ORDER, limit - len(rows))
@@ -57,8 +58,9 @@ _CLOSED_ORDER = (col(Issue.closed_at).desc(), col(Issue.created_at), col(Issue.n
 
 
 def _first(session: Session, conditions: list, order: tuple, limit: int) -> list[tuple[Issue, str]]:
-    """The first `limit` issues in `order`: their ids are picked from an index alone, then only those
-    rows are read in full (sorting the whole rows of thousands of issues was most of the cost)."""
+    """The first `limit` issues in `order`: their ids are picked first (from an index alone where one
+    covers the order), then only those rows are read in full. Sorting the whole rows of thousands of
+    issues was most of the cost."""
     ids = list(session.exec(select(col(Issue.id)).where(*conditions).order_by(*order).limit(limit)))
     if not ids:
         return []

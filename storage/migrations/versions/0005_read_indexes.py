@@ -2,7 +2,11 @@
 
 With 100,000 issues and 1,000,000 interactions, `/brm follow-ups` and the Home tab asked, for every
 interaction with a follow-up, whether an issue was raised with it: without an index on
-issue.interaction_id each of those questions read the whole issue table.
+issue.interaction_id each of those questions read the whole issue table. Interactions with an open
+follow-up get partial indexes (everyone's, one person's, one party's, soonest first), which hold only
+those rows. `/brm list` gets indexes for one party's issues, one owner's open issues in list order
+and closed issues most recently closed first, so a page is read from an index instead of sorting
+every issue.
 
 Revision ID: 0005_read_indexes
 Revises: 0002
