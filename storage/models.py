@@ -157,6 +157,9 @@ class Interaction(WorkspaceScoped, table=True):
         Index("ix_interaction_follow_up", "team_id", "follow_up_at"),
         # A command's work that runs again (a worker died after saving) finds its record, not a twin.
         Index("ix_interaction_request", "team_id", "request_id", unique=True),
+        # Health and the digest: each party's interactions of one sentiment in a period, counted
+        # from the index alone (covering).
+        Index("ix_interaction_party_sentiment", "team_id", "party_id", "sentiment", "occurred_at"),
         # Open follow-ups soonest first: everyone's, one person's, one party's.
         open_follow_up_index("ix_interaction_open_follow_up", "team_id", "follow_up_at"),
         open_follow_up_index("ix_interaction_open_follow_up_by", "team_id", "logged_by", "follow_up_at"),

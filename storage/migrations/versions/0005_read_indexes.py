@@ -6,7 +6,8 @@ issue.interaction_id each of those questions read the whole issue table. Interac
 follow-up get partial indexes (everyone's, one person's, one party's, soonest first), which hold only
 those rows. `/brm list` gets indexes for one party's issues, one owner's open issues in list order
 and closed issues most recently closed first, so a page is read from an index instead of sorting
-every issue.
+every issue. Health and the digest count each party's interactions by sentiment from an index of
+their own instead of sorting the last 120 days' interactions to group them.
 
 Revision ID: 0005_read_indexes
 Revises: 0002
@@ -46,9 +47,13 @@ OPEN_FOLLOW_UP_INDEXES = {
 }
 
 
+SENTIMENT_INDEX = ["team_id", "party_id", "sentiment", "occurred_at"]
+
+
 def upgrade() -> None:
     for name, columns in ISSUE_INDEXES.items():
         op.create_index(name, "issue", columns)
+    op.create_index("ix_interaction_party_sentiment", "interaction", SENTIMENT_INDEX)
     where = sa.text(OPEN_FOLLOW_UP)
     for name, columns in OPEN_FOLLOW_UP_INDEXES.items():
         op.create_index(name, "interaction", columns, sqlite_where=where, postgresql_where=where)
@@ -57,5 +62,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     for name in OPEN_FOLLOW_UP_INDEXES:
         op.drop_index(name, table_name="interaction")
+    op.drop_index("ix_interaction_party_sentiment", table_name="interaction")
     for name in ISSUE_INDEXES:
         op.drop_index(name, table_name="issue")
