@@ -268,19 +268,20 @@ def measure(name: str, db: Database, runs: int) -> dict[str, object]:
     }
 
 
-def sqlite_db(regenerate: bool) -> Database:
-    if regenerate or not SQLITE_CACHE.exists():
-        SQLITE_CACHE.unlink(missing_ok=True)
-        partial = SQLITE_CACHE.with_suffix(".partial")
+def sqlite_db(regenerate: bool, path: Path = SQLITE_CACHE) -> Database:
+    """The data set in a SQLite file at `path`, generated the first time (or with `regenerate`)."""
+    if regenerate or not path.exists():
+        path.unlink(missing_ok=True)
+        partial = path.with_suffix(".partial")
         for leftover in partial.parent.glob(partial.name + "*"):
             leftover.unlink()
         started = time.perf_counter()
         load_sqlite(partial)
-        os.replace(partial, SQLITE_CACHE)
-        print(f"generated {SQLITE_CACHE} in {time.perf_counter() - started:.0f} s")
+        os.replace(partial, path)
+        print(f"generated {path} in {time.perf_counter() - started:.0f} s")
     else:
-        print(f"reusing {SQLITE_CACHE} (--regenerate makes it again)")
-    return Database.from_url(f"sqlite:///{SQLITE_CACHE}")
+        print(f"reusing {path} (--regenerate makes it again)")
+    return Database.from_url(f"sqlite:///{path}")
 
 
 def postgres_db(admin_url: str) -> tuple[Database, Callable[[], None]]:

@@ -38,19 +38,19 @@ def open_follow_ups(
     the issue carries that follow-up (its nudge replaced the interaction's)."""
     open_issues = IssueQuery(status=IssueStatus.OPEN, party_id=party_id, owner_id=owner_id)
     issue_where = [*issue_conditions(open_issues), col(Issue.follow_up_at).is_not(None)]
-    raised_an_issue = exists().where(col(Issue.interaction_id) == col(Interaction.id))
-    interaction_where = [
+    open_interactions = [
         col(Interaction.follow_up_at).is_not(None),
         col(Interaction.follow_up_done_at).is_(None),
-        ~raised_an_issue,
     ]
     if owner_id is not None:
-        interaction_where.append(col(Interaction.logged_by) == owner_id)
+        open_interactions.append(col(Interaction.logged_by) == owner_id)
     if party_id is not None:
-        interaction_where.append(col(Interaction.party_id) == party_id)
+        open_interactions.append(col(Interaction.party_id) == party_id)
+    raised_an_issue = exists().where(col(Issue.interaction_id) == col(Interaction.id))
+    interaction_where = [*open_interactions, ~raised_an_issue]
 
     total = session.exec(select(func.count()).select_from(Issue).where(*issue_where)).one()
-    total += session.exec(select(func.count()).select_from(Interaction).where(*interaction_where)).one()
+    total += _count_interactions(session, open_interactions)
     issues = session.exec(
         select(Issue, Party.name)
         .join(Party, col(Party.id) == col(Issue.party_id))
@@ -90,3 +90,19 @@ def open_follow_ups(
     ]
     rows.sort(key=lambda row: (row.due_at, row.issue_number is None, row.issue_number or 0))
     return FollowUpPage(rows=rows[:limit], total=int(total))
+
+
+def _count_interactions(session: Session, open_interactions: list) -> int:
+    """How many open follow-ups of interactions that raised no issue: all of them, less those that did.
+
+    The list can ask each interaction whether it raised an issue (NOT EXISTS), since it stops after
+    a page; the count would ask that of every interaction with an open follow-up (110,000 probes at
+    the size of a large state). The set of interactions that raised an issue is read once instead."""
+    every = session.exec(select(func.count()).select_from(Interaction).where(*open_interactions)).one()
+    raised = select(col(Issue.interaction_id)).where(col(Issue.interaction_id).is_not(None))
+    with_an_issue = session.exec(
+        select(func.count())
+        .select_from(Interaction)
+        .where(*open_interactions, col(Interaction.id).in_(raised))
+    ).one()
+    return int(every) - int(with_an_issue)

@@ -34,33 +34,43 @@ def list_issues(session: Session, query: IssueQuery, *, now: datetime, limit: in
     severe, then the oldest; closed ones most recently closed first."""
     conditions = issue_conditions(query)
     total = session.exec(select(func.count()).select_from(Issue).where(*conditions)).one()
-    overdue = case(
-        (
-            (col(Issue.status) == IssueStatus.OPEN) & (col(Issue.follow_up_at) < now),
-            0,
-        ),
-        else_=1,
-    )
-    # Severity orders open issues only; closed ones simply go most recently closed first.
-    severity = case(
-        (col(Issue.status) != IssueStatus.OPEN, 0),
-        else_=case(_SEVERITY_RANK, value=col(Issue.severity), else_=len(_SEVERITY_RANK)),
-    )
+    # Open and closed issues are read apart, each in its own order, and closed ones only when the
+    # open ones leave room: each part can then follow an index instead of sorting every issue.
+    rows = []
+    if query.status in (None, IssueStatus.OPEN):
+        rows += _first(session, [*conditions, col(Issue.status) == IssueStatus.OPEN], _open_order(now), limit)
+    # Only open issues can be overdue.
+    if query.status in (None, IssueStatus.CLOSED) and query.overdue_at is None and len(rows) < limit:
+        closed = [*conditions, col(Issue.status) == IssueStatus.CLOSED]
+        rows += _first(session, closed, _CLOSED_ORDER, limit - len(rows))
+    return IssuePage(rows=rows, total=int(total))
+
+
+def _open_order(now: datetime) -> tuple:
+    """Overdue first, then the most severe, then the oldest. (An open issue has no closed_at: reopening
+    clears it.)"""
+    overdue = case((col(Issue.follow_up_at) < now, 0), else_=1)
+    severity = case(_SEVERITY_RANK, value=col(Issue.severity), else_=len(_SEVERITY_RANK))
+    return overdue, severity, col(Issue.created_at), col(Issue.number)
+
+
+_CLOSED_ORDER = (col(Issue.closed_at).desc(), col(Issue.created_at), col(Issue.number))
+
+
+def _first(session: Session, conditions: list, order: tuple, limit: int) -> list[tuple[Issue, str]]:
+    """The first `limit` issues in `order`: their ids are picked first (from an index alone where one
+    covers the order), then only those rows are read in full. Sorting the whole rows of thousands of
+    issues was most of the cost."""
+    ids = list(session.exec(select(col(Issue.id)).where(*conditions).order_by(*order).limit(limit)))
+    if not ids:
+        return []
     statement = (
         select(Issue, Party.name)
         .join(Party, col(Party.id) == col(Issue.party_id))
-        .where(*conditions)
-        .order_by(
-            case((col(Issue.status) == IssueStatus.OPEN, 0), else_=1),
-            overdue,
-            severity,
-            col(Issue.closed_at).desc(),
-            col(Issue.created_at),
-            col(Issue.number),
-        )
-        .limit(limit)
+        .where(col(Issue.id).in_(ids))
     )
-    return IssuePage(rows=[(issue, name) for issue, name in session.exec(statement)], total=int(total))
+    found = {issue.id: (issue, name) for issue, name in session.exec(statement)}
+    return [found[issue_id] for issue_id in ids if issue_id in found]
 
 
 def issue_conditions(query: IssueQuery) -> list:

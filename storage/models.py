@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -139,6 +139,16 @@ class Contact(WorkspaceScoped, table=True):
     created_at: datetime = stamped()
 
 
+# Interactions whose follow-up is still to be acted on: a small share of all of them, so the
+# indexes that list them (`/brm follow-ups`, the Home tab) hold only those rows.
+OPEN_FOLLOW_UP = "follow_up_at IS NOT NULL AND follow_up_done_at IS NULL"
+
+
+def open_follow_up_index(name: str, *columns: str) -> Index:
+    """An index over interactions with an open follow-up only (a partial index, on both databases)."""
+    return Index(name, *columns, sqlite_where=text(OPEN_FOLLOW_UP), postgresql_where=text(OPEN_FOLLOW_UP))
+
+
 class Interaction(WorkspaceScoped, table=True):
     """One logged touchpoint with a party."""
 
@@ -151,6 +161,13 @@ class Interaction(WorkspaceScoped, table=True):
         Index("ix_interaction_follow_up", "team_id", "follow_up_at"),
         # A command's work that runs again (a worker died after saving) finds its record, not a twin.
         Index("ix_interaction_request", "team_id", "request_id", unique=True),
+        # Health and the digest: each party's interactions of one sentiment in a period, counted
+        # from the index alone (covering).
+        Index("ix_interaction_party_sentiment", "team_id", "party_id", "sentiment", "occurred_at"),
+        # Open follow-ups soonest first: everyone's, one person's, one party's.
+        open_follow_up_index("ix_interaction_open_follow_up", "team_id", "follow_up_at"),
+        open_follow_up_index("ix_interaction_open_follow_up_by", "team_id", "logged_by", "follow_up_at"),
+        open_follow_up_index("ix_interaction_open_follow_up_party", "team_id", "party_id", "follow_up_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -191,6 +208,16 @@ class Issue(WorkspaceScoped, table=True):
         Index("ix_issue_closed", "team_id", "closed_at"),
         Index("ix_issue_open_follow_up", "team_id", "status", "follow_up_at"),
         Index("ix_issue_request", "team_id", "request_id", unique=True),
+        # Follow-ups leave out interactions that raised an issue: one probe each, not a table scan.
+        Index("ix_issue_interaction", "team_id", "interaction_id"),
+        # `/brm list`: one party's issues, open and closed; someone's open issues in list order
+        # (covering, for `list mine` and the Home tab); closed issues most recently closed first.
+        Index("ix_issue_party", "team_id", "party_id", "status", "closed_at", "created_at", "number"),
+        Index(
+            "ix_issue_owner_work",
+            *("team_id", "owner_id", "status", "severity", "created_at", "follow_up_at", "number"),
+        ),
+        Index("ix_issue_closed_list", "team_id", "status", "closed_at", "created_at", "number"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -525,6 +525,17 @@ def test_list_filters_combine(some_issues: RunningApp, filters: str, numbers: li
     assert list_numbers(app.command(f"list {filters}")) == numbers
 
 
+def test_closed_issues_list_most_recently_closed_first_after_the_open_ones(some_issues: RunningApp) -> None:
+    app = some_issues
+    app.clock.advance(hours=1)
+    app.command("close #1 resent")
+    app.clock.advance(hours=1)
+    app.command("close #3 the vendor fixed it", user_id="U2")
+    assert list_numbers(app.command("list closed")) == [3, 1, 4]
+    assert list_numbers(app.command("list all")) == [2, 3, 1, 4]
+    assert list_numbers(app.command("list Acme Cloud all")) == [3, 4]
+
+
 def test_list_with_nothing_to_show(some_issues: RunningApp) -> None:
     body = some_issues.command("list overdue")  # nothing is overdue yet on Thursday
     assert list_numbers(body) == []

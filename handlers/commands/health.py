@@ -10,7 +10,7 @@ from bot.errors import NotFound
 from bot.party_names import find_party
 from bot.recording import known_parties
 from bot.text import safe_mrkdwn
-from storage.digest_queries import cold_after_days, digest_facts, party_open_issues
+from storage.digest_queries import cold_after_days, health_facts, party_open_issues
 from storage.records import recent_interactions
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ def run(request: CommandRequest) -> None:
     name = request.text.strip()
     with services.db.workspace(request.team_id, request.enterprise_id) as session:
         if not name:
-            message = render_health_overview(digest_facts(session, now=now), tz=tz)
+            message = render_health_overview(health_facts(session, now=now), tz=tz)
             request.reply(message.text, message.blocks)
             return
         parties = known_parties(session)
@@ -38,7 +38,7 @@ def run(request: CommandRequest) -> None:
                 f"I don't know a party called “{safe_mrkdwn(name)}”. Parties I know: {known}.",
                 example="/brm health DMV",
             )
-        [facts] = digest_facts(session, now=now, party_ids=[match.party_id]).parties
+        [facts] = health_facts(session, now=now, party_ids=[match.party_id]).parties
         interactions = [
             RecentInteraction(i.occurred_at, i.kind, i.summary, i.sentiment, i.permalink)
             for i in recent_interactions(session, match.party_id, limit=RECENT_INTERACTIONS)
