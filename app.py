@@ -231,7 +231,9 @@ def main() -> int:
     except SettingsError as problem:
         print(f"brm-bot cannot start: {problem}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level)
+    configure_logging(
+        settings.log_level, secrets=(settings.bot_token, settings.signing_secret, settings.app_token)
+    )
     log.info("starting with %r", settings)
     try:
         db = Database.from_url(settings.database_url, clock=SystemClock())

@@ -18,6 +18,7 @@ from sqlmodel import select
 
 from app import server_options
 from handlers.http_door import MAX_BODY_BYTES
+from logs import RedactSecrets
 from storage.models import Interaction
 from tests.conftest import SIGNING_SECRET, RunningApp
 from tests.support.server import serve_in_thread
@@ -239,3 +240,22 @@ def test_a_bad_signature_is_a_401_and_its_body_never_reaches_the_log(
     assert "secret-words-here" not in caplog.text
     assert "secret-words" not in " ".join(str(r.args) for r in caplog.records)
     assert app.slack.calls[calls_before:] == []
+
+
+# --------------------------------------------------------------------------- 4. response_urls
+
+
+def test_a_live_response_url_in_an_encoded_body_never_reaches_the_log(
+    app: RunningApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    caplog.handler.addFilter(RedactSecrets([SIGNING_SECRET]))
+    live = "https://hooks.slack.com/actions/T1/1234567890123/Zq8rWv3YtPl0KmNd"
+    payload = json.dumps({"type": "shortcut", "response_url": live, "callback_id": "x"}).replace("/", "\\/")
+    body = urlencode({"payload": payload})
+    assert "hooks.slack.com%5C%2Factions%5C%2FT1" in body  # the way Slack's own bodies carry it
+    for headers in (sign(body, SIGNING_SECRET, timestamp=int(time.time()) - 3600), sign(body, "forged")):
+        status, _ = post(app, body.encode(), {"Content-Type": FORM, **headers})
+        assert status == 401
+    assert door_lines(caplog)
+    assert "Zq8rWv3YtPl0KmNd" not in caplog.text and "1234567890123" not in caplog.text
