@@ -42,9 +42,12 @@ class RedactSecrets(logging.Filter):
         re.IGNORECASE,
     )
 
+    # A value this short cannot be told from ordinary words in a line (Slack's secrets are 32 or more).
+    SHORTEST_SECRET = 8
+
     def __init__(self, secrets: Iterable[str | None] = ()) -> None:
         super().__init__()
-        self._secrets = tuple(secret for secret in secrets if secret)
+        self._secrets = tuple(secret for secret in secrets if secret and len(secret) >= self.SHORTEST_SECRET)
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()

@@ -80,11 +80,11 @@ def test_what_follows_an_encoded_response_url_is_kept() -> None:
 @pytest.mark.parametrize("encoding", ["plain", "URL-encoded", "URL-encoded twice", "JSON-escaped"])
 def test_tokens_and_the_signing_secret_are_redacted_in_every_encoding(encoding: str) -> None:
     secret = "8f14e45fceea167a5a36dedd4bea2543"
-    line = f"xoxb-123-456-abcdef and xapp-1-A1-123-abc and {secret} and a/b+c=d"
+    line = f"xoxb-123-456-abcdef and xapp-1-A1-123-abc and {secret} and s3cr/t+v=lue"
     record = logging.LogRecord("brm", logging.INFO, __file__, 1, ENCODINGS[encoding](line), None, None)
-    assert RedactSecrets([secret, "a/b+c=d", None]).filter(record)
+    assert RedactSecrets([secret, "s3cr/t+v=lue", None]).filter(record)
     shown = record.getMessage()
-    for leaked in ("abcdef", "123-abc", secret, url_encoded("a/b+c=d"), "a/b+c=d"):
+    for leaked in ("abcdef", "123-abc", secret, url_encoded("s3cr/t+v=lue"), "s3cr/t+v=lue"):
         assert leaked not in shown, shown
 
 
@@ -97,3 +97,9 @@ def test_a_traceback_is_redacted_too() -> None:
     formatted = logging.Formatter().format(record)
     assert "Zq8rWv3YtPl0KmNd" not in formatted and "abcdef" not in formatted
     assert "RuntimeError" in formatted
+
+
+def test_a_secret_too_short_to_tell_from_words_is_not_hunted_for() -> None:
+    record = logging.LogRecord("brm", logging.INFO, __file__, 1, "stopping: finishing", None, None)
+    RedactSecrets(["s"]).filter(record)
+    assert record.getMessage() == "stopping: finishing"
