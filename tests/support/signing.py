@@ -419,6 +419,36 @@ class SlackClient:
         string, taken as a plain_text_input's value. Pass the opened `view` (from the fake's views.open
         call) to submit exactly what the app showed; callback_id/private_metadata override it when given.
         """
+        return self.send_interaction(
+            self.view_submission_payload(
+                callback_id,
+                values,
+                private_metadata,
+                view=view,
+                view_id=view_id,
+                user_id=user_id,
+                team_id=team_id,
+                enterprise_id=enterprise_id,
+                org_install=org_install,
+                response_urls=response_urls,
+            )
+        )
+
+    def view_submission_payload(
+        self,
+        callback_id: str | None,
+        values: dict[str, dict[str, Any]],
+        private_metadata: str | None = None,
+        *,
+        view: dict[str, Any] | None = None,
+        view_id: str = "V1",
+        user_id: str = "U1",
+        team_id: str = "T1",
+        enterprise_id: str | None = None,
+        org_install: bool = False,
+        response_urls: list[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
+        """The payload `view_submission` sends, without sending it (to send it several times)."""
         base = dict(view or {"id": view_id, "type": "modal", "blocks": []})
         if callback_id is not None:
             base["callback_id"] = callback_id
@@ -437,6 +467,11 @@ class SlackClient:
             "is_enterprise_install": org_install,
             "enterprise": self._enterprise(enterprise_id),
         }
+        return payload
+
+    def send_interaction(self, payload: dict[str, Any]) -> Sent:
+        """An interactivity payload as it is; sending one `Sent.payload` again is a re-send by Slack:
+        the same bytes, freshly signed."""
         return self._interaction(payload, None)
 
     def view_closed(
