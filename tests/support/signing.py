@@ -400,39 +400,11 @@ class SlackClient:
         return self._interaction(payload, response_name)
 
     def view_submission(
-        self,
-        callback_id: str | None,
-        values: dict[str, dict[str, Any]],
-        private_metadata: str | None = None,
-        *,
-        view: dict[str, Any] | None = None,
-        view_id: str = "V1",
-        user_id: str = "U1",
-        team_id: str = "T1",
-        enterprise_id: str | None = None,
-        org_install: bool = False,
-        response_urls: list[dict[str, Any]] | None = None,
+        self, callback_id: str | None, values: dict[str, dict[str, Any]], *args: Any, **kw: Any
     ) -> Sent:
-        """A modal submitted with `values` ({block_id: {action_id: state}}).
-
-        A state may be Slack's dict (e.g. {"type": "static_select", "selected_option": {...}}) or a plain
-        string, taken as a plain_text_input's value. Pass the opened `view` (from the fake's views.open
-        call) to submit exactly what the app showed; callback_id/private_metadata override it when given.
-        """
-        return self.send_interaction(
-            self.view_submission_payload(
-                callback_id,
-                values,
-                private_metadata,
-                view=view,
-                view_id=view_id,
-                user_id=user_id,
-                team_id=team_id,
-                enterprise_id=enterprise_id,
-                org_install=org_install,
-                response_urls=response_urls,
-            )
-        )
+        """A modal submitted with `values` ({block_id: {action_id: state}}); the arguments are
+        `view_submission_payload`'s."""
+        return self.send_interaction(self.view_submission_payload(callback_id, values, *args, **kw))
 
     def view_submission_payload(
         self,
@@ -448,7 +420,12 @@ class SlackClient:
         org_install: bool = False,
         response_urls: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
-        """The payload `view_submission` sends, without sending it (to send it several times)."""
+        """The payload `view_submission` sends, without sending it (to send it several times).
+
+        A state may be Slack's dict (e.g. {"type": "static_select", "selected_option": {...}}) or a plain
+        string, taken as a plain_text_input's value. Pass the opened `view` (from the fake's views.open
+        call) to submit exactly what the app showed; callback_id/private_metadata override it when given.
+        """
         base = dict(view or {"id": view_id, "type": "modal", "blocks": []})
         if callback_id is not None:
             base["callback_id"] = callback_id
