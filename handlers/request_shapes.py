@@ -12,6 +12,8 @@ from typing import Any
 
 # Fields Bolt reads as an object (or a plain id) to find the workspace, person and channel.
 _OBJECT_OR_ID = ("team", "user", "channel", "enterprise", "container")
+# Interactivity payloads, which always say who acted, as a user object.
+_FROM_A_PERSON = frozenset({"block_actions", "view_submission", "view_closed", "shortcut", "message_action"})
 # Events whose `user` is a whole user object rather than an id.
 _USER_OBJECT_EVENTS = frozenset({"user_change", "team_join"})
 
@@ -28,6 +30,8 @@ def shape_problem(body: dict[str, Any]) -> str | None:
     kind = body.get("type")
     if kind is not None and not isinstance(kind, str):
         return "`type` is not a string"
+    if kind in _FROM_A_PERSON and not _user_object(body.get("user")):
+        return "`user` is not a user object"
     if kind == "event_callback":
         return _event_problem(body.get("event"))
     if kind == "block_actions":
@@ -35,8 +39,9 @@ def shape_problem(body: dict[str, Any]) -> str | None:
     if kind in ("view_submission", "view_closed"):
         return _view_problem(body.get("view"), required=True)
     if kind in ("shortcut", "message_action"):
-        if not isinstance(body.get("callback_id"), str):
-            return "`callback_id` is not a string"
+        for name in ("callback_id", "trigger_id"):
+            if not isinstance(body.get(name), str):
+                return f"`{name}` is not a string"
         if kind == "message_action" and not isinstance(body.get("message"), dict):
             return "`message` is not an object"
     return None
@@ -46,8 +51,9 @@ def _command_problem(body: dict[str, Any]) -> str | None:
     command = body.get("command")
     if not isinstance(command, str) or not command.startswith("/"):
         return "`command` is not a slash command"
-    if not isinstance(body.get("text", ""), str):
-        return "`text` is not a string"
+    for name in ("user_id", "channel_id", "response_url"):
+        if not body.get(name):
+            return f"the command has no `{name}`"
     return None
 
 
@@ -58,7 +64,7 @@ def _event_problem(event: Any) -> str | None:
         return "`event.type` is not a string"
     user = event.get("user")
     if event["type"] in _USER_OBJECT_EVENTS:
-        if not isinstance(user, dict) or not isinstance(user.get("id"), str):
+        if not _user_object(user):
             return f"the {event['type']} event's `user` is not a user object"
     elif not _object_or_id(user):
         return "`event.user` is neither an object nor an id"
@@ -95,6 +101,10 @@ def _view_problem(view: Any, *, required: bool) -> str | None:
     if not isinstance(view.get("private_metadata", ""), str | None):
         return "`view.private_metadata` is not a string"
     return None
+
+
+def _user_object(value: Any) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("id"), str)
 
 
 def _is_object(value: Any) -> bool:

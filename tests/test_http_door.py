@@ -150,6 +150,8 @@ SIGNED_BUT_MALFORMED = {
         {"type": "message_action", "user": _USER, "team": _TEAM, "callback_id": "brm_capture"}
     ),
     "a form body sent as JSON": ("command=%2Fbrm&text=help&team_id=T1&user_id=U1", JSON),
+    "a command without a response_url": ("command=%2Fbrm&text=help&user_id=U1&channel_id=C1", FORM),
+    "a shortcut without a user": _interaction({"type": "shortcut", "team": _TEAM, "callback_id": "x"}),
 }
 
 
