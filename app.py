@@ -89,7 +89,8 @@ def build_app(
 
 
 class WsgiApp:
-    """Routes /slack/events to Bolt and answers the load balancer's health check.
+    """Routes /slack/events through the door (handlers/http_door.py) to Bolt, and answers the load
+    balancer's health check.
 
     In Socket Mode (`socket_connected` given) Slack's requests arrive over the socket and Bolt does
     not check signatures, so this server answers the health check only, which then also says

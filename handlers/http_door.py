@@ -12,6 +12,7 @@ Before Bolt sees a request the door
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 from collections.abc import Iterable
@@ -108,9 +109,12 @@ class SlackDoor:
             raise Refused(401, "no signing secret is set")
         if timestamp is None or signature is None:
             raise Refused(401, "not signed")
+        if not signature.isascii():  # a signature is hex; comparing anything else would fail
+            raise Refused(401, "bad signature")
         if not self._verifier.is_valid(body, timestamp, signature):
-            matches = self._verifier.generate_signature(timestamp=timestamp, body=body) == signature
-            raise Refused(401, "stale timestamp" if matches else "bad signature")
+            expected = self._verifier.generate_signature(timestamp=timestamp, body=body) or ""
+            signed_well = hmac.compare_digest(expected, signature)
+            raise Refused(401, "stale timestamp" if signed_well else "bad signature")
 
 
 def parse_slack_body(text: str, content_type: str | None) -> dict[str, Any]:

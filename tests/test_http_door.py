@@ -234,11 +234,18 @@ def test_a_bad_signature_is_a_401_and_its_body_never_reaches_the_log(
     body = urlencode({"command": "/brm", "text": "log secret-words-here", "team_id": "T1"})
     stale = sign(body, SIGNING_SECRET, timestamp=int(time.time()) - 3600)
     forged = sign(body, "not-the-secret")
-    for headers, reason in ((stale, "stale timestamp"), (forged, "bad signature"), ({}, "not signed")):
+    not_hex = {**forged, "X-Slack-Signature": "v0=\u00e9t\u00e9"}  # sent as Latin-1 bytes
+    cases = (
+        (stale, "stale timestamp"),
+        (forged, "bad signature"),
+        (not_hex, "bad signature"),
+        ({}, "not signed"),
+    )
+    for headers, reason in cases:
         status, _ = post(app, body.encode(), {"Content-Type": FORM, **headers})
         assert status == 401
         assert reason in door_lines(caplog)[-1].getMessage()
-    assert len(door_lines(caplog)) == 3
+    assert len(door_lines(caplog)) == 4
     assert "secret-words-here" not in caplog.text
     assert "secret-words" not in " ".join(str(r.args) for r in caplog.records)
     assert app.slack.calls[calls_before:] == []
