@@ -86,6 +86,16 @@ def test_no_text_can_misroute_a_slash_command(
     assert reply.body["response_type"] == "ephemeral"
 
 
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=any_text, channel_name=any_text)
+def test_any_slash_command_text_is_acknowledged_by_the_command_listener(
+    app: RunningApp, text: str, channel_name: str
+) -> None:
+    # Only the /brm listener acknowledges a slash command; a request no listener takes gets a 404.
+    sent = app.client.command(text, channel_name=channel_name)
+    assert (sent.status, sent.body) == (200, "")
+
+
 # --------------------------------------------------------------------------- 2. malformed: 400
 
 
