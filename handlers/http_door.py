@@ -59,12 +59,9 @@ class SlackDoor:
         try:
             request = self.admit(environ)
         except Refused as refused:
-            log.warning(
-                "refused %s (%s bytes): %s",
-                self._path,
-                environ.get("CONTENT_LENGTH") or "unknown",
-                refused.reason,
-            )
+            declared = environ.get("CONTENT_LENGTH") or ""
+            size = f"{declared} bytes" if declared.isascii() and declared.isdigit() else "size unknown"
+            log.warning("refused %s (%s): %s", self._path, size, refused.reason)
             return _answer(start_response, WsgiHttpResponse(refused.status, _TEXT, refused.reason))
         answer = self._bolt.dispatch(request)
         return _answer(start_response, WsgiHttpResponse(answer.status, answer.headers, answer.body))
