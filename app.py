@@ -8,6 +8,7 @@ through waitress, a production WSGI server. With SLACK_APP_TOKEN set, it connect
 
 from __future__ import annotations
 
+import errno
 import gc
 import json
 import logging
@@ -20,13 +21,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import App, BoltContext
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import text
 
 import handlers
 from bot import dates
 from bot.clock import Clock, SystemClock
+from handlers.http_door import MAX_BODY_BYTES, SlackDoor
 from handlers.services import Services, build_services
 from handlers.slack_client import make_web_client
 from handlers.work import ProcessWork, ThreadWork, Work
@@ -73,7 +74,9 @@ def build_app(
         # Ack inline in the request thread (no polling for it), and do the work in lazy listeners.
         process_before_response=True,
         listener_executor=listener_threads,
-        request_verification_enabled=not settings.socket_mode,
+        # Over HTTP the door (handlers/http_door.py) checks every signature before Bolt sees the request,
+        # and logs no body when one fails; Socket Mode requests carry no signature.
+        request_verification_enabled=False,
     )
 
     @bolt.middleware
@@ -86,7 +89,8 @@ def build_app(
 
 
 class WsgiApp:
-    """Routes /slack/events to Bolt and answers the load balancer's health check.
+    """Routes /slack/events through the door (handlers/http_door.py) to Bolt, and answers the load
+    balancer's health check.
 
     In Socket Mode (`socket_connected` given) Slack's requests arrive over the socket and Bolt does
     not check signatures, so this server answers the health check only, which then also says
@@ -96,7 +100,11 @@ class WsgiApp:
     def __init__(self, brm: BrmApp, *, socket_connected: Callable[[], bool] | None = None) -> None:
         self._brm = brm
         self._socket_connected = socket_connected
-        self._slack = None if socket_connected else SlackRequestHandler(brm.bolt, path=SLACK_EVENTS_PATH)
+        self._slack = (
+            None
+            if socket_connected
+            else SlackDoor(brm.bolt, brm.services.settings.signing_secret or "", path=SLACK_EVENTS_PATH)
+        )
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
@@ -140,10 +148,31 @@ def start(brm: BrmApp) -> None:
     if settings.socket_mode:
         serve_socket_mode(brm)
         return
+    server = listen(brm.wsgi(), settings.port, **server_options())
+    log.info("serving Slack on http://0.0.0.0:%d%s", settings.port, SLACK_EVENTS_PATH)
+    server.run()  # returns on Ctrl-C or SIGTERM
+
+
+def server_options() -> dict[str, Any]:
+    """How waitress serves Slack. Its own cap on bodies answers an oversized upload with 413 as soon as
+    the headers are read, before the body is buffered; the door checks the same cap for any server."""
+    return {"threads": SERVER_THREADS, "ident": "brm-bot", "max_request_body_size": MAX_BODY_BYTES}
+
+
+def listen(wsgi_app: Any, port: int, **options: Any) -> Any:
+    """A waitress server bound to `port`; CannotStart, in one line, when the port cannot be had."""
     import waitress
 
-    log.info("serving Slack on http://0.0.0.0:%d%s", settings.port, SLACK_EVENTS_PATH)
-    waitress.serve(brm.wsgi(), host="0.0.0.0", port=settings.port, threads=SERVER_THREADS, ident="brm-bot")
+    try:
+        return waitress.create_server(wsgi_app, host="0.0.0.0", port=port, **options)
+    except OSError as problem:
+        if problem.errno == errno.EADDRINUSE:
+            why = "is in use by another program; stop that program or set PORT to a free port"
+        elif problem.errno == errno.EACCES:
+            why = "needs privileges this user does not have; set PORT to 1024 or above"
+        else:
+            why = f"cannot be listened on ({problem.strerror or type(problem).__name__})"
+        raise CannotStart(f"port {port} {why}") from None
 
 
 def serve_socket_mode(brm: BrmApp) -> None:
@@ -168,15 +197,12 @@ def serve_socket_mode(brm: BrmApp) -> None:
             f"({type(problem).__name__})"
         ) from None
     log.info("connected to Slack over Socket Mode")
-    import waitress
-
-    health = waitress.create_server(
-        WsgiApp(brm, socket_connected=handler.client.is_connected),
-        host="0.0.0.0",
-        port=settings.port,
-        threads=2,
-        ident="brm-bot",
-    )
+    try:
+        health_check = WsgiApp(brm, socket_connected=handler.client.is_connected)
+        health = listen(health_check, settings.port, threads=2, ident="brm-bot")
+    except CannotStart:
+        handler.close()
+        raise
     threading.Thread(target=health.run, name="brm-health", daemon=True).start()
     log.info("answering health checks on http://0.0.0.0:%d%s", settings.port, HEALTH_PATH)
     try:
@@ -206,7 +232,9 @@ def main() -> int:
     except SettingsError as problem:
         print(f"brm-bot cannot start: {problem}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level)
+    configure_logging(
+        settings.log_level, secrets=(settings.bot_token, settings.signing_secret, settings.app_token)
+    )
     log.info("starting with %r", settings)
     try:
         db = Database.from_url(settings.database_url, clock=SystemClock())

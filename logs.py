@@ -1,9 +1,11 @@
-"""Logging for every brm-bot process: one format, and no Slack token ever reaches a log line."""
+"""Logging for every brm-bot process: one format, and no Slack secret ever reaches a log line."""
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
+from urllib.parse import quote
 
 
 class _BoltTokenNotice(logging.Filter):
@@ -13,24 +15,55 @@ class _BoltTokenNotice(logging.Filter):
         return "`token` will be unused" not in record.getMessage()
 
 
+# A "/" as a log line can carry it: plain, JSON-escaped ("\/"), URL-encoded once or twice, or both
+# (an interactivity body is JSON with escaped slashes, then URL-encoded: "%5C%2F").
+_SLASH = r"(?:\\|%5C|%255C)*(?:/|%2F|%252F)"
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """`text` with Slack tokens, response_urls and the given secrets replaced by "[redacted]"."""
+    text = RedactSecrets.TOKEN.sub(r"\1-[redacted]", text)
+    text = RedactSecrets.RESPONSE_URL.sub(r"\1/[redacted]", text)
+    for secret in secrets:
+        for form in {secret, quote(secret, safe=""), quote(quote(secret, safe=""), safe="")}:
+            text = text.replace(form, "[redacted]")
+    return text
+
+
 class RedactSecrets(logging.Filter):
-    """Slack tokens and response_urls never reach a log line, whoever logs them. A response_url is a
-    secret too: for 30 minutes, anyone holding it can post to the person who used the command."""
+    """Slack tokens, response_urls and this app's own secrets never reach a log line, whoever logs them,
+    in whatever encoding the line carries them. A response_url is a secret too: for 30 minutes, anyone
+    holding it can post to the person who used the command."""
 
     TOKEN = re.compile(r"(xox[abpers]|xapp)-[A-Za-z0-9-]+")
-    RESPONSE_URL = re.compile(r"(hooks\.slack(?:-gov)?\.com/(?:commands|actions|app))/[^\s'\"<>)]+")
+    # After the path's kind, the rest of the URL (ids and the secret) up to what cannot be in it.
+    RESPONSE_URL = re.compile(
+        rf"(hooks\.slack(?:-gov)?\.com{_SLASH}(?:commands|actions|app))(?:{_SLASH}|[A-Za-z0-9_-])+",
+        re.IGNORECASE,
+    )
+
+    # A value this short cannot be told from ordinary words in a line (Slack's secrets are 32 or more).
+    SHORTEST_SECRET = 8
+
+    def __init__(self, secrets: Iterable[str | None] = ()) -> None:
+        super().__init__()
+        self._secrets = tuple(secret for secret in secrets if secret and len(secret) >= self.SHORTEST_SECRET)
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        redacted = self.RESPONSE_URL.sub(r"\1/[redacted]", self.TOKEN.sub(r"\1-[redacted]", message))
+        redacted = redact(message, self._secrets)
         if redacted != message:
             record.msg, record.args = redacted, None
+        if record.exc_info and not record.exc_text:
+            # A traceback's lines (an exception's message, a local's repr) are redacted the same way.
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info), self._secrets)
         return True
 
 
-def configure_logging(level: str, process_name: str = "") -> None:
+def configure_logging(level: str, process_name: str = "", *, secrets: Iterable[str | None] = ()) -> None:
+    """`secrets`: values of this app's settings (tokens, the signing secret) that no line may show."""
     handler = logging.StreamHandler()
-    handler.addFilter(RedactSecrets())
+    handler.addFilter(RedactSecrets(secrets))
     prefix = f"[{process_name}] " if process_name else ""
     handler.setFormatter(logging.Formatter(f"%(asctime)s %(levelname)s {prefix}%(name)s: %(message)s"))
     logging.basicConfig(level=level, handlers=[handler], force=True)

@@ -52,7 +52,7 @@ class Origin:
     surface: str = Surface.COMMAND
     message_ts: str | None = None
     permalink: str | None = None
-    request_id: str | None = None  # the slash command's trigger_id: its work may run twice, write once
+    request_id: str | None = None  # a command's trigger_id or a form submission's key: write once
 
     def source_columns(self) -> dict[str, str | None]:
         """The columns interactions and issues share for where they came from."""
@@ -209,7 +209,7 @@ def raise_issue(
     """Write a new issue (numbered per workspace), its audit row and its follow-up nudge.
 
     `owner_tz`: the owner's timezone when known, so a follow-up without a time is due at their 09:00.
-    `request_id`: the `/brm issue` command that raised it (issues a log raises go with the log's).
+    `request_id`: the `/brm issue` or form that raised it (issues a log raises go with the log's).
     """
     issue = add_issue(
         session,

@@ -5,6 +5,10 @@ next to the fields (`response_action: errors`) and nothing is saved. A form that
 and is saved in a lazy listener, in one workspace session, so a failure saves nothing. Then the bot
 answers in the source message's thread (or, where it cannot post, to the person alone) and marks the
 message with a 📝. A form closed without saving gets a short note to the person.
+
+A submission is saved once, however often it arrives (Slack re-sending it, a double click): the
+record carries the submission's key, its view id and hash, which stay the same across re-sends, and
+a submission whose key is already on a record is answered without writing anything.
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ from handlers.services import Services, services_of, team_of
 from handlers.slack_failures import SLACK_FAILURES, failure_code
 from storage.models import Interaction, Issue, Party, Surface
 from storage.parties import get_party
-from storage.records import records_for_message
+from storage.records import records_for_message, written_for_request
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +131,7 @@ def save_form(view: dict[str, Any], client: WebClient, context: BoltContext) -> 
         surface=Surface.SHORTCUT if source.has_message else Surface.MODAL,
         message_ts=source.message_ts,
         permalink=_permalink(client, source) if source.has_message else None,
+        request_id=submission_key(view),
     )
     try:
         # The owner's own 09:00 is when a follow-up without a time is due; asked before the session opens.
@@ -136,6 +141,14 @@ def save_form(view: dict[str, Any], client: WebClient, context: BoltContext) -> 
             else source.zone
         )
         saved = _save_once(services, context, form, origin, source.zone, owner_tz)
+        if saved is None:
+            log.info(
+                "form %s for %s arrived again (%s); already saved",
+                view["callback_id"],
+                user_id,
+                origin.request_id,
+            )
+            return
     except BrmError as problem:
         log.info("form %s not saved for %s: %s", view.get("callback_id"), user_id, problem.text)
         tell_directly(
@@ -161,19 +174,27 @@ def _owner_timezone(services: Services, context: BoltContext, client: WebClient,
     ).tz
 
 
+def submission_key(view: dict[str, Any]) -> str:
+    """What is the same every time Slack sends one submission, and differs between submissions."""
+    return f"view:{view['id']}:{view.get('hash') or ''}"
+
+
 def _save_once(
     services: Services, context: BoltContext, form: Form, origin: Origin, tz: ZoneInfo, owner_tz: ZoneInfo
-) -> Saved:
-    """Save the form; when the same message was saved at the same instant elsewhere, say so instead."""
+) -> Saved | None:
+    """Save the form; when the same message was saved at the same instant elsewhere, say so instead.
+    None when this very submission was saved before."""
     team_id, enterprise_id = team_of(context), context.enterprise_id
     try:
         with services.db.workspace(team_id, enterprise_id) as session:
             return save(session, form, origin, tz, owner_tz=owner_tz)
     except IntegrityError:
-        # The unique index on the source message caught a save racing ours: a second look finds that
-        # record and refuses the duplicate with a description of it.
+        # A unique index (on the source message, or on the submission's key) caught a save racing
+        # ours: a second look finds that record, and refuses the duplicate or answers as saved.
         log.info(
-            "form for %s/%s raced another save of the same message", origin.channel_id, origin.message_ts
+            "form for %s/%s raced another save of the same message or submission",
+            origin.channel_id,
+            origin.message_ts,
         )
         with services.db.workspace(team_id, enterprise_id) as session:
             return save(session, form, origin, tz, owner_tz=owner_tz)
@@ -181,8 +202,13 @@ def _save_once(
 
 def save(
     session: Session, form: Form, origin: Origin, tz: ZoneInfo, *, owner_tz: ZoneInfo | None = None
-) -> Saved:
-    """Write what the form says; InputError when that message was captured the same way meanwhile."""
+) -> Saved | None:
+    """Write what the form says; InputError when that message was captured the same way meanwhile,
+    None (and nothing written) when this submission (`origin.request_id`) was saved before."""
+    if origin.request_id:
+        interaction, raised = written_for_request(session, origin.request_id)
+        if interaction is not None or raised:
+            return None
     interactions, issues = (
         records_for_message(session, origin.channel_id, origin.message_ts)
         if origin.channel_id and origin.message_ts
@@ -222,6 +248,7 @@ def save(
         owner_id=form.owner_id,
         severity=form.severity,
         owner_tz=owner_tz,
+        request_id=origin.request_id,
     )
     return Saved(issue, party)
 

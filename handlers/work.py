@@ -569,7 +569,11 @@ def _worker_main(
     _lower_priority()
     # Ctrl-C reaches the whole process group; the main process decides when the worker stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    configure_logging(settings.log_level, process_name="worker")
+    configure_logging(
+        settings.log_level,
+        process_name="worker",
+        secrets=(settings.bot_token, settings.signing_secret, settings.app_token),
+    )
     dates.warm_up()
     services = build_services(settings)
     pool = OrderedPool(threads)

@@ -186,7 +186,7 @@ class Interaction(WorkspaceScoped, table=True):
     channel_id: str | None = Field(default=None, max_length=32)
     message_ts: str | None = Field(default=None, max_length=32)
     permalink: str | None = Field(default=None, max_length=500)
-    request_id: str | None = Field(default=None, max_length=128)  # the slash command that logged it
+    request_id: str | None = Field(default=None, max_length=128)  # the command or form that logged it
     logged_by: str = Field(max_length=32)
     created_at: datetime = stamped()
 
@@ -235,7 +235,7 @@ class Issue(WorkspaceScoped, table=True):
     channel_id: str | None = Field(default=None, max_length=32)
     message_ts: str | None = Field(default=None, max_length=32)
     permalink: str | None = Field(default=None, max_length=500)
-    request_id: str | None = Field(default=None, max_length=128)  # the `/brm issue` that raised it
+    request_id: str | None = Field(default=None, max_length=128)  # the `/brm issue` or form that raised it
     raised_by: str = Field(max_length=32)
     created_at: datetime = stamped()
     updated_at: datetime = stamped()

@@ -35,8 +35,8 @@ def issues_raised_with(session: Session, interaction_id: int) -> list[Issue]:
 
 
 def written_for_request(session: Session, request_id: str) -> tuple[Interaction | None, list[Issue]]:
-    """What the slash command `request_id` already wrote: its interaction (with the issues it raised),
-    or the issue it raised alone; (None, []) when it wrote nothing yet."""
+    """What the request `request_id` (a slash command, a form submission) already wrote: its
+    interaction (with the issues it raised), or the issue it raised alone; (None, []) when nothing yet."""
     interaction = session.exec(select(Interaction).where(Interaction.request_id == request_id)).first()
     if interaction is not None:
         return interaction, issues_raised_with(session, interaction.id)  # type: ignore[arg-type]

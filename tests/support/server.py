@@ -9,9 +9,11 @@ from typing import Any
 from waitress import create_server, wasyncore
 
 
-def serve_in_thread(wsgi_app: Any, threads: int = 16) -> tuple[str, Callable[[], None]]:
-    """Start serving; returns the base URL and a function that stops the server cleanly."""
-    server = create_server(wsgi_app, host="127.0.0.1", port=0, threads=threads)
+def serve_in_thread(wsgi_app: Any, threads: int = 16, **options: Any) -> tuple[str, Callable[[], None]]:
+    """Start serving; returns the base URL and a function that stops the server cleanly.
+
+    `options` are waitress's (app.py's `server_options()` serves as production does)."""
+    server = create_server(wsgi_app, **{"host": "127.0.0.1", "port": 0, "threads": threads, **options})
     stopping = threading.Event()
 
     def loop() -> None:

@@ -406,6 +406,13 @@ class SlackClient:
         return self._interaction(payload, response_name)
 
     def view_submission(
+        self, callback_id: str | None, values: dict[str, dict[str, Any]], *args: Any, **kw: Any
+    ) -> Sent:
+        """A modal submitted with `values` ({block_id: {action_id: state}}); the arguments are
+        `view_submission_payload`'s."""
+        return self.send_interaction(self.view_submission_payload(callback_id, values, *args, **kw))
+
+    def view_submission_payload(
         self,
         callback_id: str | None,
         values: dict[str, dict[str, Any]],
@@ -418,8 +425,8 @@ class SlackClient:
         enterprise_id: str | None = None,
         org_install: bool = False,
         response_urls: list[dict[str, Any]] | None = None,
-    ) -> Sent:
-        """A modal submitted with `values` ({block_id: {action_id: state}}).
+    ) -> dict[str, Any]:
+        """The payload `view_submission` sends, without sending it (to send it several times).
 
         A state may be Slack's dict (e.g. {"type": "static_select", "selected_option": {...}}) or a plain
         string, taken as a plain_text_input's value. Pass the opened `view` (from the fake's views.open
@@ -443,6 +450,11 @@ class SlackClient:
             "is_enterprise_install": org_install,
             "enterprise": self._enterprise(enterprise_id),
         }
+        return payload
+
+    def send_interaction(self, payload: dict[str, Any]) -> Sent:
+        """An interactivity payload as it is; sending one `Sent.payload` again is a re-send by Slack:
+        the same bytes, freshly signed."""
         return self._interaction(payload, None)
 
     def view_closed(
