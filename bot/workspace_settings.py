@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import holidays
 
 from bot.errors import InputError
+from bot.numbers import read_number
 from bot.text import safe_mrkdwn
 
 MAX_DAYS = 365
@@ -53,8 +54,9 @@ def _holidays(value: str) -> Change:
 
 
 def _days(value: str, example: str, meaning: str) -> int:
-    if not value.isdigit() or not 1 <= int(value) <= MAX_DAYS:
+    days = read_number(value)
+    if days is None or not 1 <= days <= MAX_DAYS:
         raise InputError(
             f"Give the number of {meaning}, from 1 to {MAX_DAYS}.", example=f"/brm settings {example}"
         )
-    return int(value)
+    return days
