@@ -34,7 +34,9 @@ from bot.forms import (
     party_options,
 )
 from bot.recording import known_parties
+from bot.text import mentioned_users
 from handlers.direct import tell_directly
+from handlers.directory import Person
 from handlers.ids import Shortcut, View
 from handlers.services import Services, services_of, team_of
 from handlers.slack_failures import SLACK_FAILURES, failure_code
@@ -43,6 +45,8 @@ from storage.parties import get_party
 from storage.records import records_for_message, usual_party_for_channel
 
 log = logging.getLogger(__name__)
+
+MAX_PEOPLE_LOOKED_UP = 10  # the rest of a long list of mentions reads as user ids
 
 # Which form each shortcut opens.
 FORMS = {
@@ -123,16 +127,19 @@ def build_form(
             already = _already_captured(session, request.form, channel_id, message["ts"], tz)
             if already is not None:
                 return already
+            text = message_text(message)
+            people = _people_in(services, client, request, message, text)
             prefill = prefill_from_message(
-                message_text(message),
+                text,
                 user_id=request.user_id,
                 sent_at=message_time(message["ts"]),
                 now=now,
                 tz=tz,
                 parties=known_parties(session),
                 usual_party=_usual_party(session, channel_id),
-                author=message.get("user"),
-                ignore_people=[bot_user_id] if bot_user_id else [],
+                author=None if _from_an_app(message) else message.get("user"),
+                ignore_people=[bot_user_id or "", *(person.user_id for person in people if person.is_bot)],
+                names={person.user_id: person.name for person in people},
             )
             source = Source(
                 tz=tz.key,
@@ -145,6 +152,23 @@ def build_form(
             )
     build = interaction_modal if request.form == View.INTERACTION else issue_modal
     return build(prefill, source, callback_id=request.form)
+
+
+def _from_an_app(message: dict[str, Any]) -> bool:
+    """A message an app posted (another bot's alert, an integration's notice): its author is no person."""
+    return bool(message.get("bot_id")) or message.get("subtype") == "bot_message"
+
+
+def _people_in(
+    services: Services, client: WebClient, request: ShortcutRequest, message: dict[str, Any], text: str
+) -> list[Person]:
+    """The author and everyone mentioned, from the user directory (cached): their names, and which
+    are bots, since people involved are people."""
+    author = message.get("user")
+    ids = [*([author] if author and not _from_an_app(message) else []), *mentioned_users(text)]
+    # Each new name is one users.info call, and the form must open within Slack's 3 seconds.
+    ids = list(dict.fromkeys(ids))[:MAX_PEOPLE_LOOKED_UP]
+    return [services.directory.person(request.team_id, user_id, client) for user_id in ids]
 
 
 def _already_captured(

@@ -18,6 +18,7 @@ from slack_sdk import WebClient
 from bot.commands import split_subcommand
 from bot.errors import BrmError, InputError
 from bot.replies import error_blocks, help_blocks
+from bot.text import as_written, safe_mrkdwn, truncate
 from handlers.commands import digest as digest_command
 from handlers.commands import follow_ups as follow_ups_command
 from handlers.commands import health as health_command
@@ -92,7 +93,8 @@ def _command_fields(body: dict[str, Any], context: BoltContext) -> dict[str, Any
 
 def run_subcommand(services: Services, body: dict[str, Any]) -> None:
     """The job behind every `/brm` command: route it to its subcommand and answer the person."""
-    name, rest = split_subcommand(body.get("text") or "")
+    # Slack escapes `&`, `<` and `>` in the text; from here on it is the text as the person wrote it.
+    name, rest = split_subcommand(as_written(body.get("text") or ""))
     respond = Respond(response_url=body["response_url"])
     client = services.client
     request = CommandRequest(
@@ -111,7 +113,7 @@ def run_subcommand(services: Services, body: dict[str, Any]) -> None:
     try:
         if handler is None:
             raise InputError(
-                f"I don't know `/brm {name}`. Here is what I can do.",
+                f"I don't know `/brm {safe_mrkdwn(truncate(name, 40))}`. Here is what I can do.",
                 example="/brm log DMV call with Jane about renewals. follow up Friday",
             )
         handler(request)
