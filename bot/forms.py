@@ -20,7 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.dates import ParsedDate, format_local, parse_follow_up, slack_date
-from bot.limits import TITLE_LIMIT
+from bot.limits import NAME_LIMIT, TITLE_LIMIT
 from bot.log_parsing import KnownParty, find_party
 from bot.numbers import read_number
 from bot.replies import Blocks, context, section
@@ -47,7 +47,6 @@ class Field(StrEnum):
 
 
 MAX_PARTY_OPTIONS = 100  # Slack shows at most 100 options in a select
-MAX_NEW_PARTY_NAME = 100  # an option value holds 150 characters; a party name longer than this is a typo
 SUMMARY_LIMIT = 3000  # plain_text_input's own maximum
 FUTURE_SLACK = timedelta(minutes=5)  # clocks differ a little; "when it happened" may be a moment ahead
 
@@ -148,7 +147,8 @@ def party_option(party_id: int, name: str, matched_alias: str | None = None) -> 
 
 
 def new_party_option(name: str) -> dict[str, Any]:
-    name = truncate(" ".join(name.split()), MAX_NEW_PARTY_NAME)
+    # An option's value holds 150 characters; a party name longer than NAME_LIMIT is a typo anyway.
+    name = truncate(" ".join(name.split()), NAME_LIMIT)
     return _option(f"➕ New party: {name}", f"{_NEW_PARTY}{name}")
 
 
@@ -497,6 +497,9 @@ class _Reader:
         choice = read_party(selected.get("value"), (selected.get("text") or {}).get("text", ""))
         if choice is None:
             self.errors[Field.PARTY] = "Pick a party, or type a new one's name and pick ➕ New party."
+        elif choice.party_id is None and len(choice.name) > NAME_LIMIT:
+            self.errors[Field.PARTY] = f"That name is too long: keep it under {NAME_LIMIT} characters."
+            return None
         return choice
 
     def user(self, block: Field, *, required: str) -> str:

@@ -12,7 +12,7 @@ from handlers.ids import Shortcut
 from storage.models import AuditEvent, Contact, Interaction, Issue, Party, PartyAlias
 from tests.conftest import RunningApp
 from tests.test_log_command import add_party, reply_text, rows
-from tests.test_shortcuts import inputs, open_form, post, shown, submit
+from tests.test_shortcuts import inputs, open_form, post, settle, shown, submit
 
 # One sentence, well over the 500 characters an issue title holds.
 LONG_PROBLEM = "the licensing portal rejects renewals for field offices, " + ", ".join(
@@ -190,6 +190,19 @@ def test_a_party_name_too_long_to_be_one_is_refused_and_nothing_is_written(app: 
         assert "Sorry" not in said
     assert [party.name for party in rows(app, Party)] == ["DMV"]
     assert rows(app, PartyAlias) == [] and rows(app, Interaction) == []
+
+
+def test_a_new_party_name_too_long_in_a_form_is_shown_next_to_the_field(app: RunningApp) -> None:
+    _, view = open_form(app, Shortcut.RAISE_ISSUE, post(app, "not working: the permit page"))
+    option = {"text": {"type": "plain_text", "text": "New"}, "value": "new:" + "Parks" * 60}
+
+    answer = submit(app, view, **{Field.PARTY: {"selected_option": option}})
+
+    body = answer.json()
+    assert body["response_action"] == "errors"
+    assert "keep it under 100 characters" in body["errors"][Field.PARTY]
+    settle(app)
+    assert rows(app, Party) == [] and rows(app, Issue) == []
 
 
 def test_a_long_contact_name_read_from_a_mention_is_cut_to_fit(app: RunningApp) -> None:
