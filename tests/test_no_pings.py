@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from bot.forms import Field
 from handlers.digest_sender import send_due_digests
 from handlers.ids import Shortcut
 from handlers.nudge_sender import sweep_nudges
@@ -163,3 +164,18 @@ def test_refusals_errors_and_notes_show_what_was_typed_as_text(app: RunningApp, 
 def _around(sent: str, ping: str) -> str:
     at = sent.find(ping)
     return sent[max(0, at - 200) : at + 100]
+
+
+@pytest.mark.parametrize("token", TOKENS)
+def test_a_form_refused_after_its_check_shows_what_it_held_as_text(app: RunningApp, token: str) -> None:
+    message = post(app, f"{token} portal down")
+    sent, view = open_form(app, Shortcut.LOG_INTERACTION, message)
+    gone = {"selected_option": {"text": {"type": "plain_text", "text": token}, "value": "party:999"}}
+
+    submit(app, view, **{Field.PARTY: gone})
+
+    [told] = app.slack.wait_for_response(sent.response_name)
+    assert "no longer exists" in json.dumps(told.body)
+    sent_all = everything_sent(app)
+    for ping in (*PINGS, *BROADCAST_WORDS):
+        assert ping not in sent_all, (token, _around(sent_all, ping))
