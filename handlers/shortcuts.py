@@ -120,6 +120,10 @@ def build_form(
     tz = services.directory.timezone(request.team_id, request.user_id, client)
     now = services.clock.now()
     message, channel_id = request.message, request.channel_id
+    text = message_text(message) if message is not None else ""
+    # Asked before the session opens, so no transaction waits on Slack.
+    people = _people_in(services, client, request, message, text) if message is not None else []
+    bots = [person.user_id for person in people if person.is_bot] + ([bot_user_id] if bot_user_id else [])
     with services.db.workspace(request.team_id, request.enterprise_id) as session:
         if message is None or channel_id is None:
             prefill, source = blank_prefill(user_id=request.user_id, now=now), Source(tz=tz.key)
@@ -127,8 +131,6 @@ def build_form(
             already = _already_captured(session, request.form, channel_id, message["ts"], tz)
             if already is not None:
                 return already
-            text = message_text(message)
-            people = _people_in(services, client, request, message, text)
             prefill = prefill_from_message(
                 text,
                 user_id=request.user_id,
@@ -138,7 +140,7 @@ def build_form(
                 parties=known_parties(session),
                 usual_party=_usual_party(session, channel_id),
                 author=None if _from_an_app(message) else message.get("user"),
-                ignore_people=[bot_user_id or "", *(person.user_id for person in people if person.is_bot)],
+                ignore_people=bots,
                 names={person.user_id: person.name for person in people},
             )
             source = Source(
