@@ -66,6 +66,17 @@ def safe_mrkdwn(text: str) -> str:
     return _BROADCAST.sub(lambda m: "@" + _JOINER + m.group(1), escaped)
 
 
+def name_mentions(text: str, names: Mapping[str, str]) -> str:
+    """`<@U123>` tokens given the person's name from `names` (`<@U123|sam>`), so that what is read and
+    saved from the text says who was meant; tokens that carry a name, and ids not in `names`, stay."""
+
+    def named(m: re.Match[str]) -> str:
+        name = re.sub(r"[<>|\n]", "", names.get(m["id"], "")).strip()
+        return f"<@{m['id']}|{name}>" if name and "|" not in m.group(0) else m.group(0)
+
+    return USER_MENTION.sub(named, text)
+
+
 def mentioned_users(text: str) -> list[str]:
     """The user ids mentioned in Slack text (`<@U123>`, `<@W9|jane>`), each once, in order."""
     return list(dict.fromkeys(m["id"] for m in USER_MENTION.finditer(text)))

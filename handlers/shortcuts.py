@@ -46,8 +46,6 @@ from storage.records import records_for_message, usual_party_for_channel
 
 log = logging.getLogger(__name__)
 
-MAX_PEOPLE_LOOKED_UP = 10  # the rest of a long list of mentions reads as user ids
-
 # Which form each shortcut opens.
 FORMS = {
     Shortcut.LOG_INTERACTION: View.INTERACTION,
@@ -168,9 +166,7 @@ def _people_in(
     are bots, since people involved are people."""
     author = message.get("user")
     ids = [*([author] if author and not _from_an_app(message) else []), *mentioned_users(text)]
-    # Each new name is one users.info call, and the form must open within Slack's 3 seconds.
-    ids = list(dict.fromkeys(ids))[:MAX_PEOPLE_LOOKED_UP]
-    return [services.directory.person(request.team_id, user_id, client) for user_id in ids]
+    return services.directory.people(request.team_id, ids, client)
 
 
 def _already_captured(

@@ -116,6 +116,18 @@ def test_mentions_read_as_names_and_mentioned_bots_are_not_people(app: RunningAp
     assert len(app.slack.calls_to("users.info")) == looked_up  # ...which keeps them
 
 
+def test_a_mention_in_a_log_reads_as_the_persons_name(app: RunningApp) -> None:
+    add_party(app, "DMV")
+
+    reply = app.command("log DMV met <@U2> (CIO) and <@U9> about renewals")
+
+    [interaction] = rows(app, Interaction)
+    assert interaction.people == ["U2", "U9"]
+    assert interaction.contacts == [{"name": "sam", "role": "CIO"}]
+    assert [(contact.name, contact.role) for contact in rows(app, Contact)] == [("sam", "CIO")]
+    assert "met @sam (CIO) and @U9 about renewals" in reply_text(reply)  # U9 is not in the directory
+
+
 # --------------------------------------------------------------------------- what PostgreSQL refuses
 
 

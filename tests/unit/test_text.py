@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.text import as_written, normalise_name, plain_text, safe_mrkdwn, truncate
+from bot.text import as_written, name_mentions, normalise_name, plain_text, safe_mrkdwn, truncate
 
 JOINER = "\u2060"
 
@@ -59,6 +59,11 @@ def test_plain_text_reads_mentions_as_names_it_is_given() -> None:
     assert plain_text("thanks <@U2> and <@U3> and <@U4|al>", {"U2": "sam", "U4": "x"}) == (
         "thanks @sam and @U3 and @al"
     )
+
+
+def test_name_mentions_gives_nameless_mentions_the_name_it_is_given() -> None:
+    names = {"U2": "sam", "U3": "a|b<c>", "U4": "x"}
+    assert name_mentions("<@U2> <@U3> <@U4|al> <@U5>", names) == "<@U2|sam> <@U3|abc> <@U4|al> <@U5>"
 
 
 def test_as_written_decodes_slacks_escaping_once_and_keeps_tokens() -> None:
