@@ -6,7 +6,6 @@ Pure: the listeners hand in the message, what the workspace knows and the time.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -17,10 +16,17 @@ from bot.forms import PartyChoice, Prefill
 from bot.log_parsing import parse_log_text
 from bot.party_names import KnownParty
 from bot.replies import Blocks, context, section
-from bot.text import a_kind, plain_text, safe_mrkdwn, truncate
+from bot.text import (
+    a_kind,
+    as_written,
+    plain_text,
+    safe_mrkdwn,
+    short_title,
+    truncate,
+    with_labels,
+    without_unshown,
+)
 from storage.models import Interaction, Issue, Party
-
-TITLE_PREFILL = 150  # a title read from a long message: its first sentence, cut here
 
 # --- what a message prefills ----------------------------------------------------------------------
 
@@ -36,21 +42,26 @@ def prefill_from_message(
     usual_party: PartyChoice | None = None,
     author: str | None = None,
     ignore_people: Sequence[str] = (),
+    names: Mapping[str, str] | None = None,
 ) -> Prefill:
     """What a message says about itself: party, kind, mood, people, when, and a follow-up.
+
+    `text` is the message's as Slack sent it (escaped, with `<@U123>` tokens). Mentions read as the
+    names in `names` (user id -> name) in the summary and the title; the people involved are the
+    author and those mentioned, less `ignore_people` (bots: people involved are people).
 
     Dates in the message are read as of when it was sent ("follow up Friday" in last week's message
     means last week's Friday); a follow-up that has passed since is left out. Only a party the
     workspace already knows is guessed from the text, since the first words of a chat message are
     rarely a party's name ("Thanks all, ..."); otherwise the channel's usual party is offered.
     """
-    draft = parse_log_text(text, parties=parties, tz=tz, now=sent_at)
+    draft = parse_log_text(as_written(text), parties=parties, tz=tz, now=sent_at)
     party = usual_party
     if draft.party is not None and draft.party.party_id is not None:
         party = PartyChoice(draft.party.party_id, draft.party.name)
     occurred_at = draft.occurred_at.at if draft.occurred_at else sent_at
     follow_up = draft.follow_up if draft.follow_up and draft.follow_up.at > now else None
-    readable = plain_text(text).strip()
+    readable = plain_text(text, names).strip()
     # Whoever wrote the message took part too, unless it is the person capturing it.
     people = [author, *draft.people] if author and author != user_id else list(draft.people)
     return Prefill(
@@ -59,32 +70,22 @@ def prefill_from_message(
         party=party,
         kind=draft.kind,
         text=readable,
-        title=draft.issues[0] if draft.issues else title_from(readable),
+        title=with_labels(draft.issues[0], names) if draft.issues else short_title(readable),
         people=tuple(dict.fromkeys(person for person in people if person not in ignore_people)),
         sentiment=draft.sentiment,
         follow_up=follow_up,
     )
 
 
-def title_from(text: str) -> str:
-    """A short issue title from a message: its first line, cut to its first sentence when long."""
-    first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    if len(first_line) > TITLE_PREFILL:
-        sentence = re.match(r"(.+?[.!?])(?:\s|$)", first_line)
-        if sentence and len(sentence.group(1)) >= 20:
-            first_line = sentence.group(1)
-    return truncate(first_line, TITLE_PREFILL) if first_line else ""
-
-
 def message_text(message: Mapping[str, Any]) -> str:
     """A Slack message's words; for messages that only carry attachments (forwarded mail, app posts),
     the attachments' text."""
-    text = str(message.get("text") or "")
+    text = without_unshown(str(message.get("text") or ""))
     if text.strip():
         return text
     parts = []
     for attachment in message.get("attachments") or []:
-        parts.append(str(attachment.get("text") or attachment.get("fallback") or ""))
+        parts.append(without_unshown(str(attachment.get("text") or attachment.get("fallback") or "")))
     return "\n".join(part for part in parts if part.strip())
 
 

@@ -28,7 +28,7 @@ _WEEKDAYS = {
     "mon": 0, "tue": 1, "tues": 1, "wed": 2, "weds": 2, "thu": 3, "thur": 3, "thurs": 3,
     "fri": 4, "sat": 5, "sun": 6,
 }  # fmt: skip
-_TIME = re.compile(r"(\d{1,2})(?:[:.h](\d{2}))?(am|pm|a|p)?", re.IGNORECASE)
+_TIME = re.compile(r"([0-9]{1,2})(?:[:.h]([0-9]{2}))?(am|pm|a|p)?", re.IGNORECASE)
 _NAMED_TIMES = {"noon": time(12, 0), "midday": time(12, 0)}
 _FILLER = frozenset({"every", "at", "on", "for", "weekly", "only", "and", "each", "in", "the", "parties"})
 
@@ -90,7 +90,7 @@ class DigestPlan:
 
 def parse_digest_on(text: str, parties: Sequence[KnownParty]) -> DigestPlan:
     """Read "[weekday] [time] [party names]"; raise InputError on anything it cannot place."""
-    text = re.sub(r"(\d)\s+(am|pm)\b", r"\1\2", text.strip(), flags=re.IGNORECASE)
+    text = re.sub(r"([0-9])\s+(am|pm)\b", r"\1\2", text.strip(), flags=re.IGNORECASE)
     weekday: int | None = None
     at: time | None = None
     chunks: list[list[str]] = [[]]
@@ -108,7 +108,7 @@ def parse_digest_on(text: str, parties: Sequence[KnownParty]) -> DigestPlan:
             weekday = _WEEKDAYS[lowered]
         elif (read := _read_time(lowered)) is not None:
             at = read
-        elif _TIME.fullmatch(lowered) or re.fullmatch(r"\d+[:.]\d+", lowered):
+        elif _TIME.fullmatch(lowered) or re.fullmatch(r"[0-9]+[:.][0-9]+", lowered):
             raise InputError(
                 f"“{safe_mrkdwn(word)}” isn't a time of day I can read. Try 9, 9am, 09:00 or 14:30.",
                 example=DIGEST_ON_EXAMPLE,

@@ -20,9 +20,11 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.dates import ParsedDate, format_local, parse_follow_up, slack_date
+from bot.limits import NAME_LIMIT, TITLE_LIMIT
 from bot.log_parsing import KnownParty, find_party
+from bot.numbers import read_number
 from bot.replies import Blocks, context, section
-from bot.text import a_kind, normalise_name, safe_mrkdwn, truncate
+from bot.text import a_kind, normalise_name, safe_mrkdwn, truncate, without_unshown
 from storage.models import Interaction, InteractionKind, Issue, Party, Sentiment, Severity
 
 Modal = dict[str, Any]
@@ -45,9 +47,7 @@ class Field(StrEnum):
 
 
 MAX_PARTY_OPTIONS = 100  # Slack shows at most 100 options in a select
-MAX_NEW_PARTY_NAME = 100  # an option value holds 150 characters; a party name longer than this is a typo
 SUMMARY_LIMIT = 3000  # plain_text_input's own maximum
-TITLE_LIMIT = 500  # Issue.title
 FUTURE_SLACK = timedelta(minutes=5)  # clocks differ a little; "when it happened" may be a moment ahead
 
 _FUZZY_RANK = 6  # after every name or alias that contains the words typed
@@ -147,7 +147,8 @@ def party_option(party_id: int, name: str, matched_alias: str | None = None) -> 
 
 
 def new_party_option(name: str) -> dict[str, Any]:
-    name = truncate(" ".join(name.split()), MAX_NEW_PARTY_NAME)
+    # An option's value holds 150 characters; a party name longer than NAME_LIMIT is a typo anyway.
+    name = truncate(" ".join(name.split()), NAME_LIMIT)
     return _option(f"➕ New party: {name}", f"{_NEW_PARTY}{name}")
 
 
@@ -210,11 +211,10 @@ def read_party(value: str | None, label: str = "") -> PartyChoice | None:
     if not value:
         return None
     if value.startswith(_NEW_PARTY):
-        name = " ".join(value[len(_NEW_PARTY) :].split())
+        name = " ".join(without_unshown(value[len(_NEW_PARTY) :]).split())
         return PartyChoice(None, name) if name else None
-    if value.startswith(_KNOWN_PARTY) and value[len(_KNOWN_PARTY) :].isdigit():
-        return PartyChoice(int(value[len(_KNOWN_PARTY) :]), label.split(" · ")[0])
-    return None
+    party_id = read_number(value.removeprefix(_KNOWN_PARTY)) if value.startswith(_KNOWN_PARTY) else None
+    return PartyChoice(party_id, label.split(" · ")[0]) if party_id is not None else None
 
 
 # --- building the modals ---------------------------------------------------------------------------
@@ -476,7 +476,8 @@ class _Reader:
         return (self.values.get(block) or {}).get(block) or {}
 
     def text(self, block: Field, *, required: str | None = None, limit: int = SUMMARY_LIMIT) -> str:
-        value = str(self.state(block).get("value") or "").strip()
+        # A form's text is not escaped by Slack, but may hold characters it would not show (NUL).
+        value = without_unshown(str(self.state(block).get("value") or "")).strip()
         if not value and required:
             self.errors[block] = required
         elif len(value) > limit:
@@ -496,6 +497,9 @@ class _Reader:
         choice = read_party(selected.get("value"), (selected.get("text") or {}).get("text", ""))
         if choice is None:
             self.errors[Field.PARTY] = "Pick a party, or type a new one's name and pick ➕ New party."
+        elif choice.party_id is None and len(choice.name) > NAME_LIMIT:
+            self.errors[Field.PARTY] = f"That name is too long: keep it under {NAME_LIMIT} characters."
+            return None
         return choice
 
     def user(self, block: Field, *, required: str) -> str:

@@ -31,7 +31,7 @@ LIST_FILTERS = ("open", "closed", "mine", "overdue", "all")
 # Issue numbers are small; anything longer is a typo, and would not fit the database's integer.
 _MAX_NUMBER_DIGITS = 9
 _NUMBER = re.compile(
-    r"^(?:issue\s+)?(?:#\s*|no\.?\s*|number\s+)?(?P<n>\d+)(?![\w/:.-]*\w)[\s:,.\-\u2013\u2014]*", re.I
+    r"^(?:issue\s+)?(?:#\s*|no\.?\s*|number\s+)?(?P<n>[0-9]+)(?![\w/:.-]*\w)[\s:,.\-\u2013\u2014]*", re.I
 )
 
 

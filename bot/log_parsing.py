@@ -34,7 +34,7 @@ from bot.party_names import (
     known_party_after_preposition,
     plain_name,
 )
-from bot.text import normalise_name, truncate
+from bot.text import mentioned_users, normalise_name, safe_mrkdwn, truncate
 
 KINDS = ("meeting", "call", "email", "visit", "chat")
 DEFAULT_KIND = "chat"
@@ -62,8 +62,8 @@ class LogDraft:
     sentiment: str | None  # "positive", "neutral", "negative" or None when nothing said
     issues: tuple[str, ...]
     summary: str
-    problems: tuple[str, ...]
-    hints: tuple[str, ...] = ()  # said in the reply; the log is still recorded
+    problems: tuple[str, ...]  # mrkdwn, what people typed in them escaped: the log is refused
+    hints: tuple[str, ...] = ()  # plain text said in the reply; the log is still recorded
 
 
 def parse_log_text(text: str, *, parties: Sequence[KnownParty], tz: ZoneInfo, now: datetime) -> LogDraft:
@@ -214,7 +214,7 @@ def _read_follow_up(
             continue  # a second follow-up date stays in the summary as written
         if _is_past(mention.parsed, now, tz):
             problems.append(
-                f'The follow-up date "{mention.parsed.phrase}" ({describe(mention.parsed, tz)}) '
+                f'The follow-up date "{safe_mrkdwn(mention.parsed.phrase)}" ({describe(mention.parsed, tz)}) '
                 'is in the past. Try a date ahead, like "next Tuesday" or "in 2 weeks".'
             )
             continue
@@ -239,7 +239,7 @@ def _follow_up_problem(body: str) -> str:
     if not phrase:
         return 'I saw "follow up" but no date after it. Try "follow up next Tuesday" or "f/u in 2 weeks".'
     return (
-        f'I couldn\'t read the follow-up date "{phrase}". '
+        f'I couldn\'t read the follow-up date "{safe_mrkdwn(truncate(phrase, 80))}". '
         'Try "next Tuesday", "by Friday", "in 2 weeks", "EOW" or "12/5".'
     )
 
@@ -428,7 +428,7 @@ def _read_kind(main_text: str) -> str:
 
 
 def _read_people(text: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(m["id"] for m in _MENTION.finditer(text)))
+    return tuple(mentioned_users(text))
 
 
 def _read_contacts(

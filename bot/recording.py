@@ -15,9 +15,10 @@ from sqlmodel import Session
 from bot import nudges
 from bot.dates import ParsedDate
 from bot.errors import InputError
+from bot.limits import check_name, fit_contact, fit_title
 from bot.log_parsing import LogDraft, parse_log_text
 from bot.party_names import KnownParty, PartyMatch
-from bot.text import normalise_name
+from bot.text import normalise_name, safe_mrkdwn
 from storage import parties
 from storage.audit import record_change
 from storage.models import Interaction, Issue, Party, PartyKind, Surface
@@ -94,13 +95,15 @@ def record_log(session: Session, *, text: str, origin: Origin, tz: ZoneInfo, now
         )
     if draft.follow_up is not None and draft.follow_up.at <= now:
         raise InputError(
-            f"The follow-up date “{draft.follow_up.phrase}” is in the past. Pick a day still to come.",
+            f"The follow-up date “{safe_mrkdwn(draft.follow_up.phrase)}” is in the past. "
+            "Pick a day still to come.",
             example="/brm log DOT call with Sam about the bridge sensors. follow up next Monday",
         )
     occurred_at = draft.occurred_at.at if draft.occurred_at else now
     if occurred_at > now:
         raise InputError(
-            f"“{draft.occurred_at.phrase}” is in the future; a log records something that happened. "
+            f"“{safe_mrkdwn(draft.occurred_at.phrase)}” is in the future; "
+            "a log records something that happened. "
             "Use a follow-up for what comes next.",
             example="/brm log DMV call yesterday about renewals. follow up Friday",
         )
@@ -156,7 +159,8 @@ class NewInteraction:
 def save_interaction(session: Session, new: NewInteraction, origin: Origin) -> Interaction:
     """Write an interaction, its contacts and its audit row."""
     party = new.party
-    for name, role in new.contacts:
+    contacts = [(fit_contact(name), fit_contact(role) if role else None) for name, role in new.contacts]
+    for name, role in contacts:
         parties.find_or_add_contact(session, party, name=name, role=role)
     interaction = add_interaction(
         session,
@@ -168,7 +172,7 @@ def save_interaction(session: Session, new: NewInteraction, origin: Origin) -> I
             kind=new.kind,
             summary=new.summary,
             people=list(new.people),
-            contacts=[{"name": name, "role": role} for name, role in new.contacts],
+            contacts=[{"name": name, "role": role} for name, role in contacts],
             sentiment=new.sentiment,
             follow_up_at=new.follow_up_at,
             follow_up_has_time=new.follow_up_has_time,
@@ -210,7 +214,9 @@ def raise_issue(
 
     `owner_tz`: the owner's timezone when known, so a follow-up without a time is due at their 09:00.
     `request_id`: the `/brm issue` or form that raised it (issues a log raises go with the log's).
+    A title too long for its column is shortened, the whole of it kept in the details.
     """
+    title, details = fit_title(title, details)
     issue = add_issue(
         session,
         Issue(
@@ -255,6 +261,7 @@ def resolve_party(session: Session, match: PartyMatch, origin: Origin) -> Party:
         party = parties.get_party(session, match.party_id)
         if party is not None:
             return party
+    check_name(match.name, example=LOG_EXAMPLE)
     party, created = parties.create_party(
         session,
         name=match.name,

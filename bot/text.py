@@ -1,14 +1,17 @@
-"""Making people's text safe and tidy to show back in Slack.
+"""People's text on its way in (as they wrote it, tidy) and on its way out (safe to show in Slack).
 
 Slack encodes mentions, channel links and URLs in message text as `<...>` tokens and escapes a literal
-`&`, `<` and `>` as `&amp;`, `&lt;` and `&gt;`. When the bot echoes what someone wrote, any `<!channel>`,
-`<!here>`, `<!everyone>`, `<!subteam^...>` or `<@U123>` in it must show as text and never notify anyone.
+`&`, `<` and `>` as `&amp;`, `&lt;` and `&gt;`. Text is stored as the person wrote it: decoded once where
+it enters (`as_written`, `plain_text`), and escaped only on the way out (`safe_mrkdwn`). When the bot
+echoes what someone wrote, any `<!channel>`, `<!here>`, `<!everyone>`, `<!subteam^...>` or `<@U123>` in
+it must show as text and never notify anyone.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 
 # A Slack token: `<@U123>`, `<@U123|jane>`, `<#C123|general>`, `<!here>`, `<!subteam^S1|@team>`, `<https://...|x>`.
 # Only these are Slack's; any other "<...>" was typed by a person and is escaped like any text.
@@ -22,27 +25,61 @@ _ENTITY_CHARS = {"amp": "&", "lt": "<", "gt": ">"}
 _BROADCAST = re.compile(r"(?<![\w.])@(channel|here|everyone)\b", re.IGNORECASE)
 # U+2060 WORD JOINER: invisible, but stops `@here` from being read as a broadcast.
 _JOINER = "\u2060"
+# Characters Slack never shows and PostgreSQL may refuse (NUL): control characters other than line
+# breaks and tabs, and lone surrogates (which no UTF-8 text can hold).
+_UNSHOWN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
-def plain_text(text: str) -> str:
+def as_written(text: str) -> str:
+    """Text Slack sent (a slash command's, a message's) as the person wrote it: `&amp;`, `&lt;` and
+    `&gt;` decoded once, characters Slack would not show dropped. Slack's `<...>` tokens stay, so that
+    mentions can still be read; the result is for reading and storing, not for posting."""
+    return without_unshown(_decode_entities(text))
+
+
+def without_unshown(text: str) -> str:
+    """`text` without the characters Slack would not show (NUL and other control characters); line
+    breaks and tabs stay, and a carriage return before a line break goes."""
+    return _UNSHOWN.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def plain_text(text: str, names: Mapping[str, str] | None = None) -> str:
     """Slack message text as a person would read it: tokens shown by their labels, entities decoded.
 
-    `<@U123|jane>` -> `@jane`, `<@U123>` -> `@U123`, `<#C1|general>` -> `#general`, `<!here>` -> `@here`,
-    `<https://x.gov|portal>` -> `portal (https://x.gov)`, `&amp;` -> `&`. The result may contain `<` and `>`
-    typed by the person, so it is for storing and prefilling forms, not for posting: use `safe_mrkdwn`.
+    `<@U123|jane>` -> `@jane`, `<@U123>` -> `@U123` (or `@sam` when `names` has U123's name),
+    `<#C1|general>` -> `#general`, `<!here>` -> `@here`, `<https://x.gov|portal>` ->
+    `portal (https://x.gov)`, `&amp;` -> `&`. The result may contain `<` and `>` typed by the person, so
+    it is for storing and prefilling forms, not for posting: use `safe_mrkdwn`.
     """
-    return _decode_entities(_TOKEN.sub(lambda m: _token_label(m.group(1)), text))
+    return as_written(with_labels(text, names))
 
 
 def safe_mrkdwn(text: str) -> str:
-    """User text made safe to post as Slack mrkdwn: readable, and unable to ping anyone.
+    """Text as a person wrote it, made safe to post as Slack mrkdwn: readable, and unable to ping anyone.
 
     Mentions are shown as plain `@name` text (Slack has no non-pinging mention syntax), `&`, `<` and `>`
     are escaped the way Slack asks, and `@here`/`@channel`/`@everyone` get an invisible joiner.
+    Entities are not decoded again: someone who typed `&amp;` sees `&amp;`.
     """
-    readable = plain_text(text)
+    readable = without_unshown(with_labels(text))
     escaped = readable.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _BROADCAST.sub(lambda m: "@" + _JOINER + m.group(1), escaped)
+
+
+def name_mentions(text: str, names: Mapping[str, str]) -> str:
+    """`<@U123>` tokens given the person's name from `names` (`<@U123|sam>`), so that what is read and
+    saved from the text says who was meant; tokens that carry a name, and ids not in `names`, stay."""
+
+    def named(m: re.Match[str]) -> str:
+        name = re.sub(r"[<>|\n]", "", names.get(m["id"], "")).strip()
+        return f"<@{m['id']}|{name}>" if name and "|" not in m.group(0) else m.group(0)
+
+    return USER_MENTION.sub(named, text)
+
+
+def mentioned_users(text: str) -> list[str]:
+    """The user ids mentioned in Slack text (`<@U123>`, `<@W9|jane>`), each once, in order."""
+    return list(dict.fromkeys(m["id"] for m in USER_MENTION.finditer(text)))
 
 
 def truncate(text: str, limit: int) -> str:
@@ -59,6 +96,20 @@ def truncate(text: str, limit: int) -> str:
     if space >= max(1, limit - 20):
         cut = cut[:space]
     return cut.rstrip(" ,;:-") + "…"
+
+
+SHORT_TITLE = 150  # a title read from a long text: its first sentence, cut here
+
+
+def short_title(text: str, limit: int = SHORT_TITLE) -> str:
+    """A short title for a long text: its first line, cut to its first sentence when long, then to
+    `limit` characters at a word boundary with an ellipsis."""
+    first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if len(first_line) > limit:
+        sentence = re.match(r"(.+?[.!?])(?:\s|$)", first_line)
+        if sentence and len(sentence.group(1)) >= 20:
+            first_line = sentence.group(1)
+    return truncate(first_line, limit) if first_line else ""
 
 
 def normalise_name(name: str) -> str:
@@ -82,10 +133,15 @@ def _decode_entities(text: str) -> str:
     return _ENTITY.sub(lambda m: _ENTITY_CHARS[m.group(1)], text)
 
 
-def _token_label(inner: str) -> str:
+def with_labels(text: str, names: Mapping[str, str] | None = None) -> str:
+    """Slack's tokens in `text` shown by their labels (see `plain_text`), nothing else changed."""
+    return _TOKEN.sub(lambda m: _token_label(m.group(1), names or {}), text)
+
+
+def _token_label(inner: str, names: Mapping[str, str]) -> str:
     target, _, label = inner.partition("|")
     if target.startswith("@"):
-        return "@" + (label.lstrip("@") or target[1:])
+        return "@" + (label.lstrip("@") or names.get(target[1:]) or target[1:])
     if target.startswith("#"):
         return "#" + (label.lstrip("#") or target[1:])
     if target.startswith("!"):

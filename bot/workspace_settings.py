@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from bot.date_context import DateCalendar
 from bot.date_periods import fiscal_year_start_for
 from bot.errors import InputError
+from bot.numbers import read_number
 from bot.text import safe_mrkdwn
 from storage.models import Workspace
 
@@ -65,11 +66,12 @@ def _holidays(value: str) -> Change:
 
 
 def _days(value: str, example: str, meaning: str) -> int:
-    if not value.isdigit() or not 1 <= int(value) <= MAX_DAYS:
+    days = read_number(value)
+    if days is None or not 1 <= days <= MAX_DAYS:
         raise InputError(
             f"Give the number of {meaning}, from 1 to {MAX_DAYS}.", example=f"/brm settings {example}"
         )
-    return int(value)
+    return days
 
 
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
@@ -81,8 +83,8 @@ def _fiscal_year(value: str) -> Change:
     word = value.lower().strip(" .")
     if word in ("default", "none", "state"):
         return Change("fiscal_year_start", None, "the fiscal year starts in the holiday state's usual month")
-    month = int(word) if word.isdigit() and 1 <= int(word) <= 12 else _MONTHS.get(word)
-    if month is None:
+    month = read_number(word) or _MONTHS.get(word)
+    if month is None or not 1 <= month <= 12:
         raise InputError(
             f"“{safe_mrkdwn(value)}” is not a month. Give the month the fiscal year starts in, like "
             "`july`, `october` or `4`, or `default` for the holiday state's usual month.",

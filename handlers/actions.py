@@ -10,6 +10,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.nudge_actions import NudgeAction
+from bot.numbers import read_number
 from handlers.ids import Action
 from handlers.nudge_messages import act_and_refresh
 from handlers.services import services_of, team_of
@@ -38,8 +39,9 @@ def nudge_button(
     body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     value = str(action.get("value") or "")
+    nudge_id = read_number(value)
     user_id = (body.get("user") or {}).get("id")
-    if not value.isdigit() or not user_id or not team_of(context):
+    if nudge_id is None or not user_id or not team_of(context):
         log.warning("nudge button %s with value %r from %s ignored", action.get("action_id"), value, user_id)
         return
     act_and_refresh(
@@ -47,7 +49,7 @@ def nudge_button(
         client,
         team_id=team_of(context),
         enterprise_id=context.enterprise_id,
-        nudge_id=int(value),
+        nudge_id=nudge_id,
         action=BUTTON_ACTIONS[Action(action["action_id"])],
         actor_id=user_id,
         surface=Surface.BUTTON,

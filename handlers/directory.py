@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -17,6 +18,7 @@ from bot.errors import InputError
 log = logging.getLogger(__name__)
 
 FALLBACK_TZ = ZoneInfo("UTC")
+MAX_PEOPLE = 10  # looked up at once: each new one is a users.info call, and a form must open in 3 s
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,11 @@ class UserDirectory:
         with self._lock:
             self._cache[key] = (now + self._ttl, person)
         return person
+
+    def people(self, team_id: str, user_ids: Iterable[str], client: WebClient | None = None) -> list[Person]:
+        """The first MAX_PEOPLE of these people, each once (the rest read as their user ids)."""
+        wanted = list(dict.fromkeys(user_ids))[:MAX_PEOPLE]
+        return [self.person(team_id, user_id, client) for user_id in wanted]
 
     def timezone(self, team_id: str, user_id: str, client: WebClient | None = None) -> ZoneInfo:
         return self.person(team_id, user_id, client).tz

@@ -35,8 +35,10 @@ from bot.forms import (
     party_options,
 )
 from bot.recording import known_parties
+from bot.text import mentioned_users
 from bot.workspace_settings import workspace_calendar
 from handlers.direct import tell_directly
+from handlers.directory import Person
 from handlers.ids import Shortcut, View
 from handlers.services import Services, services_of, team_of
 from handlers.slack_failures import SLACK_FAILURES, failure_code
@@ -118,6 +120,10 @@ def build_form(
     tz = services.directory.timezone(request.team_id, request.user_id, client)
     now = services.clock.now()
     message, channel_id = request.message, request.channel_id
+    text = message_text(message) if message is not None else ""
+    # Asked before the session opens, so no transaction waits on Slack.
+    people = _people_in(services, client, request, message, text) if message is not None else []
+    bots = [person.user_id for person in people if person.is_bot] + ([bot_user_id] if bot_user_id else [])
     with services.db.workspace(request.team_id, request.enterprise_id) as session:
         if message is None or channel_id is None:
             prefill, source = blank_prefill(user_id=request.user_id, now=now), Source(tz=tz.key)
@@ -128,15 +134,16 @@ def build_form(
             # The message's dates ("after Thanksgiving", "end of FY") are read with the workspace's calendar.
             with reading_calendar(workspace_calendar(session, services.settings.holiday_state)):
                 prefill = prefill_from_message(
-                    message_text(message),
+                    text,
                     user_id=request.user_id,
                     sent_at=message_time(message["ts"]),
                     now=now,
                     tz=tz,
                     parties=known_parties(session),
                     usual_party=_usual_party(session, channel_id),
-                    author=message.get("user"),
-                    ignore_people=[bot_user_id] if bot_user_id else [],
+                    author=None if _from_an_app(message) else message.get("user"),
+                    ignore_people=bots,
+                    names={person.user_id: person.name for person in people},
                 )
             source = Source(
                 tz=tz.key,
@@ -149,6 +156,21 @@ def build_form(
             )
     build = interaction_modal if request.form == View.INTERACTION else issue_modal
     return build(prefill, source, callback_id=request.form)
+
+
+def _from_an_app(message: dict[str, Any]) -> bool:
+    """A message an app posted (another bot's alert, an integration's notice): its author is no person."""
+    return bool(message.get("bot_id")) or message.get("subtype") == "bot_message"
+
+
+def _people_in(
+    services: Services, client: WebClient, request: ShortcutRequest, message: dict[str, Any], text: str
+) -> list[Person]:
+    """The author and everyone mentioned, from the user directory (cached): their names, and which
+    are bots, since people involved are people."""
+    author = message.get("user")
+    ids = [*([author] if author and not _from_an_app(message) else []), *mentioned_users(text)]
+    return services.directory.people(request.team_id, ids, client)
 
 
 def _already_captured(

@@ -263,7 +263,7 @@ def _party(session: Session, choice: PartyChoice, origin: Origin) -> Party:
         return resolve_party(session, PartyMatch(choice.name, None, choice.name, "new", 0.0), origin)
     party = get_party(session, choice.party_id)
     if party is None:
-        raise InputError(f"The party “{choice.name}” no longer exists. Pick another one.")
+        raise InputError(f"The party “{safe_mrkdwn(choice.name)}” no longer exists. Pick another one.")
     return party
 
 

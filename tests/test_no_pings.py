@@ -1,8 +1,10 @@
-"""Whatever people type, nothing the bot sends to Slack can ping a channel or a user group.
+"""Whatever people type, nothing the bot sends to Slack can ping a channel, a user group or a person.
 
 One journey through every surface that echoes people's words (the /brm replies, nudges and their
-updates, the digest, the thread reply to a captured message), with broadcast mentions in every field
-a person can fill, then a scan of everything that reached the fake Slack.
+updates, the digest, the thread reply to a captured message, the Home tab), with broadcast mentions,
+user-group and user mentions and links in every field a person can fill, then a scan of everything
+that reached the fake Slack. Then every refusal, error and note that quotes what was typed, once for
+each kind of token.
 """
 
 from __future__ import annotations
@@ -10,15 +12,33 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
+from bot.forms import Field
 from handlers.digest_sender import send_due_digests
 from handlers.ids import Shortcut
 from handlers.nudge_sender import sweep_nudges
 from tests.conftest import RunningApp
+from tests.test_home import open_home
 from tests.test_log_command import add_party
 from tests.test_shortcuts import open_form, post, submit
 
-PINGS = ("<!channel>", "<!here>", "<!everyone>", "<!subteam^")
-LOUD = "<!channel> <!here> <!everyone> <!subteam^S1|@ops>"
+# What Slack sends for `@channel`, `@here`, `@everyone`, a user group, a person and a link someone typed.
+TOKENS = (
+    "<!channel>",
+    "<!here>",
+    "<!everyone>",
+    "<!subteam^S123|@team>",
+    "<@U9PING|pinged>",
+    "<https://evil.example/x|click here>",
+)
+# Any of them still whole in what the bot sent would notify someone (or link where nobody meant to).
+# The bot names people it means itself (an owner, who logged it) as `<@U123>`, never with the label
+# Slack puts in what was typed: `<@U9PING|` in what was sent is the typed token echoed.
+PINGS = ("<!channel>", "<!here>", "<!everyone>", "<!subteam^", "<@U9PING|", "<https://evil.example")
+LOUD = " ".join(TOKENS)
+# Broadcast words as text: shown with an invisible joiner after the "@", so no client pings for them.
+BROADCAST_WORDS = ("@channel", "@here", "@everyone")
 
 
 def everything_sent(app: RunningApp) -> str:
@@ -60,6 +80,8 @@ def test_broadcast_mentions_typed_anywhere_never_reach_slack_live(app: RunningAp
     app.command("party")
     app.command("digest on")
     app.command("digest send")
+    open_home(app)
+    app.slack.wait_for("views.publish")
 
     message = post(app, f"DMV: {LOUD} the portal is down again. not working: {LOUD} login")
     _, view = open_form(app, Shortcut.RAISE_ISSUE, message)
@@ -79,5 +101,81 @@ def test_broadcast_mentions_typed_anywhere_never_reach_slack_live(app: RunningAp
     assert "Follow-up due" in posted and "Weekly BRM digest" in posted and "raised with DMV" in posted
     assert len(app.slack.responses) >= 18
     assert "portal down" in sent  # the words themselves did reach Slack...
-    for ping in PINGS:
+    for ping in (*PINGS, *BROADCAST_WORDS):
         assert ping not in sent  # ...but never as a live mention
+    assert "@team" in sent and "@pinged" in sent and "click here (https://evil.example/x)" in sent
+
+
+# Every command that quotes what was typed back, in a refusal, an error or a note. `{}` is the token;
+# none of these reads a mention as the person meant (an owner, a party's owner).
+QUOTING = [
+    "{}",
+    "log DMV call. follow up {}",
+    "log DMV call about the portal, the vendor will follow up next blursday {}",
+    "log DMV call about it. not working: {}",
+    "log {} call about it",
+    "log DMV call yesterday. follow up last Monday {}",
+    "issue {}",
+    "close {}",
+    "close #99 {}",
+    "close #1 fixed by {}",
+    "reopen {}",
+    "snooze {}",
+    "snooze #1 {}",
+    "show {}",
+    "list {}",
+    "list DMV {}",
+    "settings {}",
+    "settings holidays {}",
+    "settings renudge {}",
+    "settings cold {}",
+    "digest {}",
+    "digest on {}",
+    "digest on monday {} DMV",
+    "digest cold {}",
+    "health {}",
+    "party {}",
+    "party DMV {}",
+    "party DMV kind {}",
+    "party DMV channel {}",
+    "party DMV unalias {}",
+    "follow-ups {}",
+    "undo {}",
+    "help {}",
+]
+
+
+@pytest.mark.parametrize("token", TOKENS)
+def test_refusals_errors_and_notes_show_what_was_typed_as_text(app: RunningApp, token: str) -> None:
+    add_party(app, "DMV")
+    app.command("issue DMV portal down high")
+
+    for command in QUOTING:
+        app.command(command.format(token))
+    app.brm.close()
+
+    sent = everything_sent(app)
+    assert len(app.slack.responses) == len(QUOTING) + 1
+    assert "Sorry" not in sent
+    for ping in (*PINGS, *BROADCAST_WORDS):
+        assert ping not in sent, (token, _around(sent, ping))
+
+
+def _around(sent: str, ping: str) -> str:
+    at = sent.find(ping)
+    return sent[max(0, at - 200) : at + 100]
+
+
+@pytest.mark.parametrize("token", TOKENS)
+def test_a_form_refused_after_its_check_shows_what_it_held_as_text(app: RunningApp, token: str) -> None:
+    message = post(app, f"{token} portal down")
+    sent, view = open_form(app, Shortcut.LOG_INTERACTION, message)
+    gone = {"selected_option": {"text": {"type": "plain_text", "text": token}, "value": "party:999"}}
+
+    submit(app, view, **{Field.PARTY: gone})
+
+    [told] = app.slack.wait_for_response(sent.response_name)
+    assert "no longer exists" in json.dumps(told.body)
+    sent_all = everything_sent(app)
+    for ping in (*PINGS, *BROADCAST_WORDS):
+        assert ping not in sent_all, (token, _around(sent_all, ping))

@@ -19,7 +19,7 @@ from bot.commands import split_subcommand
 from bot.dates import DateCalendar, reading_calendar
 from bot.errors import BrmError, InputError
 from bot.replies import error_blocks, problem_blocks
-from bot.text import safe_mrkdwn
+from bot.text import as_written, safe_mrkdwn, truncate
 from bot.workspace_settings import workspace_calendar
 from handlers.commands import digest as digest_command
 from handlers.commands import follow_ups as follow_ups_command
@@ -101,7 +101,8 @@ def _command_fields(body: dict[str, Any], context: BoltContext) -> dict[str, Any
 
 def run_subcommand(services: Services, body: dict[str, Any]) -> None:
     """The job behind every `/brm` command: route it to its subcommand and answer the person."""
-    name, rest = split_subcommand(body.get("text") or "")
+    # Slack escapes `&`, `<` and `>` in the text; from here on it is the text as the person wrote it.
+    name, rest = split_subcommand(as_written(body.get("text") or ""))
     respond = Respond(response_url=body["response_url"])
     client = services.client
     request = CommandRequest(
@@ -121,7 +122,7 @@ def run_subcommand(services: Services, body: dict[str, Any]) -> None:
         if handler is None:
             known = ", ".join(f"`{known}`" for known in SUBCOMMANDS)
             raise InputError(
-                f"I don't know `/brm {safe_mrkdwn(name)}`. I know {known}.",
+                f"I don't know `/brm {safe_mrkdwn(truncate(name, 40))}`. I know {known}.",
                 example="/brm log DMV call with Jane about renewals. follow up Friday",
             )
         # Dates in any subcommand ("after Thanksgiving", "end of FY") are read with this workspace's calendar.

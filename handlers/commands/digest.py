@@ -12,6 +12,7 @@ from bot.date_format import format_local
 from bot.digest import MAX_BLOCKS, RenderedDigest, digest_for
 from bot.digest_schedule import DIGEST_ON_EXAMPLE, Schedule, parse_digest_on
 from bot.errors import InputError
+from bot.numbers import read_number
 from bot.plural import counted
 from bot.recording import known_parties
 from bot.replies import context, section
@@ -161,13 +162,13 @@ def send_now(request: CommandRequest, rest: str) -> None:
 
 def cold_after(request: CommandRequest, rest: str) -> None:
     """The workspace's "going cold" threshold, in days without contact."""
-    if not rest.isdigit() or not 1 <= int(rest) <= MAX_COLD_DAYS:
+    days = read_number(rest)
+    if days is None or not 1 <= days <= MAX_COLD_DAYS:
         raise InputError(
             f"Give the number of days without contact after which a relationship is going cold, "
             f"from 1 to {MAX_COLD_DAYS}.",
             example="/brm digest cold 45",
         )
-    days = int(rest)
     services = request.services
     with services.db.workspace(request.team_id, request.enterprise_id) as session:
         workspace, old = digests.set_cold_after_days(session, days)

@@ -59,7 +59,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_JUST_A_NUMBER = re.compile(r"^#?\d+$")
+_JUST_A_NUMBER = re.compile(r"^#?[0-9]+$")
 
 
 def run_issue(request: CommandRequest) -> None:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from bot.recording import Origin, record_log
 from bot.replies import log_receipt
+from bot.text import mentioned_users, name_mentions
 
 if TYPE_CHECKING:
     from handlers.commands import CommandRequest
@@ -14,10 +15,14 @@ if TYPE_CHECKING:
 def run(request: CommandRequest) -> None:
     services = request.services
     tz = services.directory.timezone(request.team_id, request.user_id, request.client)
+    # Slack sends a mention as `<@U123>`: with the person's name in it, a contact written
+    # `@jane (CIO)` is saved as "jane", and the summary reads "@jane".
+    people = services.directory.people(request.team_id, mentioned_users(request.text), request.client)
+    text = name_mentions(request.text, {person.user_id: person.name for person in people})
     with services.db.workspace(request.team_id, request.enterprise_id) as session:
         receipt = record_log(
             session,
-            text=request.text,
+            text=text,
             origin=Origin(
                 actor_id=request.user_id, channel_id=request.channel_id, request_id=request.trigger_id
             ),

@@ -15,7 +15,6 @@ from bot.capture import (
     issue_receipt,
     message_text,
     prefill_from_message,
-    title_from,
 )
 from bot.forms import (
     MAX_PARTY_OPTIONS,
@@ -34,6 +33,7 @@ from bot.forms import (
     read_party,
 )
 from bot.log_parsing import KnownParty
+from bot.text import short_title
 from storage.models import Interaction, Issue, Party
 from tests.support.block_kit import problems
 
@@ -393,9 +393,9 @@ def test_an_issue_title_from_a_not_working_clause_or_the_first_sentence() -> Non
         prefill("DMV: not working: renewal emails bounce. follow up Friday").title == "renewal emails bounce"
     )
     long = "The licensing portal has been failing for field offices since Monday. " + "More detail. " * 20
-    assert title_from(long) == "The licensing portal has been failing for field offices since Monday."
-    assert title_from("\n\n  short one\nsecond line") == "short one"
-    assert title_from("") == ""
+    assert short_title(long) == "The licensing portal has been failing for field offices since Monday."
+    assert short_title("\n\n  short one\nsecond line") == "short one"
+    assert short_title("") == ""
 
 
 def test_a_message_with_only_attachments_uses_their_text() -> None:

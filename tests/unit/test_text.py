@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.text import normalise_name, plain_text, safe_mrkdwn, truncate
+from bot.text import as_written, name_mentions, normalise_name, plain_text, safe_mrkdwn, truncate
 
 JOINER = "\u2060"
 
@@ -20,8 +20,9 @@ JOINER = "\u2060"
         ("see <https://dmv.gov/status|status page>", "see status page (https://dmv.gov/status)"),
         ("see <https://dmv.gov>", "see https://dmv.gov"),
         ("mail <mailto:jane@dmv.gov|jane@dmv.gov>", "mail jane@dmv.gov"),
-        ("a &amp; b &lt;!channel&gt;", "a &amp; b &lt;!channel&gt;"),  # as Slack sends typed text
-        ("a & b < c > d", "a &amp; b &lt; c &gt; d"),  # as a test or a form might send it
+        ("a & b < c > d", "a &amp; b &lt; c &gt; d"),  # as the person wrote it
+        ("typed &amp; literally", "typed &amp;amp; literally"),  # shown as typed, not decoded again
+        ("nul\x00 and bell\x07 go, tabs\tand\nlines stay", "nul and bell go, tabs\tand\nlines stay"),
         ("plain @here and @Channel", f"plain @{JOINER}here and @{JOINER}Channel"),
         ("email jane@here.gov", "email jane@here.gov"),
         ("", ""),
@@ -52,6 +53,21 @@ def test_safe_mrkdwn_never_leaves_a_token(text: str) -> None:
 
 def test_plain_text_decodes_once() -> None:
     assert plain_text("a &amp; b, <@U1|jane>, &amp;lt;") == "a & b, @jane, &lt;"
+
+
+def test_plain_text_reads_mentions_as_names_it_is_given() -> None:
+    assert plain_text("thanks <@U2> and <@U3> and <@U4|al>", {"U2": "sam", "U4": "x"}) == (
+        "thanks @sam and @U3 and @al"
+    )
+
+
+def test_name_mentions_gives_nameless_mentions_the_name_it_is_given() -> None:
+    names = {"U2": "sam", "U3": "a|b<c>", "U4": "x"}
+    assert name_mentions("<@U2> <@U3> <@U4|al> <@U5>", names) == "<@U2|sam> <@U3|abc> <@U4|al> <@U5>"
+
+
+def test_as_written_decodes_slacks_escaping_once_and_keeps_tokens() -> None:
+    assert as_written("AT&amp;T &lt;b&gt; &amp;lt; <@U1|jane>\x00\r\n") == "AT&T <b> &lt; <@U1|jane>\n"
 
 
 @pytest.mark.parametrize(
