@@ -13,15 +13,16 @@ from storage.models import Issue, Workspace
 from tests.conftest import RunningApp
 from tests.test_log_command import add_party, reply_text, rows
 
-# What each command does with a number it cannot read: its refusal, with an example that works.
+# What each command does with a number it cannot read: its refusal, with an example that works (the
+# examples name the workspace's one issue, #1).
 REFUSALS = {
     "settings renudge": ("Give the number of", "/brm settings renudge"),
     "settings cold": ("Give the number of", "/brm settings cold"),
     "digest cold": ("Give the number of days", "/brm digest cold 45"),
-    "close": ("Which issue?", "/brm close #12"),
-    "reopen": ("Which issue?", "/brm reopen #12"),
-    "snooze": ("Which issue?", "/brm snooze #12"),
-    "show": ("Which issue?", "/brm show #12"),
+    "close": ("Which issue?", "/brm close #1"),
+    "reopen": ("Which issue?", "/brm reopen #1"),
+    "snooze": ("Which issue?", "/brm snooze #1"),
+    "show": ("Which issue?", "/brm show #1"),
 }
 NOT_ASCII = ["²", "①", "١٢", "１２", "Ⅻ", "₃", "߃", "3²"]
 
