@@ -33,6 +33,7 @@ from typing import Literal
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
+from bot.numbers import read_number
 from bot.text import normalise_name
 
 FUZZY_THRESHOLD = 85.0
@@ -286,11 +287,13 @@ def _marks(name: str) -> list[str]:
         elif _ROMAN.fullmatch(word):
             marks.append(str(_roman_value(word)))
         elif len(word) == 1 and not (word == "a" and index == 0 and len(words) > 1):  # "A Better Way"
-            marks.append(str(int(word)) if word.isdigit() else word)
+            number = read_number(word)
+            marks.append(str(number) if number is not None else word)
         elif any(ch.isdigit() for ch in word):
             for run in re.findall(r"\d+|[^\W\d]+", word):
-                if run.isdigit():
-                    marks.append(str(int(run)))
+                number = read_number(run)  # "²" and "፩" pass isdigit() but are no number int() reads
+                if number is not None:
+                    marks.append(str(number))
                 elif len(run) == 1:
                     marks.append(run)  # "5b", "i95"
     return sorted(marks)
