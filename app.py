@@ -1,22 +1,27 @@
 """brm-bot: builds the app from settings and starts it (Bolt app, listeners, scheduler, server).
 
-    python app.py
+    python app.py [--role all|web|worker]     serve (all: the web server and a worker process beside it)
+    python app.py migrate                     create or upgrade the schema, then exit
+    python app.py jobs failed | jobs retry [ID ...]    see and retry the jobs that failed for good
 
 HTTP mode (the default) serves Slack on POST /slack/events and a health check on GET /healthz
 through waitress, a production WSGI server. With SLACK_APP_TOKEN set, it connects over Socket Mode.
+Work after an acknowledgement is a job in the database (runtime/), run by the worker processes.
 """
 
 from __future__ import annotations
 
+import argparse
 import gc
 import json
 import logging
+import os
 import signal
 import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from slack_bolt import App, BoltContext
@@ -27,11 +32,13 @@ from sqlalchemy import text
 import handlers
 from bot import dates
 from bot.clock import Clock, SystemClock
+from handlers.scheduler import start_scheduler
 from handlers.services import Services, build_services
 from handlers.slack_client import make_web_client
-from handlers.work import ProcessWork, ThreadWork, Work
 from logs import configure_logging
-from settings import Settings, SettingsError, load_settings
+from runtime.process import WorkerProcess
+from runtime.worker import Worker
+from settings import ROLES, Settings, SettingsError, load_settings, role_setting
 from storage.db import Database, migrate
 
 log = logging.getLogger("brm")
@@ -46,26 +53,30 @@ class BrmApp:
     bolt: App
     services: Services
     listener_threads: ThreadPoolExecutor  # runs Bolt's lazy listeners (shortcuts, events, actions)
+    worker: Worker | None = None  # a worker in this process (tests); in production, processes of their own
+    worker_process: WorkerProcess | None = None  # role `all`: the worker beside this web process
 
     def close(self) -> None:
         """Let the work in flight finish; used on shutdown and by tests."""
         self.listener_threads.shutdown(wait=True)
-        if self.services.work is not None:
-            self.services.work.shutdown()
+        if self.worker is not None:
+            self.worker.stop()
+        if self.worker_process is not None:
+            self.worker_process.stop()
 
     def wsgi(self) -> WsgiApp:
         return WsgiApp(self)
 
 
 def build_app(
-    settings: Settings, *, clock: Clock | None = None, db: Database | None = None, work: Work | None = None
+    settings: Settings, *, clock: Clock | None = None, db: Database | None = None, run_jobs_here: bool = True
 ) -> BrmApp:
-    """Everything wired together, nothing started: tests build it the same way app.py does.
+    """Everything wired together: tests build it the same way app.py does.
 
-    `work` runs the `/brm` commands after their ack: a worker process in production (see
-    handlers/work.py), threads of this process by default.
+    `run_jobs_here`: a worker runs the jobs on threads of this process (the tests, with their clock);
+    app.py runs them in worker processes instead (runtime/process.py).
     """
-    services = build_services(settings, clock=clock, db=db, work=work or ThreadWork())
+    services = build_services(settings, clock=clock, db=db)
     listener_threads = ThreadPoolExecutor(max_workers=8, thread_name_prefix="brm-listener")
     bolt = App(
         client=services.client,
@@ -82,7 +93,11 @@ def build_app(
         return next()
 
     handlers.register_all(bolt)
-    return BrmApp(bolt=bolt, services=services, listener_threads=listener_threads)
+    brm = BrmApp(bolt=bolt, services=services, listener_threads=listener_threads)
+    if run_jobs_here:
+        brm.worker = Worker(services)
+        brm.worker.start()
+    return brm
 
 
 class WsgiApp:
@@ -112,6 +127,9 @@ class WsgiApp:
             return "database unreachable"
         if self._socket_connected is not None and not self._socket_connected():
             return "not connected to Slack"
+        worker_process = self._brm.worker_process
+        if worker_process is not None and not worker_process.alive():
+            return "no worker process"
         return None
 
     def _database_reachable(self) -> bool:
@@ -200,17 +218,34 @@ def check_slack_token(settings: Settings) -> str | None:
     return None
 
 
-def main() -> int:
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="app.py", description="brm-bot, a Slack bot for BRMs")
+    parser.add_argument("--role", choices=ROLES, help="what this process does (default: BRM_ROLE, or all)")
+    parser.add_argument("--migrate-only", action="store_true", help="migrate the schema, then exit")
+    parser.add_argument(
+        "--parent", type=int, help=argparse.SUPPRESS
+    )  # the web process of a worker it started
+    parser.add_argument("command", nargs="*", help="migrate | jobs failed | jobs retry [ID ...]")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = parse_arguments(argv)
     try:
         settings = load_settings()
+        if arguments.role:
+            settings = replace(settings, role=role_setting(arguments.role, "--role"))
     except SettingsError as problem:
         print(f"brm-bot cannot start: {problem}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level)
-    log.info("starting with %r", settings)
+    worker_of = arguments.parent
+    configure_logging(settings.log_level, process_name="worker" if worker_of else "")
+    if not worker_of:
+        log.info("starting with %r", settings)
     try:
         db = Database.from_url(settings.database_url, clock=SystemClock())
-        migrate(db.engine)
+        if not worker_of:  # the web process beside it has just migrated
+            migrate(db.engine)
     except Exception as problem:
         print(
             f"brm-bot cannot start: DATABASE_URL could not be opened or migrated ({type(problem).__name__}: "
@@ -218,22 +253,31 @@ def main() -> int:
             file=sys.stderr,
         )
         return 2
-    problem_with_slack = check_slack_token(settings)
-    if problem_with_slack:
-        print(f"brm-bot cannot start: {problem_with_slack}", file=sys.stderr)
-        return 2
+    if arguments.migrate_only or arguments.command == ["migrate"]:
+        log.info("the schema is current")
+        return 0
+    if arguments.command:
+        from runtime.admin import run_admin_command
+
+        return run_admin_command(arguments.command, build_services(settings, db=db))
+    if not worker_of:
+        problem_with_slack = check_slack_token(settings)
+        if problem_with_slack:
+            print(f"brm-bot cannot start: {problem_with_slack}", file=sys.stderr)
+            return 2
     dates.warm_up()
-    # The worker process runs the commands' work and the scheduler's sweeps; this one only answers Slack.
-    work = ProcessWork(settings, with_scheduler=True)
-    try:
-        work.start()
-    except Exception as problem:
-        print(
-            f"brm-bot cannot start: the worker process did not start ({problem}); see the log above",
-            file=sys.stderr,
-        )
-        return 2
-    brm = build_app(settings, db=db, work=work)
+    if settings.role == "worker":
+        return run_worker(settings, db, parent=worker_of)
+    return run_web(settings, db)
+
+
+def run_web(settings: Settings, db: Database) -> int:
+    """Serve Slack (role web), with a worker process beside this one (role all)."""
+    brm = build_app(settings, db=db, run_jobs_here=False)
+    if settings.role == "all":
+        # The worker process runs the jobs and the scheduler's sweeps; this one only answers Slack.
+        brm.worker_process = WorkerProcess()
+        brm.worker_process.start()
     signal.signal(signal.SIGTERM, _stop_serving)
     # Everything loaded so far (libraries, dateparser's tables, the app) lives as long as the process:
     # moving it out of the garbage collector's sight keeps full collections, which pause every
@@ -249,6 +293,32 @@ def main() -> int:
     finally:
         log.info("stopping: finishing the work in flight")
         brm.close()
+    log.info("stopped")
+    return 0
+
+
+def run_worker(settings: Settings, db: Database, *, parent: int | None) -> int:
+    """Run jobs and the scheduler's sweeps until SIGTERM (or, beside a web process, until it is gone)."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: stop.set())
+    if parent:
+        # Ctrl-C reaches the whole process group; the web process decides when its worker stops.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    else:
+        signal.signal(signal.SIGINT, lambda _signum, _frame: stop.set())
+    services = build_services(settings, db=db)  # every kind of job was registered importing `handlers`
+    worker = Worker(services)
+    worker.start()
+    scheduler = start_scheduler(services)
+    gc.freeze()
+    while not stop.wait(1.0):
+        if parent and os.getppid() != parent:
+            log.error("the web process %d is gone; stopping", parent)
+            break
+    log.info("stopping: finishing the jobs in flight")
+    scheduler.shutdown(wait=True)
+    worker.stop()
+    services.db.dispose()
     log.info("stopped")
     return 0
 
