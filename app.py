@@ -20,7 +20,6 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -52,13 +51,11 @@ SERVER_THREADS = 32
 class BrmApp:
     bolt: App
     services: Services
-    listener_threads: ThreadPoolExecutor  # runs Bolt's lazy listeners (shortcuts, events, actions)
     worker: Worker | None = None  # a worker in this process (tests); in production, processes of their own
     worker_process: WorkerProcess | None = None  # role `all`: the worker beside this web process
 
     def close(self) -> None:
         """Let the work in flight finish; used on shutdown and by tests."""
-        self.listener_threads.shutdown(wait=True)
         if self.worker is not None:
             self.worker.stop()
         if self.worker_process is not None:
@@ -77,13 +74,11 @@ def build_app(
     app.py runs them in worker processes instead (runtime/process.py).
     """
     services = build_services(settings, clock=clock, db=db)
-    listener_threads = ThreadPoolExecutor(max_workers=8, thread_name_prefix="brm-listener")
     bolt = App(
         client=services.client,
         signing_secret=settings.signing_secret or "",
-        # Ack inline in the request thread (no polling for it), and do the work in lazy listeners.
+        # Ack inline in the request thread; the work after the ack is a job (handlers/after_ack.py).
         process_before_response=True,
-        listener_executor=listener_threads,
         request_verification_enabled=not settings.socket_mode,
     )
 
@@ -93,7 +88,7 @@ def build_app(
         return next()
 
     handlers.register_all(bolt)
-    brm = BrmApp(bolt=bolt, services=services, listener_threads=listener_threads)
+    brm = BrmApp(bolt=bolt, services=services)
     if run_jobs_here:
         brm.worker = Worker(services)
         brm.worker.start()
@@ -222,9 +217,9 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="app.py", description="brm-bot, a Slack bot for BRMs")
     parser.add_argument("--role", choices=ROLES, help="what this process does (default: BRM_ROLE, or all)")
     parser.add_argument("--migrate-only", action="store_true", help="migrate the schema, then exit")
-    parser.add_argument(
-        "--parent", type=int, help=argparse.SUPPRESS
-    )  # the web process of a worker it started
+    # A worker the web process started (role all): who started it, and where to say it is ready.
+    parser.add_argument("--parent", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--ready-fd", type=int, help=argparse.SUPPRESS)
     parser.add_argument("command", nargs="*", help="migrate | jobs failed | jobs retry [ID ...]")
     return parser.parse_args(argv)
 
@@ -267,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     dates.warm_up()
     if settings.role == "worker":
-        return run_worker(settings, db, parent=worker_of)
+        return run_worker(settings, db, parent=worker_of, ready_fd=arguments.ready_fd)
     return run_web(settings, db)
 
 
@@ -297,7 +292,7 @@ def run_web(settings: Settings, db: Database) -> int:
     return 0
 
 
-def run_worker(settings: Settings, db: Database, *, parent: int | None) -> int:
+def run_worker(settings: Settings, db: Database, *, parent: int | None, ready_fd: int | None = None) -> int:
     """Run jobs and the scheduler's sweeps until SIGTERM (or, beside a web process, until it is gone)."""
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda _signum, _frame: stop.set())
@@ -310,6 +305,9 @@ def run_worker(settings: Settings, db: Database, *, parent: int | None) -> int:
     worker = Worker(services)
     worker.start()
     scheduler = start_scheduler(services)
+    if ready_fd is not None:
+        os.write(ready_fd, b"r")
+        os.close(ready_fd)
     gc.freeze()
     while not stop.wait(1.0):
         if parent and os.getppid() != parent:

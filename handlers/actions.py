@@ -9,6 +9,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.nudge_actions import NudgeAction
+from handlers.after_ack import after_ack
 from handlers.ids import Action
 from handlers.nudge_messages import act_and_refresh
 from handlers.services import services_of, team_of
@@ -25,7 +26,7 @@ BUTTON_ACTIONS = {
 
 def register(app: App) -> None:
     for action_id in BUTTON_ACTIONS:
-        app.action(action_id)(ack=acknowledge, lazy=[nudge_button])
+        app.action(action_id)(after_ack(acknowledge, nudge_button))
 
 
 def acknowledge(ack: Ack) -> None:

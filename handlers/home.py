@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 
 def register(app: App) -> None:
-    app.event("app_home_opened")(ack=home_opened, lazy=[])
+    app.event("app_home_opened")(home_opened)
 
 
 def home_opened(ack: Ack, event: dict[str, Any], context: BoltContext) -> None:

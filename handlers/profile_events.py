@@ -11,7 +11,7 @@ from runtime.kinds import JobRun, job_kind
 
 
 def register(app: App) -> None:
-    app.event("user_change")(ack=forget_profile, lazy=[])
+    app.event("user_change")(forget_profile)
 
 
 def forget_profile(ack: Ack, event: dict[str, Any], context: BoltContext) -> None:

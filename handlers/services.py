@@ -28,7 +28,7 @@ class Services:
     jobs: JobQueue  # where the work after an ack goes: committed before the ack (runtime/)
 
     def __deepcopy__(self, memo: dict) -> Services:
-        # Bolt deep-copies the context for lazy listeners; the services are shared, never copied.
+        # Should anything deep-copy a context, the services are shared, never copied.
         return self
 
 
@@ -59,8 +59,8 @@ def team_of(context: BoltContext) -> str:
     the organisation's id stands in: the BRMs of every workspace in the org then share one set of
     parties, issues and digests, as one CIO's office does.
 
-    Read from the request each time, not stored in the context: Bolt rebuilds the standard context
-    fields from the payload for lazy listeners."""
+    Read from the request each time, not stored in the context: a job rebuilds the context from the
+    request's fields (handlers/after_ack.py)."""
     if context.is_enterprise_install and context.enterprise_id:
         return context.enterprise_id
     return str(context.team_id or "")

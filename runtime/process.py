@@ -33,6 +33,7 @@ def _lower_priority() -> None:
 class WorkerProcess:
     def __init__(self) -> None:
         self._process: subprocess.Popen[bytes] | None = None
+        self._ready = threading.Event()  # the current worker said it is taking jobs
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self.restarts = 0
@@ -43,18 +44,36 @@ class WorkerProcess:
         threading.Thread(target=self._watch, name="brm-worker-watch", daemon=True).start()
 
     def _spawn(self) -> subprocess.Popen[bytes]:
+        self._ready.clear()
+        ready_read, ready_write = os.pipe()
         command = [sys.executable, str(APP), "--role", "worker", "--parent", str(os.getpid())]
-        process = subprocess.Popen(command, preexec_fn=_lower_priority)  # output: this process's own
+        try:
+            process = subprocess.Popen(  # its output goes where this process's goes
+                [*command, "--ready-fd", str(ready_write)],
+                preexec_fn=_lower_priority,
+                pass_fds=(ready_write,),
+            )
+        finally:
+            os.close(ready_write)
+        threading.Thread(
+            target=self._wait_ready, args=(ready_read,), name="brm-worker-ready", daemon=True
+        ).start()
         log.info("worker process %d started", process.pid)
         return process
+
+    def _wait_ready(self, fd: int) -> None:
+        with os.fdopen(fd, "rb") as ready:
+            if ready.read(1):  # nothing (end of file): it died while starting
+                self._ready.set()
 
     @property
     def pid(self) -> int | None:
         return self._process.pid if self._process else None
 
     def alive(self) -> bool:
+        """Running, and past its start: taking jobs."""
         process = self._process
-        return process is not None and process.poll() is None
+        return process is not None and process.poll() is None and self._ready.is_set()
 
     def _watch(self) -> None:
         while not self._stopping.is_set():
