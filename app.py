@@ -39,6 +39,7 @@ from runtime.process import WorkerProcess
 from runtime.worker import Worker
 from settings import ROLES, Settings, SettingsError, load_settings, role_setting
 from storage.db import Database, migrate
+from storage.jobs import queue_health
 
 log = logging.getLogger("brm")
 
@@ -110,22 +111,37 @@ class WsgiApp:
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
-            problem = self._health_problem()
+            problem, details = self._health()
             status = "503 Service Unavailable" if problem else "200 OK"
-            return _json(start_response, status, {"status": problem or "ok"})
+            return _json(start_response, status, {"status": problem or "ok", "details": details})
         if self._slack is None:
             return _json(start_response, "404 Not Found", {"status": "not found"})
         return self._slack(environ, start_response)
 
-    def _health_problem(self) -> str | None:
+    def _health(self) -> tuple[str | None, dict[str, Any]]:
+        """What is wrong (None: nothing), and how the job queue stands."""
         if not self._database_reachable():
-            return "database unreachable"
+            return "database unreachable", {}
+        try:
+            with self._brm.services.db.system() as session:
+                queue = queue_health(session, now=self._brm.services.clock.now())
+        except Exception:
+            log.exception("health check: the database has no job table (was its schema dropped?)")
+            return "database schema missing", {}
+        details: dict[str, Any] = {
+            "jobs_waiting": queue.waiting,
+            "oldest_waiting_seconds": round(queue.oldest_waiting_seconds or 0.0, 1),
+            "jobs_running": queue.running,
+            "jobs_failed": queue.failed,
+        }
         if self._socket_connected is not None and not self._socket_connected():
-            return "not connected to Slack"
+            return "not connected to Slack", details
         worker_process = self._brm.worker_process
-        if worker_process is not None and not worker_process.alive():
-            return "no worker process"
-        return None
+        if worker_process is not None:
+            details["worker_process"] = "ready" if worker_process.alive() else "down"
+            if not worker_process.alive():
+                return "no worker process", details
+        return None, details
 
     def _database_reachable(self) -> bool:
         try:

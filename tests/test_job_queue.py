@@ -258,17 +258,35 @@ def test_queue_health_counts_whats_waiting_and_how_long_the_oldest_has_waited(
     assert health.oldest_waiting_seconds == 30
 
 
-def test_done_jobs_are_forgotten_after_a_while_and_failed_ones_kept(
-    services: Services, clock: FrozenClock
-) -> None:
-    enqueue(services, "test:note", "a")
+def one_done_and_one_failed(services: Services, clock: FrozenClock) -> None:
+    enqueue(services, "test:note", "done")
     run_due_jobs(services)
     fail_times["f"] = 99
     enqueue(services, "test:flaky", "f")
-    for wait in (0, 2, 8):
+    for wait in (0, 2, 8):  # every attempt, at its retry time
         clock.advance(seconds=wait)
         run_due_jobs(services)
+
+
+def test_done_jobs_are_forgotten_after_a_while_and_failed_ones_kept(
+    services: Services, clock: FrozenClock
+) -> None:
+    one_done_and_one_failed(services, clock)
     clock.advance(days=2)
     with services.db.system() as session:
         assert jobs.forget_done_before(session, clock.now() - timedelta(days=1)) == 1
         assert [job.status for job in session.exec(select(Job))] == [JobStatus.FAILED]
+
+
+def test_the_queue_sweep_logs_what_waits_and_failed_and_forgets_old_done_jobs(
+    services: Services, clock: FrozenClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    from handlers.scheduler import report_the_queue
+
+    assert report_the_queue(services) == 0
+    assert "jobs:" not in caplog.text  # nothing to say about an empty queue
+    one_done_and_one_failed(services, clock)
+    enqueue(services, "test:note", "waiting")
+    clock.advance(days=1, seconds=5)
+    assert report_the_queue(services) == 1
+    assert "jobs: 1 waiting (the oldest for 86405 s), 0 running, 1 failed" in caplog.text
