@@ -1,6 +1,6 @@
 """The worker process beside the web server (`python app.py`, role `all`), started and watched.
 
-It is the same program started as `app.py --role worker`, at a lower OS priority: Python threads in
+It is the same program started as `app.py --role worker`, at the same OS priority: Python threads in
 one process share one interpreter lock, so the work after the ack in its own process is what keeps
 acknowledgements at a few milliseconds under load. Nothing passes between the two processes but
 the database (and a wake-up): a worker that dies loses nothing, and is started again.
@@ -21,13 +21,9 @@ log = logging.getLogger(__name__)
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 RESTART_AFTER_SECONDS = 1.0  # not at once: a stop of the whole process group is also seen as a death
-WORKER_NICENESS = 10
-
-
-def _lower_priority() -> None:
-    # Only a lower niceness: the worker must still get its share on a busy machine (SCHED_IDLE
-    # could starve it, and with it every reply and nudge).
-    os.nice(WORKER_NICENESS)
+# The worker is not started at a lower OS priority: it holds SQLite's one write lock while it saves
+# a command's records, and every acknowledgement's insert waits for that lock, so a worker starved
+# of CPU on a busy machine held up the acks and the replies alike (measured: README, Benchmarks).
 
 
 class WorkerProcess:
@@ -49,9 +45,7 @@ class WorkerProcess:
         command = [sys.executable, str(APP), "--role", "worker", "--parent", str(os.getpid())]
         try:
             process = subprocess.Popen(  # its output goes where this process's goes
-                [*command, "--ready-fd", str(ready_write)],
-                preexec_fn=_lower_priority,
-                pass_fds=(ready_write,),
+                [*command, "--ready-fd", str(ready_write)], pass_fds=(ready_write,)
             )
         finally:
             os.close(ready_write)
