@@ -1,23 +1,27 @@
 """brm-bot: builds the app from settings and starts it (Bolt app, listeners, scheduler, server).
 
-    python app.py
+    python app.py [--role all|web|worker]     serve (all: the web server and a worker process beside it)
+    python app.py migrate                     create or upgrade the schema, then exit
+    python app.py jobs failed | jobs retry [ID ...]    see and retry the jobs that failed for good
 
 HTTP mode (the default) serves Slack on POST /slack/events and a health check on GET /healthz
 through waitress, a production WSGI server. With SLACK_APP_TOKEN set, it connects over Socket Mode.
+Work after an acknowledgement is a job in the database (runtime/), run by the worker processes.
 """
 
 from __future__ import annotations
 
+import argparse
 import errno
 import gc
 import json
 import logging
+import os
 import signal
 import sys
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from slack_bolt import App, BoltContext
@@ -28,12 +32,15 @@ import handlers
 from bot import dates
 from bot.clock import Clock, SystemClock
 from handlers.http_door import MAX_BODY_BYTES, SlackDoor
+from handlers.scheduler import start_scheduler
 from handlers.services import Services, build_services
 from handlers.slack_client import make_web_client
-from handlers.work import ProcessWork, ThreadWork, Work
 from logs import configure_logging
-from settings import Settings, SettingsError, load_settings
+from runtime.process import WorkerProcess
+from runtime.worker import Worker
+from settings import ROLES, Settings, SettingsError, load_settings, role_setting
 from storage.db import Database, migrate
+from storage.jobs import queue_health
 
 log = logging.getLogger("brm")
 
@@ -46,34 +53,34 @@ SERVER_THREADS = 32
 class BrmApp:
     bolt: App
     services: Services
-    listener_threads: ThreadPoolExecutor  # runs Bolt's lazy listeners (shortcuts, events, actions)
+    worker: Worker | None = None  # a worker in this process (tests); in production, processes of their own
+    worker_process: WorkerProcess | None = None  # role `all`: the worker beside this web process
 
     def close(self) -> None:
         """Let the work in flight finish; used on shutdown and by tests."""
-        self.listener_threads.shutdown(wait=True)
-        if self.services.work is not None:
-            self.services.work.shutdown()
+        if self.worker is not None:
+            self.worker.stop()
+        if self.worker_process is not None:
+            self.worker_process.stop()
 
     def wsgi(self) -> WsgiApp:
         return WsgiApp(self)
 
 
 def build_app(
-    settings: Settings, *, clock: Clock | None = None, db: Database | None = None, work: Work | None = None
+    settings: Settings, *, clock: Clock | None = None, db: Database | None = None, run_jobs_here: bool = True
 ) -> BrmApp:
-    """Everything wired together, nothing started: tests build it the same way app.py does.
+    """Everything wired together: tests build it the same way app.py does.
 
-    `work` runs the `/brm` commands after their ack: a worker process in production (see
-    handlers/work.py), threads of this process by default.
+    `run_jobs_here`: a worker runs the jobs on threads of this process (the tests, with their clock);
+    app.py runs them in worker processes instead (runtime/process.py).
     """
-    services = build_services(settings, clock=clock, db=db, work=work or ThreadWork())
-    listener_threads = ThreadPoolExecutor(max_workers=8, thread_name_prefix="brm-listener")
+    services = build_services(settings, clock=clock, db=db)
     bolt = App(
         client=services.client,
         signing_secret=settings.signing_secret or "",
-        # Ack inline in the request thread (no polling for it), and do the work in lazy listeners.
+        # Ack inline in the request thread; the work after the ack is a job (handlers/after_ack.py).
         process_before_response=True,
-        listener_executor=listener_threads,
         # Over HTTP the door (handlers/http_door.py) checks every signature before Bolt sees the request,
         # and logs no body when one fails; Socket Mode requests carry no signature.
         request_verification_enabled=False,
@@ -85,7 +92,11 @@ def build_app(
         return next()
 
     handlers.register_all(bolt)
-    return BrmApp(bolt=bolt, services=services, listener_threads=listener_threads)
+    brm = BrmApp(bolt=bolt, services=services)
+    if run_jobs_here:
+        brm.worker = Worker(services)
+        brm.worker.start()
+    return brm
 
 
 class WsgiApp:
@@ -108,19 +119,37 @@ class WsgiApp:
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
-            problem = self._health_problem()
+            problem, details = self._health()
             status = "503 Service Unavailable" if problem else "200 OK"
-            return _json(start_response, status, {"status": problem or "ok"})
+            return _json(start_response, status, {"status": problem or "ok", "details": details})
         if self._slack is None:
             return _json(start_response, "404 Not Found", {"status": "not found"})
         return self._slack(environ, start_response)
 
-    def _health_problem(self) -> str | None:
+    def _health(self) -> tuple[str | None, dict[str, Any]]:
+        """What is wrong (None: nothing), and how the job queue stands."""
         if not self._database_reachable():
-            return "database unreachable"
+            return "database unreachable", {}
+        try:
+            with self._brm.services.db.system() as session:
+                queue = queue_health(session, now=self._brm.services.clock.now())
+        except Exception:
+            log.exception("health check: the database has no job table (was its schema dropped?)")
+            return "database schema missing", {}
+        details: dict[str, Any] = {
+            "jobs_waiting": queue.waiting,
+            "oldest_waiting_seconds": round(queue.oldest_waiting_seconds or 0.0, 1),
+            "jobs_running": queue.running,
+            "jobs_failed": queue.failed,
+        }
         if self._socket_connected is not None and not self._socket_connected():
-            return "not connected to Slack"
-        return None
+            return "not connected to Slack", details
+        worker_process = self._brm.worker_process
+        if worker_process is not None:
+            details["worker_process"] = "ready" if worker_process.alive() else "down"
+            if not worker_process.alive():
+                return "no worker process", details
+        return None, details
 
     def _database_reachable(self) -> bool:
         try:
@@ -226,19 +255,38 @@ def check_slack_token(settings: Settings) -> str | None:
     return None
 
 
-def main() -> int:
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="app.py", description="brm-bot, a Slack bot for BRMs")
+    parser.add_argument("--role", choices=ROLES, help="what this process does (default: BRM_ROLE, or all)")
+    parser.add_argument("--migrate-only", action="store_true", help="migrate the schema, then exit")
+    # A worker the web process started (role all): who started it, and where to say it is ready.
+    parser.add_argument("--parent", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--ready-fd", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("command", nargs="*", help="migrate | jobs failed | jobs retry [ID ...]")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = parse_arguments(argv)
     try:
         settings = load_settings()
+        if arguments.role:
+            settings = replace(settings, role=role_setting(arguments.role, "--role"))
     except SettingsError as problem:
         print(f"brm-bot cannot start: {problem}", file=sys.stderr)
         return 2
+    worker_of = arguments.parent
     configure_logging(
-        settings.log_level, secrets=(settings.bot_token, settings.signing_secret, settings.app_token)
+        settings.log_level,
+        process_name="worker" if worker_of else "",
+        secrets=(settings.bot_token, settings.signing_secret, settings.app_token),
     )
-    log.info("starting with %r", settings)
+    if not worker_of:
+        log.info("starting with %r", settings)
     try:
         db = Database.from_url(settings.database_url, clock=SystemClock())
-        migrate(db.engine)
+        if not worker_of:  # the web process beside it has just migrated
+            migrate(db.engine)
     except Exception as problem:
         print(
             f"brm-bot cannot start: DATABASE_URL could not be opened or migrated ({type(problem).__name__}: "
@@ -246,22 +294,31 @@ def main() -> int:
             file=sys.stderr,
         )
         return 2
-    problem_with_slack = check_slack_token(settings)
-    if problem_with_slack:
-        print(f"brm-bot cannot start: {problem_with_slack}", file=sys.stderr)
-        return 2
+    if arguments.migrate_only or arguments.command == ["migrate"]:
+        log.info("the schema is current")
+        return 0
+    if arguments.command:
+        from runtime.admin import run_admin_command
+
+        return run_admin_command(arguments.command, build_services(settings, db=db))
+    if not worker_of:
+        problem_with_slack = check_slack_token(settings)
+        if problem_with_slack:
+            print(f"brm-bot cannot start: {problem_with_slack}", file=sys.stderr)
+            return 2
     dates.warm_up()
-    # The worker process runs the commands' work and the scheduler's sweeps; this one only answers Slack.
-    work = ProcessWork(settings, with_scheduler=True)
-    try:
-        work.start()
-    except Exception as problem:
-        print(
-            f"brm-bot cannot start: the worker process did not start ({problem}); see the log above",
-            file=sys.stderr,
-        )
-        return 2
-    brm = build_app(settings, db=db, work=work)
+    if settings.role == "worker":
+        return run_worker(settings, db, parent=worker_of, ready_fd=arguments.ready_fd)
+    return run_web(settings, db)
+
+
+def run_web(settings: Settings, db: Database) -> int:
+    """Serve Slack (role web), with a worker process beside this one (role all)."""
+    brm = build_app(settings, db=db, run_jobs_here=False)
+    if settings.role == "all":
+        # The worker process runs the jobs and the scheduler's sweeps; this one only answers Slack.
+        brm.worker_process = WorkerProcess()
+        brm.worker_process.start()
     signal.signal(signal.SIGTERM, _stop_serving)
     # Everything loaded so far (libraries, dateparser's tables, the app) lives as long as the process:
     # moving it out of the garbage collector's sight keeps full collections, which pause every
@@ -277,6 +334,35 @@ def main() -> int:
     finally:
         log.info("stopping: finishing the work in flight")
         brm.close()
+    log.info("stopped")
+    return 0
+
+
+def run_worker(settings: Settings, db: Database, *, parent: int | None, ready_fd: int | None = None) -> int:
+    """Run jobs and the scheduler's sweeps until SIGTERM (or, beside a web process, until it is gone)."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: stop.set())
+    if parent:
+        # Ctrl-C reaches the whole process group; the web process decides when its worker stops.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    else:
+        signal.signal(signal.SIGINT, lambda _signum, _frame: stop.set())
+    services = build_services(settings, db=db)  # every kind of job was registered importing `handlers`
+    worker = Worker(services)
+    worker.start()
+    scheduler = start_scheduler(services)
+    if ready_fd is not None:
+        os.write(ready_fd, b"r")
+        os.close(ready_fd)
+    gc.freeze()
+    while not stop.wait(1.0):
+        if parent and os.getppid() != parent:
+            log.error("the web process %d is gone; stopping", parent)
+            break
+    log.info("stopping: finishing the jobs in flight")
+    scheduler.shutdown(wait=True)
+    worker.stop()
+    services.db.dispose()
     log.info("stopped")
     return 0
 

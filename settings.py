@@ -18,6 +18,9 @@ from sqlalchemy.exc import ArgumentError
 DEFAULT_DATABASE_URL = "sqlite:///brm-bot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_PORT = 3000
+# What one process does: answer Slack (web), run the jobs and the scheduler (worker), or both on one
+# machine (all: the web server plus a worker process beside it).
+ROLES = ("all", "web", "worker")
 
 _APP_SETTINGS_PAGE = "your Slack app's settings at https://api.slack.com/apps"
 
@@ -36,6 +39,7 @@ class Settings:
     port: int
     log_level: str = "INFO"
     holiday_state: str | None = None  # BRM_HOLIDAY_STATE: the US state whose holidays get no nudges
+    role: str = "all"  # BRM_ROLE, or `--role` on the command line
 
     @property
     def socket_mode(self) -> bool:
@@ -44,7 +48,7 @@ class Settings:
     def __repr__(self) -> str:  # secrets never reach a log line through a repr
         return (
             f"Settings(socket_mode={self.socket_mode}, database={_redact_url(self.database_url)}, "
-            f"slack_api_url={self.slack_api_url}, port={self.port})"
+            f"slack_api_url={self.slack_api_url}, port={self.port}, role={self.role})"
         )
 
 
@@ -94,7 +98,15 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
         port=_port(env.get("PORT", str(DEFAULT_PORT))),
         log_level=_log_level(env.get("LOG_LEVEL", "INFO")),
         holiday_state=_holiday_state(env.get("BRM_HOLIDAY_STATE")),
+        role=role_setting(env.get("BRM_ROLE", "all"), "BRM_ROLE"),
     )
+
+
+def role_setting(raw: str, where: str) -> str:
+    role = raw.lower()
+    if role not in ROLES:
+        raise SettingsError(f"{where} must be one of {', '.join(ROLES)}, not {raw!r}")
+    return role
 
 
 def _database_url(raw: str) -> str:

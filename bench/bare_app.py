@@ -54,8 +54,8 @@ class BareWsgiApp(WsgiApp):
         # WsgiApp reads only `.bolt` from the BrmApp it is given; the bare app has nothing else.
         super().__init__(SimpleNamespace(bolt=bolt))  # type: ignore[arg-type]
 
-    def _database_reachable(self) -> bool:
-        return True
+    def _health(self) -> tuple[str | None, dict]:
+        return None, {}  # no database, no queue, no worker
 
 
 def main(argv: list[str] | None = None) -> int:

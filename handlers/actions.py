@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 
 from bot.nudge_actions import NudgeAction
 from bot.numbers import read_number
+from handlers.after_ack import after_ack
 from handlers.ids import Action
 from handlers.nudge_messages import act_and_refresh
 from handlers.services import services_of, team_of
@@ -28,7 +29,7 @@ BUTTON_ACTIONS = {
 
 def register(app: App) -> None:
     for action_id in BUTTON_ACTIONS:
-        app.action(action_id)(ack=acknowledge, lazy=[nudge_button])
+        app.action(action_id)(after_ack(acknowledge, nudge_button))
 
 
 def acknowledge(ack: Ack) -> None:

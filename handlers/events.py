@@ -13,6 +13,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.nudge_actions import reaction_action
+from handlers.after_ack import after_ack
 from handlers.nudge_messages import act_and_refresh, find_nudge
 from handlers.services import services_of, team_of
 from storage.models import Surface
@@ -21,8 +22,8 @@ log = logging.getLogger(__name__)
 
 
 def register(app: App) -> None:
-    app.event("reaction_added")(ack=acknowledge, lazy=[reaction_added])
-    app.event("reaction_removed")(ack=acknowledge, lazy=[reaction_removed])
+    app.event("reaction_added")(after_ack(acknowledge, reaction_added))
+    app.event("reaction_removed")(after_ack(acknowledge, reaction_removed))
 
 
 def acknowledge(ack: Ack) -> None:

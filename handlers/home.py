@@ -10,6 +10,7 @@ from slack_bolt import Ack, App, BoltContext
 from bot.home import HOME_FOLLOW_UPS, HOME_ISSUES, home_view
 from handlers.services import Services, services_of, team_of
 from handlers.slack_failures import SLACK_FAILURES, failure_code
+from runtime.kinds import JobRun, job_kind
 from storage.follow_ups import open_follow_ups
 from storage.issues import IssueQuery, example_issue_number, list_issues
 
@@ -17,18 +18,29 @@ log = logging.getLogger(__name__)
 
 
 def register(app: App) -> None:
-    app.event("app_home_opened")(ack=home_opened, lazy=[])
+    app.event("app_home_opened")(home_opened)
 
 
 def home_opened(ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
-    ack()
     user_id = event.get("user")
-    if event.get("tab") != "home" or not user_id:
-        return  # the Messages tab, or nobody to draw it for
-    team_id = team_of(context)
-    services_of(context).work.submit(
-        publish_home, team_id, context.enterprise_id, user_id, key=f"{team_id}:{user_id}"
-    )
+    if event.get("tab") == "home" and user_id:  # not the Messages tab, and someone to draw it for
+        team_id = team_of(context)
+        services_of(context).jobs.enqueue(
+            HOME_JOB,
+            {"user_id": user_id},
+            team_id=team_id,
+            enterprise_id=context.enterprise_id,
+            key=f"{team_id}:{user_id}",
+        )
+    ack()
+
+
+HOME_JOB = "home"
+
+
+@job_kind(HOME_JOB)
+def home_job(services: Services, job: JobRun) -> None:
+    publish_home(services, job.team_id, job.enterprise_id, job.payload["user_id"])
 
 
 def publish_home(services: Services, team_id: str, enterprise_id: str | None, user_id: str) -> None:
@@ -40,6 +52,7 @@ def publish_home(services: Services, team_id: str, enterprise_id: str | None, us
         number = example_issue_number(session)
     view = home_view(follow_ups, issues, tz=tz, now=now, example_number=number)
     try:
+        # Not through post_once: publishing the same view again is harmless, and a rerun draws it fresh.
         services.client.views_publish(user_id=user_id, view=view)
     except SLACK_FAILURES as problem:
         log.error("could not draw the Home tab for %s: %s", user_id, failure_code(problem))

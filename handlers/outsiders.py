@@ -29,6 +29,7 @@ from handlers.directory import Person
 from handlers.services import Services, services_of, team_of
 from handlers.slack_client import make_web_client
 from handlers.slack_failures import SLACK_FAILURES, failure_code
+from runtime.kinds import JobRun, job_kind
 
 log = logging.getLogger(__name__)
 
@@ -128,9 +129,12 @@ def keep_outsiders_out(body: dict[str, Any], context: BoltContext, next: Any) ->
         enterprise_id or team_id or "another organisation",
         home.enterprise_id or home.team_id,
     )
-    work = services_of(context).work
-    if body.get("response_url") and "command" not in body and work is not None:
-        work.submit(tell_outsider, actor.user_id, body["response_url"])
+    if body.get("response_url") and "command" not in body:
+        services_of(context).jobs.enqueue(
+            TELL_OUTSIDER_JOB,
+            {"user_id": actor.user_id, "response_url": body["response_url"]},
+            team_id=team_of(context),
+        )
     return refusal(body)
 
 
@@ -158,10 +162,20 @@ def refusal(body: dict[str, Any]) -> BoltResponse:
     return BoltResponse(status=200, body="")
 
 
-def tell_outsider(services: Services, user_id: str, response_url: str) -> None:
+TELL_OUTSIDER_JOB = "tell_outsider"
+
+
+@job_kind(TELL_OUTSIDER_JOB)
+def tell_outsider(services: Services, job: JobRun) -> None:
     """The job telling a guest, in the channel and to them alone, that their click changed nothing."""
-    tell_directly(
-        services.client, user_id=user_id, text=NOT_CHANGED, response_url=response_url, dm_fallback=False
+    job.post_once(
+        lambda: tell_directly(
+            services.client,
+            user_id=job.payload["user_id"],
+            text=NOT_CHANGED,
+            response_url=job.payload["response_url"],
+            dm_fallback=False,
+        )
     )
 
 

@@ -7,10 +7,11 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 
 from handlers.services import Services, services_of, team_of
+from runtime.kinds import JobRun, job_kind
 
 
 def register(app: App) -> None:
-    app.event("user_change")(ack=forget_profile, lazy=[])
+    app.event("user_change")(forget_profile)
 
 
 def forget_profile(ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
@@ -20,10 +21,14 @@ def forget_profile(ack: Ack, event: dict[str, Any], context: BoltContext) -> Non
     if user.get("id") and team_id:
         services = services_of(context)
         services.directory.forget(team_id, user["id"])
-        if services.work is not None:
-            services.work.submit(forget_profile_job, team_id, user["id"])
+        # The worker processes keep a cache of their own.
+        services.jobs.enqueue(FORGET_PROFILE_JOB, {"user_id": user["id"]}, team_id=team_id)
     ack()
 
 
-def forget_profile_job(services: Services, team_id: str, user_id: str) -> None:
-    services.directory.forget(team_id, user_id)
+FORGET_PROFILE_JOB = "forget_profile"
+
+
+@job_kind(FORGET_PROFILE_JOB)
+def forget_profile_job(services: Services, job: JobRun) -> None:
+    services.directory.forget(job.team_id, job.payload["user_id"])

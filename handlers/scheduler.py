@@ -19,6 +19,7 @@ from handlers.digest_sender import send_due_digests
 from handlers.nudge_sender import sweep_nudges
 from handlers.services import Services
 from storage.events import forget_events_before
+from storage.jobs import forget_done_before, queue_health
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +41,34 @@ def forget_handled_events(services: Services) -> int:
         return forget_events_before(session, services.clock.now() - HANDLED_EVENTS_KEPT)
 
 
+# Done jobs are kept a day for the record (an operator can see what ran); failed ones until retried.
+DONE_JOBS_KEPT = timedelta(days=1)
+
+
+def report_the_queue(services: Services) -> int:
+    """Say in the log how the job queue stands when anything waits or failed; forget old done jobs."""
+    now = services.clock.now()
+    with services.db.system() as session:
+        forgotten = forget_done_before(session, now - DONE_JOBS_KEPT)
+        health = queue_health(session, now=now)
+    if health.waiting or health.failed:
+        level = logging.WARNING if health.failed else logging.INFO
+        log.log(
+            level,
+            "jobs: %d waiting (the oldest for %.0f s), %d running, %d failed (python app.py jobs failed)",
+            health.waiting,
+            health.oldest_waiting_seconds or 0,
+            health.running,
+            health.failed,
+        )
+    return forgotten
+
+
 # Each feature adds its sweep here.
 SWEEPS: list[Sweep] = [
     Sweep("nudges", sweep_nudges, every_seconds=2),
     Sweep("digests", send_due_digests, every_seconds=60),
+    Sweep("jobs", report_the_queue, every_seconds=60),
     Sweep("housekeeping", forget_handled_events, every_seconds=3600),
 ]
 

@@ -11,10 +11,10 @@ from slack_sdk import WebClient
 from bot.clock import Clock, SystemClock
 from handlers.directory import UserDirectory
 from handlers.slack_client import make_web_client
+from runtime.queue import JobQueue
 from storage.db import Database
 
 if TYPE_CHECKING:
-    from handlers.work import Work
     from settings import Settings
 
 
@@ -25,10 +25,10 @@ class Services:
     clock: Clock
     directory: UserDirectory
     client: WebClient  # the bot's own client, for work not started by a request (jobs, the scheduler)
-    work: Work | None = None  # where the work after an ack runs (None inside the worker itself)
+    jobs: JobQueue  # where the work after an ack goes: committed before the ack (runtime/)
 
     def __deepcopy__(self, memo: dict) -> Services:
-        # Bolt deep-copies the context for lazy listeners; the services are shared, never copied.
+        # Should anything deep-copy a context, the services are shared, never copied.
         return self
 
 
@@ -37,23 +37,19 @@ def build_services(
     *,
     clock: Clock | None = None,
     db: Database | None = None,
-    work: Work | None = None,
 ) -> Services:
     client = make_web_client(settings.slack_api_url, settings.bot_token)
     clock = clock or SystemClock()
     db = db or Database.from_url(settings.database_url)
     db.clock = clock  # one clock: rows are stamped with the time the app reads everywhere else
-    services = Services(
+    return Services(
         settings=settings,
         db=db,
         clock=clock,
         directory=UserDirectory(client),
         client=client,
-        work=work,
+        jobs=JobQueue(db, clock),
     )
-    if work is not None:
-        work.bind(services)
-    return services
 
 
 def team_of(context: BoltContext) -> str:
@@ -63,8 +59,8 @@ def team_of(context: BoltContext) -> str:
     the organisation's id stands in: the BRMs of every workspace in the org then share one set of
     parties, issues and digests, as one CIO's office does.
 
-    Read from the request each time, not stored in the context: Bolt rebuilds the standard context
-    fields from the payload for lazy listeners."""
+    Read from the request each time, not stored in the context: a job rebuilds the context from the
+    request's fields (handlers/after_ack.py)."""
     if context.is_enterprise_install and context.enterprise_id:
         return context.enterprise_id
     return str(context.team_id or "")

@@ -1,8 +1,8 @@
 """The shortcuts: *Log BRM interaction* and *Raise BRM issue* on any message, *New BRM interaction*
 from the shortcuts menu, and the type-ahead of the party select in their forms.
 
-A shortcut is acknowledged at once; its lazy listener opens the form straight away, because the
-trigger_id works once and only for 3 seconds. The prefill needs one database read, the person's
+A shortcut is acknowledged at once; its job opens the form straight away (a worker wakes at once),
+because the trigger_id works once and only for 3 seconds. The prefill needs one database read, the person's
 timezone (cached) and the message parser: a few milliseconds, so the form opens complete rather than
 empty-then-updated. A message that was already captured opens a note about that record instead of a
 form, so nothing is captured twice. When the form cannot be opened the person is told why.
@@ -37,6 +37,7 @@ from bot.forms import (
 from bot.recording import known_parties
 from bot.text import mentioned_users
 from bot.workspace_settings import workspace_calendar
+from handlers.after_ack import after_ack
 from handlers.direct import tell_directly
 from handlers.directory import Person
 from handlers.ids import Shortcut, View
@@ -58,7 +59,7 @@ FORMS = {
 
 def register(app: App) -> None:
     for shortcut in FORMS:
-        app.shortcut(shortcut)(ack=acknowledge, lazy=[open_form])
+        app.shortcut(shortcut)(after_ack(acknowledge, open_form))
     app.options(Field.PARTY)(suggest_parties)
 
 

@@ -2,9 +2,9 @@
 
 A submitted form is checked in the ack itself, without Slack calls or database: what is wrong is shown
 next to the fields (`response_action: errors`) and nothing is saved. A form that passes closes at once
-and is saved in a lazy listener, in one workspace session, so a failure saves nothing. Then the bot
-answers in the source message's thread (or, where it cannot post, to the person alone) and marks the
-message with a 📝. A form closed without saving gets a short note to the person.
+and is saved by a job (handlers/after_ack.py), in one workspace session, so a failure saves
+nothing. Then the bot answers in the source message's thread (or, where it cannot post, to the
+person alone) and marks the message with a 📝. A form closed without saving gets a short note to the person.
 
 A submission is saved once, however often it arrives (Slack re-sending it, a double click): the
 record carries the submission's key, its view id and hash, which stay the same across re-sends, and
@@ -43,6 +43,7 @@ from bot.forms import (
 from bot.log_parsing import PartyMatch
 from bot.recording import NewInteraction, Origin, raise_issue, resolve_party, save_interaction
 from bot.text import safe_mrkdwn, truncate
+from handlers.after_ack import after_ack
 from handlers.direct import tell_directly
 from handlers.ids import View
 from handlers.services import Services, services_of, team_of
@@ -71,8 +72,8 @@ READERS: dict[str, Callable[[dict[str, Any], Source, datetime], Form]] = {
 
 def register(app: App) -> None:
     for callback_id in READERS:
-        app.view(callback_id)(ack=check_form, lazy=[save_form])
-        app.view_closed(callback_id)(ack=acknowledge, lazy=[note_closed])
+        app.view(callback_id)(after_ack(check_form, save_form, prepare=_check_again))
+        app.view_closed(callback_id)(after_ack(acknowledge, note_closed))
 
 
 def acknowledge(ack: Ack) -> None:
@@ -89,8 +90,8 @@ def read_form(view: dict[str, Any], now: datetime) -> tuple[Source, Form]:
 def check_form(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
     """Runs before Slack gets its answer: pure checks only, so the answer is quick.
 
-    Bolt starts the lazy listener whatever the ack said, with a copy of the context: what passed the
-    checks travels there in `context["checked_form"]`, so the saving reads exactly what was checked.
+    Only a form that passed becomes a job; the job reads it again as it was read here (at the same
+    time, `_check_again`) into `context["checked_form"]`, so the saving reads exactly what was checked.
     """
     try:
         context["checked_form"] = read_form(view, services_of(context).clock.now())
@@ -103,6 +104,11 @@ def check_form(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
         ack(response_action="errors", errors={Field.PARTY: STALE_FORM})
         return
     ack()
+
+
+def _check_again(context: BoltContext, arguments: dict[str, Any], received_at: datetime) -> None:
+    # The job saves the form as the ack checked it, read at the time it was checked.
+    context["checked_form"] = read_form(arguments["view"], received_at)
 
 
 @dataclass(frozen=True)

@@ -66,11 +66,24 @@ def make_engine(url: str, **kwargs: object) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **kwargs)
 
 
+# Any number fixed for the project: PostgreSQL advisory locks are named by a 64-bit integer.
+MIGRATION_LOCK = 0x62726D2D626F74  # "brm-bot"
+
+
 def migrate(engine: Engine) -> None:
-    """Create or upgrade the schema to the newest migration."""
+    """Create or upgrade the schema to the newest migration, one process at a time.
+
+    Replicas started together would otherwise race to create the same tables (on PostgreSQL one
+    dies on a duplicate key in pg_type). The migration runs in one transaction that first takes
+    the database's lock: an advisory lock on PostgreSQL, the write lock on SQLite. The next
+    process waits for it, then finds the schema current and has nothing to do."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+        elif engine.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")  # waits up to the busy timeout for a writer
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
     if engine.dialect.name == "sqlite":

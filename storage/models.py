@@ -334,3 +334,39 @@ class ProcessedEvent(WorkspaceScoped, table=True):
 
     event_id: str = Field(primary_key=True, max_length=64)
     received_at: datetime = stamped()
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"  # waiting for its run_after, or for the jobs before it with the same key
+    RUNNING = "running"  # claimed by a worker, which holds a lease on it
+    DONE = "done"
+    FAILED = "failed"  # its last attempt failed: kept, logged, and the person was told
+
+
+class Job(WorkspaceScoped, table=True):
+    """One piece of work after Slack's acknowledgement, kept until it is done (see storage/jobs.py)."""
+
+    __table_args__ = (
+        Index("ix_job_due", "status", "run_after"),
+        # One key's jobs run in the order they were enqueued: "is an earlier one still unfinished?"
+        Index("ix_job_key", "key", "status", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=64)
+    key: str | None = Field(default=None, max_length=128)  # whose: "team:user"; None runs in any order
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default=JobStatus.QUEUED, max_length=16)
+    run_after: datetime
+    attempts: int = Field(default=0)
+    max_attempts: int = Field(default=3)
+    time_limit_seconds: int = Field(default=60)  # past it, the key's later jobs no longer wait for this one
+    lease_holder: str | None = Field(default=None, max_length=128)
+    lease_expires_at: datetime | None = Field(default=None)
+    deadline_at: datetime | None = Field(default=None)  # this attempt's start plus the time limit
+    # How many Slack posts this job has made so far: a second run skips that many (posts nothing twice).
+    posts_done: int = Field(default=0)
+    last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = stamped()
+    updated_at: datetime = stamped()
+    finished_at: datetime | None = Field(default=None)

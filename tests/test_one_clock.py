@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+APP_PACKAGES = ("bot", "handlers", "runtime", "storage")
 APP_SOURCES = [
     *(ROOT / name for name in ("app.py", "settings.py", "logs.py")),
-    *sorted(path for package in ("bot", "handlers", "storage") for path in (ROOT / package).rglob("*.py")),
+    *sorted(path for package in APP_PACKAGES for path in (ROOT / package).rglob("*.py")),
 ]
 THE_CLOCK = ROOT / "bot" / "clock.py"
 # Calls that read the time of day. Durations (time.monotonic, perf_counter) are not the time of day.

@@ -31,6 +31,7 @@ from handlers.commands import party as party_command
 from handlers.commands import settings as settings_command
 from handlers.commands import undo as undo_command
 from handlers.services import Services, services_of, team_of
+from runtime.kinds import JobRun, job_kind
 from storage.issues import example_issue_number
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,18 @@ class CommandRequest:
 
 Subcommand = Callable[[CommandRequest], None]
 
+
+class _PostedOnce:
+    """A `Respond` whose every call goes through the job's `post_once`."""
+
+    def __init__(self, respond: Respond, post_once: Callable[[Callable[[], Any]], Any]) -> None:
+        self._respond = respond
+        self._post_once = post_once
+
+    def __call__(self, **kwargs: Any) -> Any:
+        return self._post_once(lambda: self._respond(**kwargs))
+
+
 SUBCOMMANDS: dict[str, Subcommand] = {
     "help": help_command.run,
     "log": log_command.run,
@@ -85,11 +98,43 @@ def register(app: App) -> None:
 
 
 def acknowledge(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-    # Slack waits at most 3 seconds: answer now, and leave the work to the worker (handlers/work.py).
-    ack()
+    # Slack waits at most 3 seconds: the work becomes a job, committed before Slack hears "ok", so
+    # what Slack told the person worked is on disk whatever happens next (runtime/).
     fields = _command_fields(body, context)
-    # One person's commands run in the order they were sent (`/brm show #3` after the log raising #3).
-    services_of(context).work.submit(run_subcommand, fields, key=f"{fields['team_id']}:{fields['user_id']}")
+    try:
+        # One person's commands run in the order they were sent (`/brm show #3` after the log raising #3).
+        services_of(context).jobs.enqueue(
+            COMMAND_JOB,
+            fields,
+            team_id=fields["team_id"],
+            enterprise_id=fields.get("enterprise_id") or None,
+            key=f"{fields['team_id']}:{fields['user_id']}",
+        )
+    except Exception:
+        reference = uuid.uuid4().hex[:8]
+        log.exception("could not queue a /brm command (reference %s)", reference)
+        ack(
+            text="Sorry, I couldn't take that command just now and nothing was saved. "
+            f"Please try again in a moment (reference {reference})."
+        )
+        return
+    ack()
+
+
+COMMAND_JOB = "command"
+
+
+def _tell_it_failed(services: Services, job: JobRun, reference: str) -> None:
+    respond = Respond(response_url=job.payload["response_url"])
+    text, blocks = error_blocks("Sorry, that didn't work and nothing was saved.", reference)
+    job.post_once(
+        lambda: respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+    )
+
+
+@job_kind(COMMAND_JOB, on_failure=_tell_it_failed)
+def command_job(services: Services, job: JobRun) -> None:
+    run_subcommand(services, job.payload, post_once=job.post_once)
 
 
 def _command_fields(body: dict[str, Any], context: BoltContext) -> dict[str, Any]:
@@ -99,11 +144,17 @@ def _command_fields(body: dict[str, Any], context: BoltContext) -> dict[str, Any
     return {"team_id": team_of(context), **{key: body.get(key) for key in keys}}
 
 
-def run_subcommand(services: Services, body: dict[str, Any]) -> None:
-    """The job behind every `/brm` command: route it to its subcommand and answer the person."""
+def run_subcommand(
+    services: Services, body: dict[str, Any], post_once: Callable[[Callable[[], Any]], Any] | None = None
+) -> None:
+    """The work behind every `/brm` command: route it to its subcommand and answer the person.
+
+    `post_once` (the job's) makes each reply once, however many times the job runs."""
     # Slack escapes `&`, `<` and `>` in the text; from here on it is the text as the person wrote it.
     name, rest = split_subcommand(as_written(body.get("text") or ""))
-    respond = Respond(response_url=body["response_url"])
+    respond: Any = Respond(response_url=body["response_url"])
+    if post_once is not None:
+        respond = _PostedOnce(respond, post_once)
     client = services.client
     request = CommandRequest(
         services=services,

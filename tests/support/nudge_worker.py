@@ -25,6 +25,7 @@ from handlers.directory import UserDirectory
 from handlers.nudge_sender import NudgeSender
 from handlers.services import Services
 from handlers.slack_client import make_web_client
+from runtime.queue import JobQueue
 from settings import Settings
 from storage.db import Database
 from storage.models import Issue, Nudge, NudgeStatus, Party, Workspace
@@ -43,12 +44,14 @@ def build_services(database_url: str, slack_api_url: str) -> Services:
         port=0,
     )
     client = make_web_client(slack_api_url, settings.bot_token)
+    db = Database.from_url(database_url, clock=SystemClock())
     return Services(
         settings=settings,
-        db=Database.from_url(database_url, clock=SystemClock()),
+        db=db,
         clock=SystemClock(),
         directory=UserDirectory(client),
         client=client,
+        jobs=JobQueue(db, SystemClock()),
     )
 
 

@@ -1,0 +1,105 @@
+"""The worker process beside the web server (`python app.py`, role `all`), started and watched.
+
+It is the same program started as `app.py --role worker`, at the same OS priority: Python threads in
+one process share one interpreter lock, so the work after the ack in its own process is what keeps
+acknowledgements at a few milliseconds under load. Nothing passes between the two processes but
+the database (and a wake-up): a worker that dies loses nothing, and is started again.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+RESTART_AFTER_SECONDS = 1.0  # not at once: a stop of the whole process group is also seen as a death
+# The worker is not started at a lower OS priority: it holds SQLite's one write lock while it saves
+# a command's records, and every acknowledgement's insert waits for that lock, so a worker starved
+# of CPU on a busy machine held up the acks and the replies alike (measured: README, Benchmarks).
+
+
+class WorkerProcess:
+    def __init__(self) -> None:
+        self._process: subprocess.Popen[bytes] | None = None
+        self._ready = threading.Event()  # the current worker said it is taking jobs
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self.restarts = 0
+
+    def start(self) -> None:
+        with self._lock:
+            self._process = self._spawn()
+        threading.Thread(target=self._watch, name="brm-worker-watch", daemon=True).start()
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        self._ready.clear()
+        ready_read, ready_write = os.pipe()
+        command = [sys.executable, str(APP), "--role", "worker", "--parent", str(os.getpid())]
+        try:
+            process = subprocess.Popen(  # its output goes where this process's goes
+                [*command, "--ready-fd", str(ready_write)], pass_fds=(ready_write,)
+            )
+        finally:
+            os.close(ready_write)
+        threading.Thread(
+            target=self._wait_ready, args=(ready_read,), name="brm-worker-ready", daemon=True
+        ).start()
+        log.info("worker process %d started", process.pid)
+        return process
+
+    def _wait_ready(self, fd: int) -> None:
+        with os.fdopen(fd, "rb") as ready:
+            if ready.read(1):  # nothing (end of file): it died while starting
+                self._ready.set()
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    def alive(self) -> bool:
+        """Running, and past its start: taking jobs."""
+        process = self._process
+        return process is not None and process.poll() is None and self._ready.is_set()
+
+    def _watch(self) -> None:
+        while not self._stopping.is_set():
+            process = self._process
+            if process is None:
+                return
+            code = process.wait()
+            if self._stopping.wait(RESTART_AFTER_SECONDS):
+                return
+            log.error("the worker process died (exit code %s); starting a new one", code)
+            with self._lock:
+                if self._stopping.is_set():
+                    return
+                try:
+                    self._process = self._spawn()
+                    self.restarts += 1
+                except OSError:
+                    log.exception("could not start a new worker process; trying again")
+                    time.sleep(RESTART_AFTER_SECONDS)
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Ask the worker to finish or hand back its jobs (SIGTERM) and wait for it; kill it after
+        `timeout` (its jobs are then claimed again at the next start)."""
+        self._stopping.set()
+        with self._lock:
+            process = self._process
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            log.error("the worker did not stop within %.0f s; killing it", timeout)
+            process.kill()
+            process.wait()
