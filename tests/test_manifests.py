@@ -211,7 +211,7 @@ def manifest_problems(
 @pytest.fixture(scope="module")
 def the_app() -> Iterator[Registered]:
     with FakeSlack() as fake:
-        brm = build_app(make_settings(fake))
+        brm = build_app(make_settings(fake), run_jobs_here=False)  # only its listeners are read
         try:
             yield registered(brm.bolt)
         finally:
@@ -282,7 +282,7 @@ def test_a_missing_scope_names_the_call_that_needs_it(
 
 def test_a_listener_added_without_its_manifest_entry_is_reported(http_manifest: dict[str, Any]) -> None:
     with FakeSlack() as fake:
-        brm = build_app(make_settings(fake))
+        brm = build_app(make_settings(fake), run_jobs_here=False)  # only its listeners are read
         try:
             brm.bolt.event("member_joined_channel")(lambda ack: ack())
             brm.bolt.shortcut("brm_new_shortcut")(lambda ack: ack())

@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0006_job_queue"
-down_revision = "0002"
+down_revision = "0005_read_indexes"
 branch_labels = None
 depends_on = None
 
