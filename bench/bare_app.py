@@ -4,10 +4,11 @@ brm-bot's acknowledgement latency against.
     python -m bench.bare_app [--bolt-defaults]
 
 It reads the same environment as `python app.py` (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL,
-PORT, LOG_LEVEL; DATABASE_URL is read but unused) and is served the way app.py serves brm-bot: the same
-WSGI routing (`app.WsgiApp`, so /slack/events and /healthz), waitress with `app.SERVER_THREADS`
-threads, and the same logging setup. What is left out is everything brm-bot adds: its listeners,
-middleware, database and worker pool, so the difference in latency is brm-bot's own cost.
+PORT, LOG_LEVEL; DATABASE_URL is read but unused) and is served the way app.py serves brm-bot: the
+same WSGI routing (`app.WsgiApp`: the same door in front of /slack/events, and /healthz), waitress
+with `app.SERVER_THREADS` threads, and the same logging setup. What is left out is everything
+brm-bot adds: its listeners, middleware, database, job queue and worker, so the difference in
+latency is brm-bot's own cost.
 
 Bolt is configured to ack the way app.py configures it (`process_before_response=True`, the ack
 written inline in the request thread). `--bolt-defaults` uses Bolt's default instead, where the
@@ -38,6 +39,8 @@ def build_bare_app(settings: Settings, *, bolt_defaults: bool = False) -> App:
         signing_secret=settings.signing_secret or "",
         client=WebClient(token=settings.bot_token, base_url=settings.slack_api_url),
         process_before_response=not bolt_defaults,
+        # The door in front (app.WsgiApp) checks the signature, as it does for brm-bot.
+        request_verification_enabled=False,
     )
 
     @app.command("/brm")
@@ -50,9 +53,9 @@ def build_bare_app(settings: Settings, *, bolt_defaults: bool = False) -> App:
 class BareWsgiApp(WsgiApp):
     """app.py's WSGI routing around the bare app; with no database, the health check is always ok."""
 
-    def __init__(self, bolt: App) -> None:
-        # WsgiApp reads only `.bolt` from the BrmApp it is given; the bare app has nothing else.
-        super().__init__(SimpleNamespace(bolt=bolt))  # type: ignore[arg-type]
+    def __init__(self, bolt: App, settings: Settings) -> None:
+        # WsgiApp reads `.bolt` and the settings from the BrmApp it is given; the bare app has nothing else.
+        super().__init__(SimpleNamespace(bolt=bolt, services=SimpleNamespace(settings=settings)))  # type: ignore[arg-type]
 
     def _health(self) -> tuple[str | None, dict]:
         return None, {}  # no database, no queue, no worker
@@ -75,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bare app cannot start: {problem}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level)
-    wsgi = BareWsgiApp(build_bare_app(settings, bolt_defaults=args.bolt_defaults))
+    wsgi = BareWsgiApp(build_bare_app(settings, bolt_defaults=args.bolt_defaults), settings)
     log.info("serving the bare Bolt app on http://%s:%d%s", args.host, settings.port, SLACK_EVENTS_PATH)
     waitress.serve(wsgi, host=args.host, port=settings.port, threads=SERVER_THREADS, ident="brm-bare")
     return 0
