@@ -13,9 +13,8 @@ from zoneinfo import ZoneInfo
 from bot.date_format import format_local
 from bot.issue_args import ListFilter
 from bot.issues import IssueReceipt
-from bot.party_replies import new_party_note
 from bot.plural import counted, noun
-from bot.replies import Blocks, context, section
+from bot.replies import Blocks, context, new_party_note, section
 from bot.text import safe_mrkdwn, truncate
 from storage.models import Issue, IssueStatus
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.errors import InputError, NotFound
+from bot.limits import NAME_LIMIT  # party names and aliases; the columns hold 200
 from bot.party_names import KnownParty, PartyMatch, find_party
 from bot.text import CHANNEL_MENTION, USER_MENTION, normalise_name, safe_mrkdwn, truncate
 from storage.models import PartyKind
@@ -34,7 +35,6 @@ EXAMPLES = {
     "channel": CHANNEL_EXAMPLE,
     "rename": RENAME_EXAMPLE,
 }
-NAME_LIMIT = 100  # party names and aliases; the columns hold 200
 
 _ACTION_WORDS = {action: action for action in ACTIONS} | {
     "type": "kind",

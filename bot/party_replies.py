@@ -16,8 +16,8 @@ from bot.party_args import CHANNEL_EXAMPLE, KIND_EXAMPLE, OWNER_EXAMPLE
 from bot.party_names import PartyMatch
 from bot.plural import counted
 from bot.replies import Blocks, context, packed_sections, section
-from bot.text import a_kind, safe_mrkdwn, truncate
-from storage.models import Party, PartyAlias
+from bot.text import safe_mrkdwn, truncate
+from storage.models import PartyAlias
 from storage.parties import PartyRow
 
 LIST_LIMIT = 60
@@ -26,19 +26,6 @@ _HOW_TO_CHANGE = (
     f"Change it: `{KIND_EXAMPLE}` · `{OWNER_EXAMPLE}` · `{CHANNEL_EXAMPLE}` · "
     "`alias …`, `unalias …`, `rename …`"
 )
-
-
-def new_party_note(party: Party, *, again: str) -> str:
-    """What a reply says when the command added the party: what it was added as, and the ways back.
-
-    `again` is how to write the record again ("log again", "raise it again"); safe mrkdwn.
-    """
-    name = safe_mrkdwn(party.name)
-    return (
-        f":new: *{name}* is a new party, so I added it as {a_kind(party.kind)}. "
-        f"If you meant an existing one, `/brm undo` and {again} starting with its exact name; "
-        f"if it is a vendor, a partner or internal: `/brm party {name} kind vendor`."
-    )
 
 
 def party_list(rows: Sequence[PartyRow], *, total: int) -> tuple[str, Blocks]:

@@ -14,6 +14,7 @@ from bot.date_format import format_local
 from bot.errors import BrmError
 from bot.recording import LOG_EXAMPLE, LogReceipt
 from bot.text import a_kind, safe_mrkdwn, truncate
+from storage.models import Party
 
 Blocks = list[dict[str, Any]]
 
@@ -48,6 +49,19 @@ HELP_EXAMPLES = [
     ("Take back your last log or issue", "/brm undo"),
     ("Workspace settings (holidays, re-nudges, going cold)", "/brm settings holidays CA"),
 ]
+
+
+def new_party_note(party: Party, *, again: str) -> str:
+    """What a reply says when the command added the party: what it was added as, and the ways back.
+
+    `again` is how to write the record again ("log again", "raise it again"); safe mrkdwn.
+    """
+    name = safe_mrkdwn(party.name)
+    return (
+        f":new: *{name}* is a new party, so I added it as {a_kind(party.kind)}. "
+        f"If you meant an existing one, `/brm undo` and {again} starting with its exact name; "
+        f"if it is a vendor, a partner or internal: `/brm party {name} kind vendor`."
+    )
 
 
 def section(text: str) -> dict[str, Any]:
@@ -87,12 +101,7 @@ def log_receipt(receipt: LogReceipt) -> tuple[str, Blocks]:
             f":mag: I read “{safe_mrkdwn(match.text)}” as *{safe_mrkdwn(party.name)}*, an existing party."
         )
     elif match.how == "new":
-        lines.append(
-            f":new: *{safe_mrkdwn(party.name)}* is a new party, so I added it as {a_kind(party.kind)}. "
-            "If you meant an existing one, `/brm undo` and log again starting with its exact name; "
-            "if it is a vendor, "
-            f"a partner or internal: `/brm party {safe_mrkdwn(party.name)} kind vendor`."
-        )
+        lines.append(new_party_note(party, again="log again"))
     people = [f"<@{user_id}>" for user_id in interaction.people]
     people += [safe_mrkdwn(_contact_label(c)) for c in interaction.contacts]
     if people:
