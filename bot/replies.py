@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from bot.contact_links import people_lines
 from bot.date_format import format_local
 from bot.errors import BrmError
 from bot.recording import LOG_EXAMPLE, LogReceipt
@@ -47,6 +48,8 @@ HELP_EXAMPLES = [
     ("A party's health", "/brm health DMV"),
     ("Parties: list, show one, set kind, alias, owner, home channel", "/brm party DMV channel #dmv-team"),
     ("Take back your last log or issue", "/brm undo"),
+    ("Contacts: add one, a party's people, one person", "/brm contact add DMV Jane Doe, CIO, @jane sponsor"),
+    ("How often to touch a relationship", "/brm party DMV cadence every 2 weeks"),
     ("Workspace settings (holidays, re-nudges, going cold)", "/brm settings holidays CA"),
 ]
 
@@ -106,6 +109,7 @@ def log_receipt(receipt: LogReceipt) -> tuple[str, Blocks]:
     people += [safe_mrkdwn(_contact_label(c)) for c in interaction.contacts]
     if people:
         lines.append(f"*People:* {', '.join(people)}")
+    lines += people_lines(receipt.people, party)
     if interaction.sentiment:
         lines.append(f"*Mood:* {SENTIMENT_EMOJI.get(interaction.sentiment, '')} {interaction.sentiment}")
     if interaction.follow_up_at:

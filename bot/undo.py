@@ -16,11 +16,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from bot import touchpoints
 from bot.errors import InputError
 from bot.plural import noun
 from bot.replies import Blocks, context, section
 from bot.text import safe_mrkdwn, truncate
 from storage.audit import history, record_change
+from storage.contacts import unlink_interactions
 from storage.models import (
     AuditEvent,
     Contact,
@@ -129,9 +131,12 @@ def _undo_records(
     session.exec(delete(Nudge).where(col(Nudge.id).in_([n.id for n in nudges])))  # type: ignore[call-overload]
     session.exec(delete(Issue).where(col(Issue.id).in_(issue_ids)))  # type: ignore[call-overload]
     if interaction is not None:
+        unlink_interactions(session, [interaction.id])  # type: ignore[list-item]
         session.exec(delete(Interaction).where(col(Interaction.id) == interaction.id))  # type: ignore[call-overload]
     created = next((event for event in record_history if event.action in _OWN_ACTIONS), None)
     party_removed = _remove_party_if_only_this_used_it(session, party, created)
+    if not party_removed:
+        touchpoints.replan(session, party)  # the last touchpoint is the one before the undone log
     record_change(
         session,
         actor_id=actor_id,
@@ -180,6 +185,7 @@ def _remove_party_if_only_this_used_it(session: Session, party: Party, created: 
             return False
     session.exec(delete(PartyAlias).where(col(PartyAlias.party_id) == party.id))  # type: ignore[call-overload]
     session.exec(delete(Contact).where(col(Contact.party_id) == party.id))  # type: ignore[call-overload]
+    session.exec(delete(Nudge).where(col(Nudge.party_id) == party.id))  # type: ignore[call-overload]
     session.exec(delete(Party).where(col(Party.id) == party.id))  # type: ignore[call-overload]
     return True
 

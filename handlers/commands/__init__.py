@@ -21,6 +21,7 @@ from bot.errors import BrmError, InputError
 from bot.replies import error_blocks, problem_blocks
 from bot.text import as_written, safe_mrkdwn, truncate
 from bot.workspace_settings import workspace_calendar
+from handlers.commands import contact as contact_command
 from handlers.commands import digest as digest_command
 from handlers.commands import follow_ups as follow_ups_command
 from handlers.commands import health as health_command
@@ -90,6 +91,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "party": party_command.run,
     "follow-ups": follow_ups_command.run,
     "undo": undo_command.run,
+    "contact": contact_command.run,
 }
 
 

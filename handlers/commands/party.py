@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot import touchpoints
 from bot.parties import change_party
 from bot.party_args import OWNER_EXAMPLE, PartyCommand, read_party_command
+from bot.party_cadence import cadence_line, set_party_cadence
 from bot.party_replies import LIST_LIMIT, party_card, party_list
 from bot.recording import known_parties
 from bot.replies import context
@@ -41,8 +43,14 @@ def run(request: CommandRequest) -> None:
             change = None
             if command.action != "show":
                 _check_owner(request, command)
-                change = change_party(session, party, command, actor_id=request.user_id)
+                if command.action == "cadence":
+                    days = int(command.value) if command.value else None
+                    change = set_party_cadence(session, party, days, actor_id=request.user_id)
+                else:
+                    change = change_party(session, party, command, actor_id=request.user_id)
                 session.flush()
+                if command.action in ("owner", "kind"):  # whose nudge it is, and which default applies
+                    touchpoints.replan(session, party)
             text, blocks = party_card(
                 party_row(session, party),
                 aliases_of(session, party.id),
@@ -50,6 +58,7 @@ def run(request: CommandRequest) -> None:
                 match=command.party,
                 change=change,
             )
+            blocks.insert(1, context(cadence_line(session, party, tz=tz)))
     if command.action == "channel" and command.value:
         warning = _home_channel_warning(request, command.value)
         if warning:
