@@ -12,10 +12,11 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.nudge_actions import reaction_action
+from bot.nudge_actions import NudgeAction, reaction_action
 from handlers.after_ack import after_ack
 from handlers.nudge_messages import act_and_refresh, find_nudge
 from handlers.services import services_of, team_of
+from handlers.touchpoint_nudges import DONE, act_on_touchpoint
 from storage.models import Surface
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,14 @@ def _on_reaction(
         return  # not a nudge (or another workspace's): none of our business
     if user_id == context.bot_user_id or services.directory.person(team_id, user_id, client).is_bot:
         log.info("reaction %s on nudge %s by bot %s ignored", event.get("reaction"), nudge.id, user_id)
+        return
+    if nudge.party_id is not None:  # a touchpoint nudge: ✅ means done; taking it away changes nothing
+        if action == NudgeAction.CLOSE:
+            act_on_touchpoint(
+                services, client, team_id=team_id, enterprise_id=context.enterprise_id,
+                nudge_id=nudge.id, what=DONE, actor_id=user_id, surface=Surface.REACTION,  # type: ignore[arg-type]
+                event_id=body.get("event_id"),
+            )  # fmt: skip
         return
     act_and_refresh(
         services,

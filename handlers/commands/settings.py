@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 from typing import TYPE_CHECKING
 
+from bot.cadence_settings import cadence_lines, set_default_cadence
 from bot.replies import context, section
 from bot.workspace_settings import fiscal_year_start, read_setting
 from storage.audit import record_change
@@ -20,7 +21,11 @@ def run(request: CommandRequest) -> None:
     services = request.services
     with services.db.workspace(request.team_id, request.enterprise_id) as session:
         workspace = ensure_workspace(session)
-        if request.text.strip():
+        name, _, rest = request.text.strip().partition(" ")
+        if name.lower() == "cadence":
+            said = set_default_cadence(session, workspace, rest, actor_id=request.user_id)
+            headline = f":gear: Done: {said}."
+        elif request.text.strip():
             change = read_setting(request.text)
             old = getattr(workspace, change.column)
             setattr(workspace, change.column, change.value)
@@ -50,6 +55,7 @@ def run(request: CommandRequest) -> None:
             _fiscal_year_line(workspace, default_state),
             "• *digest-mentions*: "
             + ("on: the digest @-mentions people" if workspace.digest_mentions else "off: names, no pings"),
+            cadence_lines(workspace),
         ]
     request.reply(
         headline.removeprefix(":gear: "),
@@ -58,7 +64,7 @@ def run(request: CommandRequest) -> None:
             context(
                 "Change one: `/brm settings holidays CA` · `/brm settings renudge 14` · "
                 "`/brm settings cold 45` · `/brm settings fiscal-year april` · "
-                "`/brm settings digest-mentions on`"
+                "`/brm settings digest-mentions on` · `/brm settings cadence agency every month`"
             ),
         ],
     )
