@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session
 
 from bot.contact_args import KnownContact, match_contacts
-from bot.text import safe_mrkdwn
+from bot.text import normalise_name, safe_mrkdwn
 from storage.contacts import contacts_of, link_contacts
 from storage.models import Contact, Interaction, Party
 
@@ -35,7 +35,10 @@ def link_people(
     names: Sequence[tuple[str, str | None]],
     user_ids: Sequence[str],
 ) -> PeopleLinked:
-    """Link the people of `interaction` that are `party`'s contacts; return them and the unknown names."""
+    """Link the people of `interaction` that are `party`'s contacts; return them and the unknown names.
+
+    `names` are the people read from the text; a contact whose whole name the summary says (a form's
+    summary has no names read from it) is linked too."""
     contacts = contacts_of(session, party.id)  # type: ignore[arg-type]
     if not contacts and not names:
         return PeopleLinked()
@@ -58,6 +61,10 @@ def link_people(
             linked.setdefault(found[0].id, by_id[found[0].id])
         else:
             new.append((name, title))
+    said = f" {normalise_name(interaction.summary)} "
+    for contact in contacts:
+        if contact.name_key and f" {contact.name_key} " in said:
+            linked.setdefault(contact.id, contact)  # type: ignore[arg-type]
     link_contacts(session, interaction, list(linked))
     return PeopleLinked(linked=list(linked.values()), new=new)
 
