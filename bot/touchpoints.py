@@ -141,7 +141,8 @@ def _touchpoint_nudges(session: Session, party: Party, status: str | None = None
     statement = select(Nudge).where(Nudge.party_id == party.id)
     if status is not None:
         statement = statement.where(Nudge.status == status)
-    return list(session.exec(statement.order_by(Nudge.id)))
+    # Fresh from the database: a cancel a moment ago (an UPDATE) is not in the loaded rows.
+    return list(session.exec(statement.order_by(Nudge.id).execution_options(populate_existing=True)))
 
 
 def _cancel(session: Session, nudge_ids: list[int]) -> None:
@@ -152,7 +153,6 @@ def _cancel(session: Session, nudge_ids: list[int]) -> None:
             .values(status=NudgeStatus.CANCELLED)
             .execution_options(synchronize_session=False)
         )
-        session.expire_all()
 
 
 def _same(a: datetime, b: datetime) -> bool:

@@ -31,3 +31,4 @@ class Action(StrEnum):
     TOUCHPOINT_LOG = "brm_touchpoint_log"
     TOUCHPOINT_SNOOZE = "brm_touchpoint_snooze"
     TOUCHPOINT_NOT_NEEDED = "brm_touchpoint_not_needed"
+    HOME_LOG_TOUCHPOINT = "brm_home_log_touchpoint"

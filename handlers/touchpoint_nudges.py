@@ -2,9 +2,10 @@
 the ✅ reaction), with the message updated in place after.
 
 The nudge rows, claiming and posting are the follow-up nudges' own (handlers/nudge_sender.py); only
-what the message says and what its buttons do differ. *Log a touchpoint* opens the log form
-prefilled with the party and the person; saving it is an interaction like any other, which moves
-the relationship's next touchpoint a cadence on (bot/touchpoints.py).
+what the message says and what its buttons do differ. *Log a touchpoint* (on the nudge, or beside a
+party on the Home tab) opens the log form prefilled with the party and the person; saving it is an
+interaction like any other, which moves the relationship's next touchpoint a cadence on
+(bot/touchpoints.py).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from handlers.slack_failures import SLACK_FAILURES
 from storage.audit import history, record_change
 from storage.contacts import get_contact
 from storage.events import first_delivery
-from storage.models import InteractionKind, Nudge
+from storage.models import Contact, InteractionKind, Nudge, Party
 from storage.nudges import nudge_by_id
 from storage.parties import get_party
 
@@ -50,6 +51,7 @@ def register(app: App) -> None:
     app.action(Action.TOUCHPOINT_LOG)(after_ack(acknowledge, log_touchpoint_button))
     app.action(Action.TOUCHPOINT_SNOOZE)(after_ack(acknowledge, touchpoint_button))
     app.action(Action.TOUCHPOINT_NOT_NEEDED)(after_ack(acknowledge, touchpoint_button))
+    app.action(Action.HOME_LOG_TOUCHPOINT)(after_ack(acknowledge, home_log_touchpoint_button))
 
 
 def acknowledge(ack: Ack) -> None:
@@ -184,28 +186,64 @@ def log_touchpoint_button(
     if nudge_id is None or not user_id or not team_id:
         log.warning("log-a-touchpoint button with value %r from %s ignored", action.get("value"), user_id)
         return
-    tz = services.directory.timezone(team_id, user_id, client)
-    now = services.clock.now()
     with services.db.workspace(team_id, context.enterprise_id) as session:
         nudge = nudge_by_id(session, nudge_id)
         facts = touchpoint_facts(session, nudge, fresh=True) if nudge is not None else None
-        if facts is None:
-            tell_directly(client, user_id=user_id, text="That relationship has no touchpoint due any more.")
-            return
-        contact = facts.contact
-        prefill = Prefill(
-            owner_id=user_id,
-            occurred_at=now,
-            party=PartyChoice(facts.party.id, facts.party.name),
-            kind=InteractionKind.CALL,
-            text=f"Touchpoint with {contact.name}" if contact is not None else "",
-            people=(contact.slack_user_id,) if contact is not None and contact.slack_user_id else (),
+        party, contact = (facts.party, facts.contact) if facts is not None else (None, None)
+    if party is None:
+        tell_directly(client, user_id=user_id, text="That relationship has no touchpoint due any more.")
+        return
+    open_log_form(services, client, body, team_id=team_id, user_id=user_id, party=party, contact=contact)
+
+
+def home_log_touchpoint_button(
+    body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    """The Home tab's *Log a touchpoint*: the log form, prefilled with that party."""
+    services = services_of(context)
+    team_id = team_of(context)
+    party_id = read_number(str(action.get("value") or ""))
+    user_id = (body.get("user") or {}).get("id")
+    if party_id is None or not user_id or not team_id:
+        log.warning(
+            "Home log-a-touchpoint button with value %r from %s ignored", action.get("value"), user_id
         )
+        return
+    with services.db.workspace(team_id, context.enterprise_id) as session:
+        party = get_party(session, party_id)
+    if party is None:
+        tell_directly(
+            client, user_id=user_id, text="That party is gone; open the Home tab again to refresh it."
+        )
+        return
+    open_log_form(services, client, body, team_id=team_id, user_id=user_id, party=party, contact=None)
+
+
+def open_log_form(
+    services: Services,
+    client: WebClient,
+    body: dict[str, Any],
+    *,
+    team_id: str,
+    user_id: str,
+    party: Party,
+    contact: Contact | None,
+) -> None:
+    """The log form prefilled with the party (and the person: their Slack user, their name)."""
+    tz = services.directory.timezone(team_id, user_id, client)
+    prefill = Prefill(
+        owner_id=user_id,
+        occurred_at=services.clock.now(),
+        party=PartyChoice(party.id, party.name),
+        kind=InteractionKind.CALL,
+        text=f"Touchpoint with {contact.name}" if contact is not None else "",
+        people=(contact.slack_user_id,) if contact is not None and contact.slack_user_id else (),
+    )
     view = interaction_modal(prefill, Source(tz=str(tz)), callback_id=View.INTERACTION)
     try:
         client.views_open(trigger_id=body["trigger_id"], view=view)
     except SLACK_FAILURES as problem:
-        log.warning("could not open the log form from touchpoint nudge %s: %s", nudge_id, problem)
+        log.warning("could not open the log form for %s: %s", party.id, problem)
         tell_directly(
             client, user_id=user_id, text="Sorry, I couldn't open the form. Try `/brm log` instead."
         )

@@ -142,3 +142,8 @@ def party_row(session: Session, party: Party) -> PartyRow:
         select(func.max(Interaction.occurred_at)).where(Interaction.party_id == party.id)
     ).one()
     return PartyRow(party, int(open_issues), last)
+
+
+def owned_parties(session: Session, owner_id: str) -> list[Party]:
+    """The parties someone owns, by name."""
+    return list(session.exec(select(Party).where(Party.owner_id == owner_id).order_by(Party.name_key)))

@@ -13,8 +13,9 @@ import pytest
 
 from bot.forms import Field
 from handlers.ids import Action
-from storage.models import AuditEvent, Interaction, Nudge, NudgeStatus, Party
+from storage.models import AuditEvent, Interaction, Job, Nudge, NudgeStatus, Party
 from tests.conftest import RunningApp
+from tests.test_home import open_home, published, text_of, view_of
 from tests.test_log_command import add_party, reply_text, rows
 from tests.test_nudges import block_text, message_of, posts, press, sweep, updated_text, wait_until
 from tests.test_shortcuts import as_shown, inputs
@@ -27,6 +28,11 @@ WEEK_LATER = datetime(2026, 12, 3, 15, 0, tzinfo=UTC)
 
 def touchpoint_nudges(app: RunningApp, team_id: str = "T1") -> list[Nudge]:
     return sorted((n for n in rows(app, Nudge, team_id) if n.party_id is not None), key=lambda n: n.id)
+
+
+def saved_first_time(app: RunningApp) -> bool:
+    """Every job so far ran once: none failed and was tried again."""
+    return all(job.attempts <= 1 and job.status != "failed" for job in rows(app, Job))
 
 
 def pending(app: RunningApp) -> list[Nudge]:
@@ -109,6 +115,7 @@ def test_log_a_touchpoint_opens_a_prefilled_form_whose_saving_clears_it(app: Run
     assert saved.summary.startswith("Call with Jane Doe") and saved.occurred_at == WEEK_LATER
     [next_one] = wait_until(lambda: pending(app))
     assert next_one.due_at == WEEK_LATER + timedelta(days=7)  # cleared: due a cadence from this touchpoint
+    assert saved_first_time(app)
     assert sweep(app) == 0
     card = reply_text(app.command("contact Jane Doe"))
     assert "Thu 3 Dec" in card  # linked from the form by name
@@ -215,3 +222,47 @@ def test_a_party_with_no_owner_or_in_another_workspace_nudges_no_one(app: Runnin
     assert touchpoint_nudges(app) == [] and touchpoint_nudges(app, "T2") == []
     app.clock.set(WEEK_LATER)
     assert sweep(app) == 0
+
+
+# --------------------------------------------------------------------------- the Home tab
+
+
+def test_the_home_tab_lists_your_relationships_worst_first_with_a_log_button(app: RunningApp) -> None:
+    for name in ("Acme Cloud", "DMV", "Parks"):
+        add_party(app, name)
+        app.command(f"party {name} owner me")
+    add_party(app, "DOT")
+    app.command("party DOT owner <@U2|sam>")  # not U1's
+    app.command("log DMV call about renewals")
+    app.command("party DMV cadence every week")
+    app.command("party Parks cadence every month")
+    app.command("issue Acme Cloud invoices rejected critical")
+    app.clock.set(WEEK_LATER + timedelta(days=1))
+
+    open_home(app)
+    [params] = published(app)
+    view = view_of(params)
+    shown = text_of(view)
+    assert "Your relationships* · 3" in shown and "*DOT*" not in shown
+    # Acme (red: a critical issue) before DMV (touchpoint overdue) before Parks (due next month).
+    assert shown.index("Acme Cloud") < shown.index("*DMV*") < shown.index("*Parks*")
+    assert "touchpoint overdue since Thu 3 Dec" in shown and "next touchpoint Sat 26 Dec" in shown
+    [dmv] = [b for b in view["blocks"] if b.get("accessory") and "*DMV*" in b["text"]["text"]]
+    button = dmv["accessory"]
+    assert button["action_id"] == Action.HOME_LOG_TOUCHPOINT
+
+    clicked = app.client.block_action(Action.HOME_LOG_TOUCHPOINT, button["value"], channel_id="D1")
+    assert clicked.status == 200
+    [opened] = app.slack.wait_for("views.open")
+    form = opened.response["view"]
+    assert "DMV" in inputs(form)[Field.PARTY]["initial_option"]["text"]["text"]
+    sent = app.client.view_submission(
+        None, as_shown(form, **{Field.SUMMARY: {"value": "Quarterly call"}}), view=form
+    )
+    assert sent.status == 200, sent.body
+    dmv_id = int(button["value"])
+    [due] = wait_until(
+        lambda: [n for n in pending(app) if n.party_id == dmv_id and n.due_at > app.clock.now()]
+    )
+    assert due.due_at == app.clock.now() + timedelta(days=7)
+    assert saved_first_time(app)
