@@ -95,6 +95,9 @@ class PartyFacts:
     oldest_open_at: datetime | None = None
     last_contact_at: datetime | None = None
     last_contact_permalink: str | None = None
+    # How long without contact is going cold: the party's cadence (its own or its kind's default);
+    # None: the workspace's cold_after_days.
+    cadence_days: int | None = None
     sentiment_now: SentimentTally = field(default_factory=SentimentTally)
     sentiment_before: SentimentTally = field(default_factory=SentimentTally)
     top_issues: tuple[IssueLine, ...] = ()
@@ -187,6 +190,7 @@ def _party_facts(
     open_stats = _open_issue_stats(session, ids, now)
     top = _top_open_issues(session, ids) if with_top_issues else {}
     sentiment = _sentiment(session, ids, now)
+    defaults = session.exec(select(Workspace.cadence_by_kind)).first() or {}
     return tuple(
         PartyFacts(
             party_id=p["id"],
@@ -194,6 +198,7 @@ def _party_facts(
             created_at=p["created_at"],
             last_contact_at=p["last_contact_at"],
             last_contact_permalink=p["last_contact_permalink"],
+            cadence_days=p["cadence_days"] or defaults.get(p["kind"]),
             top_issues=tuple(top.get(p["id"], ())),
             **open_stats.get(p["id"], {}),
             **sentiment.get(p["id"], {}),
@@ -225,6 +230,8 @@ def _parties(session: Session, party_ids: Sequence[int] | None) -> list[dict[str
         Party.id,
         Party.name,
         Party.created_at,
+        Party.kind,
+        Party.cadence_days,
         latest.with_only_columns(Interaction.occurred_at).scalar_subquery().label("last_contact_at"),
         latest.with_only_columns(Interaction.permalink).scalar_subquery().label("last_contact_permalink"),
     ).where(*_in_parties(Party.id, party_ids))

@@ -15,6 +15,8 @@ from bot.forms import Field
 from handlers.ids import Action
 from storage.models import AuditEvent, Interaction, Job, Nudge, NudgeStatus, Party
 from tests.conftest import RunningApp
+from tests.test_digest import add_interaction
+from tests.test_digest import add_party as add_old_party
 from tests.test_home import open_home, published, text_of, view_of
 from tests.test_log_command import add_party, reply_text, rows
 from tests.test_nudges import block_text, message_of, posts, press, sweep, updated_text, wait_until
@@ -266,3 +268,31 @@ def test_the_home_tab_lists_your_relationships_worst_first_with_a_log_button(app
     )
     assert due.due_at == app.clock.now() + timedelta(days=7)
     assert saved_first_time(app)
+
+
+# --------------------------------------------------------------------------- health and the digest
+
+
+def test_health_and_the_digest_go_cold_by_each_partys_cadence(app: RunningApp) -> None:
+    weekly = add_old_party(app, "DMV")
+    monthly = add_old_party(app, "Parks")
+    quarterly = add_old_party(app, "Acme Cloud")
+    for party_id in (weekly, monthly, quarterly):
+        add_interaction(app, party_id, days_ago=10)
+    app.command("party DMV cadence every week")
+    app.command("party Acme Cloud kind vendor")
+    app.command("settings cadence vendor quarterly")
+
+    health = reply_text(app.command("health DMV"))
+    assert "no contact in 10 days, past its cadence (every week)" in health
+    assert "past its cadence" not in reply_text(app.command("health Parks"))  # 30 days, the workspace's
+    preview = reply_text(app.command("digest preview"))
+    assert "Going cold: past their cadence, or no contact in 30 days" in preview
+    cold = preview[preview.index("Going cold") :]
+    assert "DMV" in cold and "Parks" not in cold and "Acme Cloud" not in cold
+
+    add_interaction(app, monthly, days_ago=40)  # older than its last contact: changes nothing
+    app.clock.set(app.clock.now() + timedelta(days=25))  # 35 days since contact: Parks too, Acme not
+    cold = reply_text(app.command("digest preview"))
+    cold = cold[cold.index("Going cold") :]
+    assert "DMV" in cold and "Parks" in cold and "Acme Cloud" not in cold
