@@ -91,3 +91,15 @@ def contact_label(contact: Contact) -> str:
     """ "Jane Doe (CIO, sponsor)" as safe mrkdwn."""
     about = ", ".join(part for part in (contact.title, contact.role) if part)
     return safe_mrkdwn(f"{contact.name} ({about})" if about else contact.name)
+
+
+def linked_note(people: PeopleLinked, *, public: bool) -> str | None:
+    """Who a form's interaction was linked to. `public`: a thread reply everyone in the channel reads
+    (vendors in a shared channel too), so it names the people only, without their roles."""
+    if not people.linked:
+        return None
+    if public:
+        return ":link: Linked to contacts: " + ", ".join(
+            safe_mrkdwn(contact.name) for contact in people.linked
+        )
+    return ":link: Linked to contacts: " + ", ".join(contact_label(contact) for contact in people.linked)

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import pytest
 
+from bot.forms import Field, party_option
+from handlers.ids import Shortcut
 from storage.contact_models import InteractionContact
-from storage.models import AuditEvent, Contact, Interaction
+from storage.models import AuditEvent, Contact, Interaction, Party
 from tests.conftest import RunningApp
 from tests.test_log_command import add_party, reply_text, rows
 from tests.test_no_pings import LOUD, PINGS, everything_sent
+from tests.test_shortcuts import as_shown, open_form, post, submit
 
 ADD = "contact add DMV Jane Doe, CIO, <@U1|jane> sponsor"
 
@@ -178,3 +181,44 @@ def test_typed_mentions_in_contact_commands_never_reach_slack_live(app: RunningA
         app.command(text)
     sent = everything_sent(app)
     assert not [ping for ping in PINGS if ping in sent]
+
+
+def test_a_message_shortcut_form_links_its_people_and_the_thread_reply_names_them_without_roles(
+    app: RunningApp,
+) -> None:
+    add_party(app, "DMV")
+    app.command("contact add DMV Sam Lee, CTO, <@U2|sam> decision maker")
+    app.command("contact add DMV Pat Kim, champion")
+    message = post(
+        app, "DMV call with <@U2|sam> and Pat Kim: the portal is down again. follow up next Tuesday"
+    )
+    _, view = open_form(app, Shortcut.LOG_INTERACTION, message)
+    submit(app, view)
+
+    [reply] = app.slack.wait_for("chat.postMessage")
+    said = reply_text(reply.params)
+    assert "Linked to contacts: Sam Lee, Pat Kim" in said
+    assert "decision maker" not in said and "CTO" not in said  # a thread everyone in the channel reads
+    [interaction] = rows(app, Interaction)
+    linked = {
+        link.contact_id for link in rows(app, InteractionContact) if link.interaction_id == interaction.id
+    }
+    assert linked == {contact(app, "Sam Lee").id, contact(app, "Pat Kim").id}
+
+
+def test_the_global_shortcut_form_tells_the_person_who_was_linked_with_their_roles(app: RunningApp) -> None:
+    add_party(app, "DMV")
+    app.command("contact add DMV Sam Lee, CTO, <@U2|sam> decision maker")
+    sent = app.client.global_shortcut(Shortcut.NEW_INTERACTION)
+    assert sent.status == 200
+    [opened] = app.slack.wait_for("views.open")
+    view = opened.response["view"]
+    values = as_shown(view)
+    values[Field.PARTY][Field.PARTY]["selected_option"] = party_option(rows(app, Party)[0].id, "DMV")
+    values[Field.SUMMARY][Field.SUMMARY]["value"] = "Quarterly review"
+    values[Field.PEOPLE][Field.PEOPLE]["selected_users"] = ["U2"]
+    assert app.client.view_submission(None, values, view=view).status == 200
+
+    [told] = app.slack.wait_for("chat.postMessage")
+    assert "Linked to contacts: Sam Lee (CTO, decision maker)" in reply_text(told.params)
+    assert len(rows(app, InteractionContact)) == 1
