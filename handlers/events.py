@@ -16,7 +16,7 @@ from bot.nudge_actions import NudgeAction, reaction_action
 from handlers.after_ack import after_ack
 from handlers.nudge_messages import act_and_refresh, find_nudge
 from handlers.services import services_of, team_of
-from handlers.touchpoint_nudges import DONE, act_on_touchpoint
+from handlers.touchpoint_nudges import DONE, SNOOZED, act_on_touchpoint
 from storage.models import Surface
 
 log = logging.getLogger(__name__)
@@ -58,11 +58,12 @@ def _on_reaction(
     if user_id == context.bot_user_id or services.directory.person(team_id, user_id, client).is_bot:
         log.info("reaction %s on nudge %s by bot %s ignored", event.get("reaction"), nudge.id, user_id)
         return
-    if nudge.party_id is not None:  # a touchpoint nudge: ✅ means done; taking it away changes nothing
-        if action == NudgeAction.CLOSE:
+    if nudge.party_id is not None:  # a touchpoint nudge: ✅ is done, 💤 a snooze; taking one away, nothing
+        what = {NudgeAction.CLOSE: DONE, NudgeAction.SNOOZE_WEEK: SNOOZED}.get(action)
+        if what is not None:
             act_on_touchpoint(
                 services, client, team_id=team_id, enterprise_id=context.enterprise_id,
-                nudge_id=nudge.id, what=DONE, actor_id=user_id, surface=Surface.REACTION,  # type: ignore[arg-type]
+                nudge_id=nudge.id, what=what, actor_id=user_id, surface=Surface.REACTION,  # type: ignore[arg-type]
                 event_id=body.get("event_id"),
             )  # fmt: skip
         return

@@ -296,3 +296,64 @@ def test_health_and_the_digest_go_cold_by_each_partys_cadence(app: RunningApp) -
     cold = reply_text(app.command("digest preview"))
     cold = cold[cold.index("Going cold") :]
     assert "DMV" in cold and "Parks" in cold and "Acme Cloud" not in cold
+
+
+def test_a_snooze_reaction_on_a_touchpoint_nudge_snoozes_it_and_taking_a_check_mark_away_changes_nothing(
+    app: RunningApp,
+) -> None:
+    weekly_dmv(app)
+    app.clock.set(WEEK_LATER)
+    assert sweep(app) == 1
+    [post] = posts(app)
+    channel, ts = post.response["channel"], post.response["ts"]
+    app.client.reaction_added("U1", "zzz", channel, ts)
+    assert "Snoozed by <@U1>" in updated_text(app, post)
+    app.client.reaction_removed("U1", "white_check_mark", channel, ts)
+    app.brm.close()  # every event's job has run
+    [snoozed] = pending(app)
+    assert snoozed.due_at == WEEK_LATER + timedelta(days=7)
+    assert [e.action for e in rows(app, AuditEvent) if e.action.startswith("touchpoint_")] == [
+        "touchpoint_snoozed"
+    ]
+
+
+def test_undoing_a_log_moves_the_touchpoint_back(
+    app: RunningApp,
+) -> None:
+    weekly_dmv(app)  # touched at the start
+    app.clock.set(app.clock.now() + timedelta(days=3))
+    app.command("log DMV call about the backlog")
+    [moved] = pending(app)
+    assert moved.due_at == app.clock.now() + timedelta(days=7)
+    app.command("undo")
+    assert len(rows(app, Interaction)) == 1
+    [back] = pending(app)
+    assert back.due_at == WEEK_LATER  # a cadence from the log before
+
+
+def test_undoing_the_log_that_added_a_party_takes_its_touchpoint_nudge_with_it(app: RunningApp) -> None:
+    app.command("settings cadence agency every week")
+    app.command("log Parks Department met the director about trails")  # a new party, owned by U1
+    parks = [p for p in rows(app, Party) if p.name == "Parks Department"]
+    assert parks and [n for n in pending(app) if n.party_id == parks[0].id]
+    undone = reply_text(app.command("undo"))
+    assert rows(app, Party) == [], undone
+    assert all(n.party_id != parks[0].id for n in rows(app, Nudge))
+
+
+def test_removing_a_key_contact_cancels_their_touchpoint_and_keeps_what_was_posted(app: RunningApp) -> None:
+    add_party(app, "DMV")
+    app.command("party DMV owner me")
+    app.command("contact add DMV Jane Doe, sponsor")
+    app.command("contact add DMV Bob Stone, champion")
+    app.command("contact Jane Doe cadence every week")
+    app.command("contact Bob Stone cadence every month")
+    app.clock.set(WEEK_LATER)
+    assert sweep(app) == 1  # Jane's
+    app.command("contact remove Jane Doe")
+    app.command("contact remove Bob Stone")
+    nudges = touchpoint_nudges(app)
+    assert [(n.status, n.contact_id) for n in nudges] == [
+        (NudgeStatus.SENT, None),
+        (NudgeStatus.CANCELLED, None),
+    ]
