@@ -16,11 +16,10 @@ from zoneinfo import ZoneInfo
 
 from bot.cadence import describe_cadence
 from bot.date_format import format_local
+from bot.nudge_blocks import nudge_button
 from bot.replies import Blocks, context, section
-from bot.text import safe_mrkdwn, truncate
+from bot.text import safe_mrkdwn
 from storage.models import Contact, Nudge, Party
-
-_LABEL_CHARS = 75
 
 
 @dataclass(frozen=True)
@@ -96,23 +95,8 @@ def _buttons(facts: TouchpointFacts, ids: TouchpointIds) -> dict[str, Any]:
         "type": "actions",
         "block_id": f"brm_touchpoint_{facts.nudge.id}",
         "elements": [
-            _button(facts.nudge, ids.log, "Log a touchpoint", f"Log a touchpoint: {who}", "primary"),
-            _button(facts.nudge, ids.snooze, "Snooze 1 week", f"Snooze a week: {who}"),
-            _button(facts.nudge, ids.not_needed, "Not needed now", f"Not needed now: {who}"),
+            nudge_button(facts.nudge, ids.log, "Log a touchpoint", f"Log a touchpoint: {who}", "primary"),
+            nudge_button(facts.nudge, ids.snooze, "Snooze 1 week", f"Snooze a week: {who}"),
+            nudge_button(facts.nudge, ids.not_needed, "Not needed now", f"Not needed now: {who}"),
         ],
     }
-
-
-def _button(
-    nudge: Nudge, action_id: str, label: str, spoken: str, style: str | None = None
-) -> dict[str, Any]:
-    element = {
-        "type": "button",
-        "action_id": action_id,
-        "text": {"type": "plain_text", "text": label, "emoji": True},
-        "value": str(nudge.id),
-        "accessibility_label": truncate(spoken, _LABEL_CHARS),
-    }
-    if style:
-        element["style"] = style
-    return element

@@ -32,7 +32,7 @@ from handlers.slack_failures import SLACK_FAILURES
 from storage.audit import history, record_change
 from storage.contacts import get_contact
 from storage.events import first_delivery
-from storage.models import Contact, InteractionKind, Nudge, Party
+from storage.models import Contact, InteractionKind, Nudge, Party, Surface
 from storage.nudges import nudge_by_id
 from storage.parties import get_party
 
@@ -51,7 +51,7 @@ def register(app: App) -> None:
     app.action(Action.TOUCHPOINT_LOG)(after_ack(acknowledge, log_touchpoint_button))
     app.action(Action.TOUCHPOINT_SNOOZE)(after_ack(acknowledge, touchpoint_button))
     app.action(Action.TOUCHPOINT_NOT_NEEDED)(after_ack(acknowledge, touchpoint_button))
-    app.action(Action.HOME_LOG_TOUCHPOINT)(after_ack(acknowledge, home_log_touchpoint_button))
+    app.action(Action.HOME_LOG_TOUCHPOINT)(after_ack(acknowledge, log_touchpoint_button))
 
 
 def acknowledge(ack: Ack) -> None:
@@ -107,16 +107,30 @@ def _entity(nudge: Nudge) -> tuple[str, int]:
 def touchpoint_button(
     body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    nudge_id = read_number(str(action.get("value") or ""))
-    user_id = (body.get("user") or {}).get("id")
-    if nudge_id is None or not user_id or not team_of(context):
-        log.warning("touchpoint button %s from %s ignored", action.get("action_id"), user_id)
+    clicked = _clicked(body, action, context)
+    if clicked is None:
         return
+    services, team_id, user_id, nudge_id = clicked
     what = SNOOZED if action["action_id"] == Action.TOUCHPOINT_SNOOZE else NOT_NEEDED
     act_on_touchpoint(
-        services_of(context), client, team_id=team_of(context), enterprise_id=context.enterprise_id,
-        nudge_id=nudge_id, what=what, actor_id=user_id, surface="button",
+        services, client, team_id=team_id, enterprise_id=context.enterprise_id,
+        nudge_id=nudge_id, what=what, actor_id=user_id, surface=Surface.BUTTON,
     )  # fmt: skip
+
+
+def _clicked(
+    body: dict[str, Any], action: dict[str, Any], context: BoltContext
+) -> tuple[Services, str, str, int] | None:
+    """(services, team, who clicked, the id the button carries); None (logged) for a click not ours."""
+    number = read_number(str(action.get("value") or ""))
+    user_id = (body.get("user") or {}).get("id")
+    team_id = team_of(context)
+    if number is None or not user_id or not team_id:
+        log.warning(
+            "button %s with value %r from %s ignored", action.get("action_id"), action.get("value"), user_id
+        )
+        return None
+    return services_of(context), team_id, user_id, number
 
 
 def act_on_touchpoint(
@@ -178,45 +192,29 @@ def act_on_touchpoint(
 def log_touchpoint_button(
     body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    """Open the log form, prefilled with the party and the person the nudge is about."""
-    services = services_of(context)
-    team_id = team_of(context)
-    nudge_id = read_number(str(action.get("value") or ""))
-    user_id = (body.get("user") or {}).get("id")
-    if nudge_id is None or not user_id or not team_id:
-        log.warning("log-a-touchpoint button with value %r from %s ignored", action.get("value"), user_id)
+    """Open the log form, prefilled with the party (and the person) the nudge is about; from the Home
+    tab, the button carries the party instead of a nudge."""
+    clicked = _clicked(body, action, context)
+    if clicked is None:
         return
+    services, team_id, user_id, number = clicked
+    from_home = action["action_id"] == Action.HOME_LOG_TOUCHPOINT
     with services.db.workspace(team_id, context.enterprise_id) as session:
-        nudge = nudge_by_id(session, nudge_id)
-        facts = touchpoint_facts(session, nudge, fresh=True) if nudge is not None else None
-        party, contact = (facts.party, facts.contact) if facts is not None else (None, None)
+        if from_home:
+            party, contact = get_party(session, number), None
+        else:
+            nudge = nudge_by_id(session, number)
+            facts = touchpoint_facts(session, nudge, fresh=True) if nudge is not None else None
+            party, contact = (facts.party, facts.contact) if facts is not None else (None, None)
     if party is None:
-        tell_directly(client, user_id=user_id, text="That relationship has no touchpoint due any more.")
+        gone = (
+            "That party is gone; open the Home tab again."
+            if from_home
+            else "That touchpoint is no longer due."
+        )
+        tell_directly(client, user_id=user_id, text=gone)
         return
     open_log_form(services, client, body, team_id=team_id, user_id=user_id, party=party, contact=contact)
-
-
-def home_log_touchpoint_button(
-    body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient
-) -> None:
-    """The Home tab's *Log a touchpoint*: the log form, prefilled with that party."""
-    services = services_of(context)
-    team_id = team_of(context)
-    party_id = read_number(str(action.get("value") or ""))
-    user_id = (body.get("user") or {}).get("id")
-    if party_id is None or not user_id or not team_id:
-        log.warning(
-            "Home log-a-touchpoint button with value %r from %s ignored", action.get("value"), user_id
-        )
-        return
-    with services.db.workspace(team_id, context.enterprise_id) as session:
-        party = get_party(session, party_id)
-    if party is None:
-        tell_directly(
-            client, user_id=user_id, text="That party is gone; open the Home tab again to refresh it."
-        )
-        return
-    open_log_form(services, client, body, team_id=team_id, user_id=user_id, party=party, contact=None)
 
 
 def open_log_form(
