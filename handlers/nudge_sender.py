@@ -235,13 +235,15 @@ class NudgeSender:
             nudge = store.nudge_by_id(session, item.id)
             if nudge is None or nudge.status != NudgeStatus.SENDING or nudge.claimed_by != self.worker:
                 return None
-            if nudge.party_id is not None:  # a relationship past its cadence (bot/touchpoints.py)
-                return self._prepare_touchpoint(item, nudge, now)
-            facts = nudge_facts(session, nudge, fresh=True)
-            if facts is None or not facts.is_open:
+            touchpoint = nudge.party_id is not None  # a relationship past its cadence (bot/touchpoints.py)
+            facts = None if touchpoint else nudge_facts(session, nudge, fresh=True)
+            if not touchpoint and (facts is None or not facts.is_open):
                 store.mark_cancelled(session, item.id, worker=self.worker)
                 log.info("nudge %s cancelled: its record is closed, done or gone", item.id)
                 return None
+        if touchpoint:
+            return self._prepare_touchpoint(item, nudge, now)
+        assert facts is not None
         workspace = self._workspace_rules(item.team_id)
         # Slack is asked for the owner's timezone outside any transaction (it may be slow).
         tz = services.directory.timezone(item.team_id, nudge.owner_id)
