@@ -357,3 +357,17 @@ def test_removing_a_key_contact_cancels_their_touchpoint_and_keeps_what_was_post
         (NudgeStatus.SENT, None),
         (NudgeStatus.CANCELLED, None),
     ]
+
+
+def test_a_touchpoint_nudge_whose_answer_slack_lost_is_found_not_posted_again(app: RunningApp) -> None:
+    weekly_dmv(app)
+    app.clock.set(WEEK_LATER)
+    app.slack.lose_next_answer("chat.postMessage")
+    assert sweep(app) == 0
+    [nudge] = touchpoint_nudges(app)
+    assert nudge.status == NudgeStatus.PENDING and nudge.check_before_post
+    app.clock.advance(seconds=30)
+    assert sweep(app) == 1
+    assert len(app.slack.calls_to("chat.postMessage")) == 1  # it looked in the DM and found its message
+    [nudge] = touchpoint_nudges(app)
+    assert nudge.status == NudgeStatus.SENT and nudge.message_ts
