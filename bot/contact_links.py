@@ -8,13 +8,15 @@ offered: the reply says how to add them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session
 
 from bot.contact_args import KnownContact, match_contacts
-from bot.text import normalise_name, safe_mrkdwn
+from bot.text import normalise_name, safe_mrkdwn, truncate
 from storage.contacts import contacts_of, link_contacts
 from storage.models import Contact, Interaction, Party
 
@@ -103,3 +105,42 @@ def linked_note(people: PeopleLinked, *, public: bool) -> str | None:
             safe_mrkdwn(contact.name) for contact in people.linked
         )
     return ":link: Linked to contacts: " + ", ".join(contact_label(contact) for contact in people.linked)
+
+
+def offer_buttons(people: PeopleLinked, party: Party, *, action_id: str) -> list[dict[str, Any]]:
+    """An *Add … as a contact* button for each person named who is not a contact yet (at most
+    NEW_SHOWN); each carries the party, the name and the title as written."""
+    if not people.new:
+        return []
+    buttons = []
+    for name, title in people.new[:NEW_SHOWN]:
+        buttons.append(
+            {
+                "type": "button",
+                "action_id": action_id,
+                "text": {
+                    "type": "plain_text",
+                    "text": truncate(f"Add {name} as a contact", 75),
+                    "emoji": True,
+                },
+                "value": json.dumps({"party": party.id, "name": name, "title": title}),
+                "accessibility_label": truncate(f"Add {name} as a contact at {party.name}", 75),
+            }
+        )
+    return [{"type": "actions", "block_id": "brm_add_contacts", "elements": buttons}]
+
+
+def read_offer(value: str) -> tuple[int, str, str | None] | None:
+    """(party id, name, title) from an offer button's value; None when it is not one of ours."""
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return None
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("party"), int)
+        or not isinstance(data.get("name"), str)
+    ):
+        return None
+    title = data.get("title")
+    return data["party"], data["name"], title if isinstance(title, str) else None

@@ -10,6 +10,7 @@ from slack_bolt import App
 from handlers import (
     actions,
     commands,
+    contact_buttons,
     errors,
     events,
     home,
@@ -30,5 +31,6 @@ def register_all(app: App) -> None:
     events.register(app)
     actions.register(app)
     touchpoint_nudges.register(app)
+    contact_buttons.register(app)
     shortcuts.register(app)
     views.register(app)

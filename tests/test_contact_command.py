@@ -222,3 +222,53 @@ def test_the_global_shortcut_form_tells_the_person_who_was_linked_with_their_rol
     [told] = app.slack.wait_for("chat.postMessage")
     assert "Linked to contacts: Sam Lee (CTO, decision maker)" in reply_text(told.params)
     assert len(rows(app, InteractionContact)) == 1
+
+
+def click_offer(app: RunningApp, reply: dict, name: str, *, team_id: str = "T1") -> dict:
+    """Click *Add <name> as a contact* on a /brm log reply; what the app answered."""
+    [button] = [
+        element
+        for block in reply["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element["text"]["text"] == f"Add {name} as a contact"
+    ]
+    sent = app.client.block_action(
+        button["action_id"],
+        button["value"],
+        message={"ts": "1.1", "blocks": reply["blocks"]},
+        team_id=team_id,
+    )
+    assert sent.status == 200
+    [answer] = app.slack.wait_for_response(sent.response_name)
+    return answer.body
+
+
+@pytest.mark.usefixtures("every_button_labelled")
+def test_the_log_reply_offers_to_add_the_people_it_does_not_know_and_a_click_adds_them(
+    app: RunningApp,
+) -> None:
+    add_party(app, "DMV")
+    reply = app.command("log DMV met Bob Stone (CFO) and Ann Lee about renewals")
+    assert rows(app, Contact) == []
+
+    added = reply_text(click_offer(app, reply, "Bob Stone"))
+    assert "Added *Bob Stone (CFO)* as a contact at *DMV*" in added
+    bob = contact(app, "Bob Stone")
+    assert (bob.title, bob.role, bob.name_key) == ("CFO", None, "bob stone")
+    [event] = [e for e in rows(app, AuditEvent) if e.entity == "contact"]
+    assert (event.action, event.surface, event.actor_id) == ("created", "button", "U1")
+
+    again = reply_text(click_offer(app, reply, "Bob Stone"))
+    assert "already a contact" in again and len(rows(app, Contact)) == 1
+    # The next log links him.
+    linked = reply_text(app.command("log DMV call with Bob Stone about the budget"))
+    assert "Linked to contacts:* Bob Stone (CFO)" in linked
+
+
+def test_an_offer_from_another_workspace_adds_nobody(app: RunningApp) -> None:
+    add_party(app, "DMV")
+    reply = app.command("log DMV met Bob Stone (CFO) about renewals")
+    answer = reply_text(click_offer(app, reply, "Bob Stone", team_id="T2"))
+    assert "That party is gone" in answer
+    assert rows(app, Contact) == [] and rows(app, Contact, "T2") == []

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.contact_links import offer_buttons
 from bot.recording import Origin, record_log
 from bot.replies import log_receipt
 from bot.text import mentioned_users, name_mentions
+from handlers.ids import Action
 
 if TYPE_CHECKING:
     from handlers.commands import CommandRequest
@@ -29,4 +31,6 @@ def run(request: CommandRequest) -> None:
             tz=tz,
             now=services.clock.now(),
         )
-    request.reply(*log_receipt(receipt))
+    text, blocks = log_receipt(receipt)
+    blocks += offer_buttons(receipt.people, receipt.party, action_id=Action.ADD_CONTACT)
+    request.reply(text, blocks)
