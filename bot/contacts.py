@@ -103,7 +103,7 @@ def change_contact(
     session.add(contact)
     session.flush()
     _audit(
-        session, contact, actor_id, f"{_what(action).replace(' ', '_')}_changed", before=before, after=value
+        session, contact, actor_id, f"{_what(action).lower().replace(' ', '_')}_changed", before=before, after=value
     )
     if action == "cadence":
         party = get_party(session, contact.party_id)

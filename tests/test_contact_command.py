@@ -87,7 +87,7 @@ def test_edit_role_title_slack_rename_and_cadence_then_remove(app: RunningApp) -
         "created",
         "role_changed",
         "title_changed",
-        "Slack_user_changed",
+        "slack_user_changed",
         "cadence_changed",
         "name_changed",
         "removed",
