@@ -16,7 +16,7 @@ from bot.nudge_actions import NudgeAction, reaction_action
 from handlers.after_ack import after_ack
 from handlers.nudge_messages import act_and_refresh, find_nudge
 from handlers.services import services_of, team_of
-from handlers.touchpoint_nudges import DONE, SNOOZED, act_on_touchpoint
+from runtime.touchpoint_messages import DONE, SNOOZED, act_on_touchpoint
 from storage.models import Surface
 
 log = logging.getLogger(__name__)

@@ -42,7 +42,7 @@ from handlers.nudge_messages import BUTTONS, nudge_facts
 from handlers.services import Services
 from handlers.slack_client import make_web_client
 from handlers.slack_failures import SLACK_FAILURES
-from handlers.touchpoint_nudges import render_touchpoint, touchpoint_facts
+from runtime.touchpoint_messages import render_touchpoint, touchpoint_facts
 from storage import nudges as store
 from storage.audit import record_change
 from storage.models import Nudge, NudgeStatus, Surface
