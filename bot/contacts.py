@@ -102,9 +102,8 @@ def change_contact(
     setattr(contact, column, value)
     session.add(contact)
     session.flush()
-    _audit(
-        session, contact, actor_id, f"{_what(action).lower().replace(' ', '_')}_changed", before=before, after=value
-    )
+    audited = _what(action).lower().replace(" ", "_")
+    _audit(session, contact, actor_id, f"{audited}_changed", before=before, after=value)
     if action == "cadence":
         party = get_party(session, contact.party_id)
         assert party is not None
