@@ -43,7 +43,7 @@ def set_default_cadence(session: Session, workspace: Workspace, text: str, *, ac
     )
     session.flush()
     for party in session.exec(select(Party).where(Party.kind == kind, Party.cadence_days.is_(None))):  # type: ignore[union-attr]
-        touchpoints.replan(session, party)
+        touchpoints.replan(session, party, workspace)
     if days is None:
         return f"{kind} parties have no default cadence"
     return f"{kind} parties without a cadence of their own are due a touchpoint {describe_cadence(days)}"

@@ -74,24 +74,27 @@ def contact_dues(session: Session, party: Party) -> list[Due]:
     return dues
 
 
-def replan(session: Session, party: Party) -> None:
+def replan(session: Session, party: Party, workspace: Workspace | None = None) -> None:
     """Plan the party's touchpoint nudges again after something moved their due dates."""
     session.flush()
-    workspace = ensure_workspace(session)
+    workspace = workspace or ensure_workspace(session)
     subjects: list[tuple[Contact | None, Due | None]] = [(None, party_due(session, party, workspace))]
     subjects += [(due.contact, due) for due in contact_dues(session, party)]
-    planned_contacts = {due.contact.id for _, due in subjects if due is not None and due.contact is not None}
-    # Contacts whose cadence was cleared: their pending nudge goes.
-    for nudge in _touchpoint_nudges(session, party, status=NudgeStatus.PENDING):
-        if nudge.contact_id is not None and nudge.contact_id not in planned_contacts:
-            _cancel(session, [nudge.id])  # type: ignore[list-item]
+    nudges = _touchpoint_nudges(session, party)
+    planned = {contact.id if contact is not None else None for contact, _ in subjects}
+    # Contacts whose cadence was cleared (or who are gone): their pending nudge goes.
+    _cancel(
+        session, [n.id for n in nudges if n.status == NudgeStatus.PENDING and n.contact_id not in planned]
+    )  # type: ignore[misc]
     for contact, due in subjects:
-        _plan(session, party, contact, due)
+        contact_id = contact.id if contact is not None else None
+        _plan(session, party, contact, due, [n for n in nudges if n.contact_id == contact_id])
 
 
-def _plan(session: Session, party: Party, contact: Contact | None, due: Due | None) -> None:
-    contact_id = contact.id if contact is not None else None
-    nudges = [n for n in _touchpoint_nudges(session, party) if n.contact_id == contact_id]
+def _plan(
+    session: Session, party: Party, contact: Contact | None, due: Due | None, nudges: list[Nudge]
+) -> None:
+    """Plan the one subject's nudge; `nudges`: the touchpoint nudges it has had so far."""
     pending = [n for n in nudges if n.status == NudgeStatus.PENDING]
     if due is None or party.owner_id is None:
         _cancel(session, [n.id for n in pending])  # type: ignore[misc]
@@ -132,15 +135,12 @@ def plan_touchpoint_nudge(
         sequence=sequence,
         target_channel_id=None,
     )
-    session.add(nudge)
-    session.flush()
+    session.add(nudge)  # written with the next flush: many parties replanned at once batch their inserts
     return nudge
 
 
-def _touchpoint_nudges(session: Session, party: Party, status: str | None = None) -> list[Nudge]:
+def _touchpoint_nudges(session: Session, party: Party) -> list[Nudge]:
     statement = select(Nudge).where(Nudge.party_id == party.id)
-    if status is not None:
-        statement = statement.where(Nudge.status == status)
     # Fresh from the database: a cancel a moment ago (an UPDATE) is not in the loaded rows.
     return list(session.exec(statement.order_by(Nudge.id).execution_options(populate_existing=True)))
 
