@@ -38,11 +38,12 @@ from bot.recording import known_parties
 from bot.text import mentioned_users
 from bot.workspace_settings import workspace_calendar
 from handlers.after_ack import after_ack
-from handlers.direct import tell_directly
-from handlers.directory import Person
-from handlers.ids import Shortcut, View
-from handlers.services import Services, services_of, team_of
-from handlers.slack_failures import SLACK_FAILURES, failure_code
+from handlers.context import services_of, team_of
+from runtime.services import Services
+from slack_api.direct import tell_directly
+from slack_api.directory import Person
+from slack_api.failures import SLACK_FAILURES, SlackError, failure_code
+from slack_api.ids import Shortcut, View
 from storage.models import Interaction, Issue
 from storage.parties import get_party
 from storage.records import records_for_message, usual_party_for_channel
@@ -199,7 +200,7 @@ def _report_not_opened(
     client: WebClient, request: ShortcutRequest, problem: Exception, prepared_ms: float
 ) -> None:
     error = failure_code(problem)
-    if error == "expired_trigger_id":
+    if error == SlackError.EXPIRED_TRIGGER_ID:
         log.warning(
             "views.open: the trigger expired for %s (form prepared in %.0f ms)", request.user_id, prepared_ms
         )

@@ -44,10 +44,11 @@ from bot.log_parsing import PartyMatch
 from bot.recording import NewInteraction, Origin, raise_issue, resolve_party, save_interaction
 from bot.text import safe_mrkdwn, truncate
 from handlers.after_ack import after_ack
-from handlers.direct import tell_directly
-from handlers.ids import View
-from handlers.services import Services, services_of, team_of
-from handlers.slack_failures import SLACK_FAILURES, failure_code
+from handlers.context import services_of, team_of
+from runtime.services import Services
+from slack_api.direct import tell_directly
+from slack_api.failures import SLACK_FAILURES, SlackError, failure_code
+from slack_api.ids import View
 from storage.models import Interaction, Issue, Party, Surface
 from storage.parties import get_party
 from storage.records import records_for_message, written_for_request
@@ -58,9 +59,9 @@ CAPTURED_REACTION = "memo"  # 📝
 STALE_FORM = "This form is out of date. Close it and use the shortcut again."
 # Why the bot could not answer in a message's thread, by Slack's error.
 NOT_POSTABLE = {
-    "not_in_channel": "I'm not in that channel",
-    "channel_not_found": "I'm not in that conversation",
-    "is_archived": "the channel is archived",
+    SlackError.NOT_IN_CHANNEL: "I'm not in that channel",
+    SlackError.CHANNEL_NOT_FOUND: "I'm not in that conversation",
+    SlackError.IS_ARCHIVED: "the channel is archived",
 }
 
 Form = InteractionForm | IssueForm
@@ -319,7 +320,7 @@ def _mark_captured(client: WebClient, source: Source) -> None:
         client.reactions_add(channel=source.channel_id, timestamp=source.message_ts, name=CAPTURED_REACTION)
     except SLACK_FAILURES as problem:
         error = failure_code(problem)
-        if error != "already_reacted":
+        if error != SlackError.ALREADY_REACTED:
             # The record is saved and the person was told; the mark is a courtesy.
             log.info("could not mark %s %s captured (%s)", source.channel_id, source.message_ts, error)
 

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from bot.forms import Field
-from handlers.ids import Shortcut
+from slack_api.ids import Shortcut
 from storage.models import AuditEvent, Interaction, Issue, Nudge
 from tests.conftest import RunningApp
 from tests.support.signing import Sent

@@ -1,7 +1,8 @@
 """The `/brm` slash command: acknowledged at once, then routed to the subcommand's module.
 
-Each subcommand is a function taking a `CommandRequest`; a `BrmError` it raises becomes a friendly
-ephemeral answer with an example, anything else an apology with a reference to quote to an admin.
+Each subcommand is a function taking a `CommandRequest`, registered where it is written
+(`@subcommand`, handlers/commands/registry.py); a `BrmError` it raises becomes a friendly ephemeral
+answer with an example, anything else an apology with a reference to quote to an admin.
 """
 
 from __future__ import annotations
@@ -9,11 +10,9 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
-from slack_sdk import WebClient
 
 from bot.commands import split_subcommand
 from bot.dates import DateCalendar, reading_calendar
@@ -21,46 +20,27 @@ from bot.errors import BrmError, InputError
 from bot.replies import error_blocks, problem_blocks
 from bot.text import as_written, safe_mrkdwn, truncate
 from bot.workspace_settings import workspace_calendar
-from handlers.commands import digest as digest_command
-from handlers.commands import follow_ups as follow_ups_command
-from handlers.commands import health as health_command
-from handlers.commands import help as help_command
-from handlers.commands import issues as issue_commands
-from handlers.commands import log as log_command
-from handlers.commands import party as party_command
-from handlers.commands import settings as settings_command
-from handlers.commands import undo as undo_command
-from handlers.services import Services, services_of, team_of
+from handlers.commands.registry import SUBCOMMANDS, find_subcommand
+from handlers.commands.request import CommandRequest
+from handlers.context import services_of, team_of
 from runtime.kinds import JobRun, job_kind
-from storage.issues import example_issue_number
+from runtime.services import Services
+
+# isort: off
+# Importing a subcommand's module registers it; the order here is the order of `/brm help`.
+import handlers.commands.help
+import handlers.commands.log
+import handlers.commands.issues
+import handlers.commands.digest
+import handlers.commands.follow_ups
+import handlers.commands.health
+import handlers.commands.party
+import handlers.commands.undo
+import handlers.commands.settings  # noqa: F401
+
+# isort: on
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class CommandRequest:
-    services: Services
-    team_id: str
-    enterprise_id: str | None
-    user_id: str
-    channel_id: str
-    text: str
-    respond: Respond
-    client: WebClient
-    trigger_id: str | None
-    body: dict[str, Any]
-
-    def example_number(self) -> int | None:
-        """An issue number that exists in this workspace, for examples and hints (None: no issues)."""
-        with self.services.db.workspace(self.team_id, self.enterprise_id) as session:
-            return example_issue_number(session)
-
-    def reply(self, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
-        """An ephemeral answer through the response_url: works in any channel or DM, member or not."""
-        self.respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
-
-
-Subcommand = Callable[[CommandRequest], None]
 
 
 class _PostedOnce:
@@ -72,25 +52,6 @@ class _PostedOnce:
 
     def __call__(self, **kwargs: Any) -> Any:
         return self._post_once(lambda: self._respond(**kwargs))
-
-
-SUBCOMMANDS: dict[str, Subcommand] = {
-    "help": help_command.run,
-    "log": log_command.run,
-    "issue": issue_commands.run_issue,
-    "close": issue_commands.run_close,
-    "reopen": issue_commands.run_reopen,
-    "snooze": issue_commands.run_snooze,
-    "list": issue_commands.run_list,
-    "show": issue_commands.run_show,
-    "assign": issue_commands.run_assign,
-    "digest": digest_command.run,
-    "health": health_command.run,
-    "settings": settings_command.run,
-    "party": party_command.run,
-    "follow-ups": follow_ups_command.run,
-    "undo": undo_command.run,
-}
 
 
 def register(app: App) -> None:
@@ -168,9 +129,9 @@ def run_subcommand(
         trigger_id=body.get("trigger_id"),
         body=body,
     )
-    handler = SUBCOMMANDS.get(name)
+    found = find_subcommand(name)
     try:
-        if handler is None:
+        if found is None:
             known = ", ".join(f"`{known}`" for known in SUBCOMMANDS)
             raise InputError(
                 f"I don't know `/brm {safe_mrkdwn(truncate(name, 40))}`. I know {known}.",
@@ -178,7 +139,7 @@ def run_subcommand(
             )
         # Dates in any subcommand ("after Thanksgiving", "end of FY") are read with this workspace's calendar.
         with reading_calendar(_calendar(request)):
-            handler(request)
+            found.run(request)
     except BrmError as problem:
         log.info("/brm %s refused for %s: %s", name, request.user_id, problem.text)
         request.reply(*problem_blocks(problem, request.example_number()))

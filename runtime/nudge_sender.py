@@ -37,10 +37,10 @@ from slack_sdk.errors import SlackApiError
 
 from bot import nudges as rules
 from bot.nudge_blocks import NudgeFacts, nudge_message
-from handlers.nudge_messages import BUTTONS, nudge_facts
-from handlers.services import Services
-from handlers.slack_client import make_web_client
-from handlers.slack_failures import SLACK_FAILURES
+from runtime.nudge_messages import BUTTONS, nudge_facts
+from runtime.services import Services
+from slack_api.client import make_web_client
+from slack_api.failures import CANNOT_POST_THERE, SLACK_FAILURES
 from storage import nudges as store
 from storage.audit import record_change
 from storage.models import Nudge, NudgeStatus, Surface
@@ -57,7 +57,6 @@ FIRST_BACKOFF = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(hours=1)
 HISTORY_DEPTH = 999  # messages looked through for an earlier attempt (Slack's page maximum)
 METADATA_EVENT = "brm_nudge"
-FALL_BACK_TO_DM = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
 
 
 def sweep_nudges(services: Services) -> int:
@@ -269,7 +268,7 @@ class NudgeSender:
         outcome = self._post_to(target or nudge.owner_id, nudge, text, blocks)
         if (
             isinstance(outcome, Refused)
-            and outcome.error in FALL_BACK_TO_DM
+            and outcome.error in CANNOT_POST_THERE
             and target is not None
             and nudge.escalated_to is None
         ):
