@@ -21,8 +21,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.dates import ParsedDate, format_local, parse_follow_up, slack_date
 from bot.limits import NAME_LIMIT, TITLE_LIMIT
-from bot.log_parsing import KnownParty, find_party
 from bot.numbers import read_number
+from bot.party_names import KnownParty, find_party
 from bot.replies import Blocks, context, section
 from bot.text import a_kind, normalise_name, safe_mrkdwn, truncate, without_unshown
 from storage.models import Interaction, InteractionKind, Issue, Party, Sentiment, Severity

@@ -40,7 +40,7 @@ from bot.forms import (
     read_interaction_form,
     read_issue_form,
 )
-from bot.log_parsing import PartyMatch
+from bot.party_names import PartyMatch
 from bot.recording import NewInteraction, Origin, raise_issue, resolve_party, save_interaction
 from bot.text import safe_mrkdwn, truncate
 from handlers.after_ack import after_ack

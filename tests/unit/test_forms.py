@@ -32,7 +32,7 @@ from bot.forms import (
     read_issue_form,
     read_party,
 )
-from bot.log_parsing import KnownParty
+from bot.party_names import KnownParty
 from bot.text import short_title
 from storage.models import Interaction, Issue, Party
 from tests.support.block_kit import problems
