@@ -85,7 +85,7 @@ def parse_log_text(text: str, *, parties: Sequence[KnownParty], tz: ZoneInfo, no
     )
 
 
-# --- clauses: issues and the follow-up ------------------------------------------------------------
+# --- when it happened ------------------------------------------------------------------------------
 
 
 def _read_when(

@@ -20,8 +20,6 @@ from bot.party_names import (
     plain_name,
 )
 
-# --- the party ------------------------------------------------------------------------------------
-
 _LEAD_STOP = re.compile(
     r"\b(?:met|meet|meeting|mtg|call|called|calls|phone|phoned|emailed|email|e-mail|emails|visit|visited"
     r"|site\s+visit|onsite|on-site|chat|chatted|talked|spoke|sync|synced|with|about|re)\b|re:|\s[-\u2013\u2014]\s|[:,(<]",

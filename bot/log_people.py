@@ -26,7 +26,7 @@ class ContactMention:
     user_id: str | None = None
 
 
-# --- kind, people, contacts, when -----------------------------------------------------------------
+# --- kind, people, contacts ---------------------------------------------------------------------
 
 _KIND_WORDS = [
     ("meeting", r"met|meet|meeting|meetings|mtg|sync|synced|1:1|1-on-1|one-on-one|lunch|coffee"),

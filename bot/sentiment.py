@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 
-# --- sentiment ------------------------------------------------------------------------------------
-
 _NEGATIVE = re.compile(
     r"tense|tension|frustrat\w*|angry|anger|upset|escalat\w*|concern(?:ed|s|ing)?|worr\w*|bad|rough"
     r"|difficult|heated|hostile|unhappy|annoyed|disappoint\w*|strained|awkward|poor|terrible|awful"

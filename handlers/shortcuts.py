@@ -23,17 +23,9 @@ from sqlmodel import Session
 
 from bot.capture import message_text, message_time, prefill_from_message
 from bot.dates import reading_calendar
-from bot.forms import (
-    Field,
-    PartyChoice,
-    Source,
-    already_captured_modal,
-    blank_prefill,
-    describe_record,
-    interaction_modal,
-    issue_modal,
-    party_options,
-)
+from bot.form_fields import Field, PartyChoice, Source, blank_prefill
+from bot.forms import already_captured_modal, describe_record, interaction_modal, issue_modal
+from bot.party_select import party_options
 from bot.recording import known_parties
 from bot.text import mentioned_users
 from bot.workspace_settings import workspace_calendar

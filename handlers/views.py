@@ -29,17 +29,9 @@ from sqlmodel import Session
 from bot import replies
 from bot.capture import interaction_receipt, issue_receipt
 from bot.errors import BrmError, InputError
-from bot.forms import (
-    Field,
-    FormErrors,
-    InteractionForm,
-    IssueForm,
-    PartyChoice,
-    Source,
-    describe_record,
-    read_interaction_form,
-    read_issue_form,
-)
+from bot.form_fields import Field, PartyChoice, Source
+from bot.form_reading import FormErrors, InteractionForm, IssueForm, read_interaction_form, read_issue_form
+from bot.forms import describe_record
 from bot.party_names import PartyMatch
 from bot.recording import NewInteraction, Origin, raise_issue, resolve_party, save_interaction
 from bot.text import safe_mrkdwn, truncate

@@ -7,7 +7,7 @@ import json
 
 from sqlmodel import select
 
-from bot.forms import Field
+from bot.form_fields import Field
 from slack_api.ids import Shortcut
 from storage.models import Interaction, Issue, IssueStatus, Party
 from tests.conftest import RunningApp

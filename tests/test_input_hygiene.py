@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from bot.forms import Field
+from bot.form_fields import Field
 from slack_api.ids import Shortcut
 from storage.models import AuditEvent, Contact, Interaction, Issue, Party, PartyAlias
 from tests.conftest import RunningApp

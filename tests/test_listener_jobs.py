@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from bot.forms import Field
+from bot.form_fields import Field
 from runtime.worker import run_due_jobs
 from slack_api.ids import Shortcut
 from storage.models import Interaction, Job, JobStatus

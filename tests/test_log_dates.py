@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.forms import Field
+from bot.form_fields import Field
 from slack_api.ids import Shortcut
 from storage.models import Interaction, Issue
 from tests.conftest import RunningApp

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bot.forms import Field
+from bot.form_fields import Field
 from runtime.digest_sender import send_due_digests
 from runtime.nudge_sender import sweep_nudges
 from slack_api.ids import Shortcut

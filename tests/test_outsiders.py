@@ -10,7 +10,7 @@ import json
 import pytest
 from sqlmodel import select
 
-from bot.forms import Field
+from bot.form_fields import Field
 from handlers.outsiders import NOT_CHANGED, REFUSAL
 from slack_api.ids import Action, Shortcut
 from storage.models import AuditEvent, Interaction, Issue, IssueStatus, Party

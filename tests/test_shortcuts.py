@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.forms import Field
+from bot.form_fields import Field
 from slack_api.ids import Shortcut, View
 from storage.models import AuditEvent, Interaction, Issue, Nudge, Party
 from tests.conftest import RunningApp

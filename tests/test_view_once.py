@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from bot.forms import Field
+from bot.form_fields import Field
 from slack_api.ids import Shortcut
 from storage.models import AuditEvent, Interaction, Issue, Nudge
 from tests.conftest import RunningApp
