@@ -20,7 +20,6 @@ from bot.issue_args import (
     REOPEN_EXAMPLE,
     SNOOZE_EXAMPLE,
     read_issue_number,
-    read_list_filter,
     read_new_owner,
     read_snooze_date,
 )
@@ -44,6 +43,7 @@ from bot.issues import (
     reopen_issue,
     snooze_issue,
 )
+from bot.list_filter import read_list_filter
 from bot.nudges import first_nudge_at
 from bot.recording import Origin, known_parties
 from handlers.commands.registry import subcommand
