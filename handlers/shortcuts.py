@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,6 +30,7 @@ from bot.text import mentioned_users
 from bot.workspace_settings import workspace_calendar
 from handlers.after_ack import after_ack
 from handlers.context import services_of, team_of
+from handlers.errors import error_boundary, new_reference
 from runtime.services import Services
 from slack_api.direct import tell_directly
 from slack_api.directory import Person
@@ -91,12 +91,15 @@ def open_form(body: dict[str, Any], client: WebClient, context: BoltContext) -> 
     services = services_of(context)
     request = ShortcutRequest.from_body(body, context)
     started = time.perf_counter()
-    try:
+    with error_boundary(
+        log,
+        f"could not prepare the {request.form} form",
+        tell_failure=lambda reference: _tell(
+            client, request, f":warning: Sorry, I couldn't open the form. Tell your admin `{reference}`."
+        ),
+    ) as caught:
         view = build_form(request, services, client, bot_user_id=context.bot_user_id)
-    except Exception:
-        reference = uuid.uuid4().hex[:8]
-        log.exception("could not prepare the %s form (reference %s)", request.form, reference)
-        _tell(client, request, f":warning: Sorry, I couldn't open the form. Tell your admin `{reference}`.")
+    if caught.failed:
         return
     prepared_ms = (time.perf_counter() - started) * 1000
     try:
@@ -203,7 +206,7 @@ def _report_not_opened(
             "Please use the shortcut again.",
         )
         return
-    reference = uuid.uuid4().hex[:8]
+    reference = new_reference()
     log.error("views.open failed for %s: %s (reference %s)", request.user_id, error, reference)
     _tell(
         client,

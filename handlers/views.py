@@ -14,7 +14,6 @@ a submission whose key is already on a record is answered without writing anythi
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,7 +27,7 @@ from sqlmodel import Session
 
 from bot import replies
 from bot.capture import interaction_receipt, issue_receipt
-from bot.errors import BrmError, InputError
+from bot.errors import InputError
 from bot.form_fields import Field, PartyChoice, Source
 from bot.form_reading import FormErrors, InteractionForm, IssueForm, read_interaction_form, read_issue_form
 from bot.forms import describe_record
@@ -37,6 +36,7 @@ from bot.recording import NewInteraction, Origin, raise_issue, resolve_party, sa
 from bot.text import safe_mrkdwn, truncate
 from handlers.after_ack import after_ack
 from handlers.context import services_of, team_of
+from handlers.errors import error_boundary
 from runtime.services import Services
 from slack_api.direct import tell_directly
 from slack_api.failures import SLACK_FAILURES, SlackError, failure_code
@@ -132,7 +132,20 @@ def save_form(view: dict[str, Any], client: WebClient, context: BoltContext) -> 
         permalink=_permalink(client, source) if source.has_message else None,
         request_id=submission_key(view),
     )
-    try:
+
+    def tell(text: str) -> None:
+        tell_directly(client, user_id=user_id, text=_not_saved(text, form), response_url=source.response_url)
+
+    with error_boundary(
+        log,
+        f"saving form {view.get('callback_id')} failed",
+        about=f"user {user_id}",
+        refused=f"form {view.get('callback_id')} not saved for {user_id}",
+        tell_refusal=lambda problem: tell(problem.text),
+        tell_failure=lambda reference: tell(
+            f"Something went wrong on my side (tell your admin `{reference}`)."
+        ),
+    ) as caught:
         # The owner's own 09:00 is when a follow-up without a time is due; asked before the session opens.
         owner_tz = (
             _owner_timezone(services, context, client, form.owner_id)
@@ -148,19 +161,7 @@ def save_form(view: dict[str, Any], client: WebClient, context: BoltContext) -> 
                 origin.request_id,
             )
             return
-    except BrmError as problem:
-        log.info("form %s not saved for %s: %s", view.get("callback_id"), user_id, problem.text)
-        tell_directly(
-            client, user_id=user_id, text=_not_saved(problem.text, form), response_url=source.response_url
-        )
-        return
-    except Exception:
-        reference = uuid.uuid4().hex[:8]
-        log.exception(
-            "saving form %s failed (reference %s, user %s)", view.get("callback_id"), reference, user_id
-        )
-        text = _not_saved(f"Something went wrong on my side (tell your admin `{reference}`).", form)
-        tell_directly(client, user_id=user_id, text=text, response_url=source.response_url)
+    if caught.failed:
         return
     announce(client, source, user_id, saved)
 

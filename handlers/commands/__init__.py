@@ -8,7 +8,6 @@ answer with an example, anything else an apology with a reference to quote to an
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -16,13 +15,14 @@ from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot.commands import split_subcommand
 from bot.dates import DateCalendar, reading_calendar
-from bot.errors import BrmError, InputError
+from bot.errors import InputError
 from bot.replies import error_blocks, problem_blocks
 from bot.text import as_written, safe_mrkdwn, truncate
 from bot.workspace_settings import workspace_calendar
 from handlers.commands.registry import SUBCOMMANDS, find_subcommand
 from handlers.commands.request import CommandRequest
 from handlers.context import services_of, team_of
+from handlers.errors import error_boundary
 from runtime.kinds import JobRun, job_kind
 from runtime.services import Services
 
@@ -62,7 +62,14 @@ def acknowledge(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     # Slack waits at most 3 seconds: the work becomes a job, committed before Slack hears "ok", so
     # what Slack told the person worked is on disk whatever happens next (runtime/).
     fields = _command_fields(body, context)
-    try:
+
+    def not_queued(reference: str) -> None:
+        ack(
+            text="Sorry, I couldn't take that command just now and nothing was saved. "
+            f"Please try again in a moment (reference {reference})."
+        )
+
+    with error_boundary(log, "could not queue a /brm command", tell_failure=not_queued) as caught:
         # One person's commands run in the order they were sent (`/brm show #3` after the log raising #3).
         services_of(context).jobs.enqueue(
             COMMAND_JOB,
@@ -71,15 +78,8 @@ def acknowledge(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
             enterprise_id=fields.get("enterprise_id") or None,
             key=f"{fields['team_id']}:{fields['user_id']}",
         )
-    except Exception:
-        reference = uuid.uuid4().hex[:8]
-        log.exception("could not queue a /brm command (reference %s)", reference)
-        ack(
-            text="Sorry, I couldn't take that command just now and nothing was saved. "
-            f"Please try again in a moment (reference {reference})."
-        )
-        return
-    ack()
+    if not caught.failed:
+        ack()
 
 
 COMMAND_JOB = "command"
@@ -130,7 +130,16 @@ def run_subcommand(
         body=body,
     )
     found = find_subcommand(name)
-    try:
+    with error_boundary(
+        log,
+        f"/brm {name} failed",
+        about=f"team {request.team_id}, user {request.user_id}",
+        refused=f"/brm {name} refused for {request.user_id}",
+        tell_refusal=lambda problem: request.reply(*problem_blocks(problem, request.example_number())),
+        tell_failure=lambda reference: request.reply(
+            *error_blocks("Sorry, that didn't work and nothing was saved.", reference)
+        ),
+    ):
         if found is None:
             known = ", ".join(f"`{known}`" for known in SUBCOMMANDS)
             raise InputError(
@@ -140,19 +149,6 @@ def run_subcommand(
         # Dates in any subcommand ("after Thanksgiving", "end of FY") are read with this workspace's calendar.
         with reading_calendar(_calendar(request)):
             found.run(request)
-    except BrmError as problem:
-        log.info("/brm %s refused for %s: %s", name, request.user_id, problem.text)
-        request.reply(*problem_blocks(problem, request.example_number()))
-    except Exception:
-        reference = uuid.uuid4().hex[:8]
-        log.exception(
-            "/brm %s failed (reference %s, team %s, user %s)",
-            name,
-            reference,
-            request.team_id,
-            request.user_id,
-        )
-        request.reply(*error_blocks("Sorry, that didn't work and nothing was saved.", reference))
 
 
 def _calendar(request: CommandRequest) -> DateCalendar:
