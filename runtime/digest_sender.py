@@ -23,7 +23,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from bot.digest import RenderedDigest, digest_for
+from bot.digest import digest_for
+from bot.digest_layout import RenderedDigest
 from bot.digest_schedule import Schedule
 from runtime.services import Services
 from slack_api.client import make_web_client

@@ -9,7 +9,8 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from bot.date_format import format_local
-from bot.digest import MAX_BLOCKS, RenderedDigest, digest_for
+from bot.digest import digest_for
+from bot.digest_layout import MAX_BLOCKS, RenderedDigest
 from bot.digest_schedule import DIGEST_ON_EXAMPLE, Schedule, parse_digest_on
 from bot.errors import InputError
 from bot.numbers import read_number

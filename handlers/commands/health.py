@@ -3,8 +3,8 @@ or, without a party, every party's health worst first."""
 
 from __future__ import annotations
 
-from bot.digest import RecentInteraction, render_health, render_health_overview
 from bot.errors import NotFound
+from bot.health_report import RecentInteraction, render_health, render_health_overview
 from bot.party_names import find_party
 from bot.recording import known_parties
 from bot.text import safe_mrkdwn
