@@ -37,15 +37,8 @@ from bot.digest_layout import (
 from bot.health import Health, Level, Trend, assess, days_since_contact, is_cold, mood, sentiment_trend
 from bot.plural import counted
 from bot.text import safe_mrkdwn, truncate
-from storage.digest_queries import (
-    SENTIMENT_PERIOD,
-    DigestFacts,
-    FollowUpLine,
-    IssueLine,
-    Listed,
-    PartyFacts,
-    digest_facts,
-)
+from storage.digest_facts import SENTIMENT_PERIOD, DigestFacts, FollowUpLine, IssueLine, Listed, PartyFacts
+from storage.digest_queries import digest_facts
 
 # --------------------------------------------------------------------------- building
 

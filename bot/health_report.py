@@ -22,11 +22,7 @@ from bot.digest_layout import (
 )
 from bot.health import Level, assess
 from bot.text import safe_mrkdwn, truncate
-from storage.digest_queries import (
-    DigestFacts,
-    Listed,
-    PartyFacts,
-)
+from storage.digest_facts import DigestFacts, Listed, PartyFacts
 
 
 @dataclass(frozen=True)
