@@ -12,6 +12,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 LINE_LIMIT = 400
+# What each top-level package may import of the app (docs/ARCHITECTURE.md): arrows point one way.
+MAY_IMPORT = {
+    "storage": set(),
+    "bot": {"storage"},
+    "slack_api": {"bot", "storage"},
+    "runtime": {"slack_api", "bot", "storage", "settings"},
+    "handlers": {"runtime", "slack_api", "bot", "storage", "settings"},
+    "web": set(),
+    "settings": set(),
+    "logs": set(),
+    "app": {"handlers", "runtime", "slack_api", "web", "bot", "storage", "settings", "logs"},
+}
 
 
 def app_modules() -> dict[str, Path]:
@@ -110,6 +122,19 @@ def test_no_import_cycle_between_the_apps_modules() -> None:
     modules = app_modules()
     graph = {name: imported(path, name, modules) for name, path in modules.items()}
     assert cycles(graph) == []
+
+
+def test_each_package_imports_only_the_layers_below_it() -> None:
+    modules = app_modules()
+    assert {name.split(".")[0] for name in modules} == set(MAY_IMPORT)
+    upward = sorted(
+        f"{name} -> {target}"
+        for name, path in modules.items()
+        for target in imported(path, name, modules)
+        if target.split(".")[0] != name.split(".")[0]
+        and target.split(".")[0] not in MAY_IMPORT[name.split(".")[0]]
+    )
+    assert upward == []
 
 
 def test_no_module_of_the_app_is_over_400_lines() -> None:
