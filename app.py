@@ -31,16 +31,17 @@ from sqlalchemy import text
 import handlers
 from bot import dates
 from bot.clock import Clock, SystemClock
-from handlers.http_door import MAX_BODY_BYTES, SlackDoor
-from handlers.scheduler import start_scheduler
-from handlers.services import Services, build_services
-from handlers.slack_client import make_web_client
 from logs import configure_logging
+from runtime.build import build_services
 from runtime.process import WorkerProcess
+from runtime.scheduler import start_scheduler
+from runtime.services import Services
 from runtime.worker import Worker
 from settings import ROLES, Settings, SettingsError, load_settings, role_setting
+from slack_api.client import make_web_client
 from storage.db import Database, migrate
 from storage.jobs import queue_health
+from web.http_door import MAX_BODY_BYTES, SlackDoor
 
 log = logging.getLogger("brm")
 
@@ -81,7 +82,7 @@ def build_app(
         signing_secret=settings.signing_secret or "",
         # Ack inline in the request thread; the work after the ack is a job (handlers/after_ack.py).
         process_before_response=True,
-        # Over HTTP the door (handlers/http_door.py) checks every signature before Bolt sees the request,
+        # Over HTTP the door (web/http_door.py) checks every signature before Bolt sees the request,
         # and logs no body when one fails; Socket Mode requests carry no signature.
         request_verification_enabled=False,
     )
@@ -100,7 +101,7 @@ def build_app(
 
 
 class WsgiApp:
-    """Routes /slack/events through the door (handlers/http_door.py) to Bolt, and answers the load
+    """Routes /slack/events through the door (web/http_door.py) to Bolt, and answers the load
     balancer's health check.
 
     In Socket Mode (`socket_connected` given) Slack's requests arrive over the socket and Bolt does

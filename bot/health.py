@@ -14,7 +14,7 @@ from enum import IntEnum
 
 from bot.cadence import describe_cadence
 from bot.plural import counted
-from storage.digest_queries import STALE_ISSUE_AGE, PartyFacts, SentimentTally
+from storage.digest_facts import STALE_ISSUE_AGE, PartyFacts, SentimentTally
 
 
 class Level(IntEnum):

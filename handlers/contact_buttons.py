@@ -16,8 +16,8 @@ from bot.errors import BrmError
 from bot.party_names import PartyMatch
 from bot.replies import problem_blocks
 from handlers.after_ack import after_ack
-from handlers.ids import Action
-from handlers.services import services_of, team_of
+from handlers.context import services_of, team_of
+from slack_api.ids import Action
 from storage.models import Surface
 from storage.parties import get_party
 

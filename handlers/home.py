@@ -9,10 +9,12 @@ from slack_bolt import Ack, App, BoltContext
 
 from bot.home import HOME_FOLLOW_UPS, HOME_ISSUES, home_view
 from bot.relationships import relationship_blocks, your_relationships
-from handlers.ids import Action
-from handlers.services import Services, services_of, team_of
-from handlers.slack_failures import SLACK_FAILURES, failure_code
+from handlers.commands.registry import help_lines
+from handlers.context import services_of, team_of
 from runtime.kinds import JobRun, job_kind
+from runtime.services import Services
+from slack_api.failures import SLACK_FAILURES, failure_code
+from slack_api.ids import Action
 from storage.follow_ups import open_follow_ups
 from storage.issues import IssueQuery, example_issue_number, list_issues
 
@@ -53,7 +55,7 @@ def publish_home(services: Services, team_id: str, enterprise_id: str | None, us
         issues = list_issues(session, IssueQuery(owner_id=user_id), now=now, limit=HOME_ISSUES)
         number = example_issue_number(session)
         relationships, owned = your_relationships(session, user_id, now=now)
-    view = home_view(follow_ups, issues, tz=tz, now=now, example_number=number)
+    view = home_view(follow_ups, issues, tz=tz, now=now, example_number=number, help_lines=help_lines())
     # "Your relationships" comes first: a relationship past its cadence is what to act on today.
     view["blocks"][3:3] = [
         *relationship_blocks(relationships, owned, tz=tz, now=now, log_action=Action.HOME_LOG_TOUCHPOINT),

@@ -13,14 +13,16 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.forms import PartyChoice, Prefill, Source, interaction_modal
+from bot.form_fields import PartyChoice, Prefill, Source
+from bot.forms import interaction_modal
 from bot.numbers import read_number
 from handlers.after_ack import after_ack
-from handlers.direct import tell_directly
-from handlers.ids import Action, View
-from handlers.services import Services, services_of, team_of
-from handlers.slack_failures import SLACK_FAILURES
+from handlers.context import services_of, team_of
+from runtime.services import Services
 from runtime.touchpoint_messages import NOT_NEEDED, SNOOZED, act_on_touchpoint, touchpoint_facts
+from slack_api.direct import tell_directly
+from slack_api.failures import SLACK_FAILURES
+from slack_api.ids import Action, View
 from storage.models import Contact, InteractionKind, Party, Surface
 from storage.nudges import nudge_by_id
 from storage.parties import get_party

@@ -19,8 +19,8 @@ from sqlmodel import Session
 
 from bot import touchpoints
 from bot.touchpoint_blocks import TouchpointFacts, TouchpointIds, touchpoint_message
-from handlers.ids import Action
-from handlers.services import Services
+from runtime.services import Services
+from slack_api.ids import Action
 from storage.audit import history, record_change
 from storage.contacts import get_contact
 from storage.events import first_delivery

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.forms import Field, party_option
-from handlers.ids import Shortcut
+from bot.form_fields import Field
+from bot.party_select import party_option
+from slack_api.ids import Shortcut
 from storage.contact_models import InteractionContact
 from storage.models import AuditEvent, Contact, Interaction, Party
 from tests.conftest import RunningApp

@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.forms import Field
-from handlers.ids import Action
+from bot.form_fields import Field
+from slack_api.ids import Action
 from storage.models import AuditEvent, Interaction, Job, Nudge, NudgeStatus, Party
 from tests.conftest import RunningApp
 from tests.test_digest import add_interaction

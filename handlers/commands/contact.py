@@ -6,19 +6,22 @@ session (a refusal rolls everything back); the answer is ephemeral.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bot import contact_replies as replies
 from bot.contact_args import read_contact_command
 from bot.contacts import add_contact, change_contact, known_contacts, party_of, remove_contact
 from bot.recording import known_parties
+from handlers.commands.registry import subcommand
+from handlers.commands.request import CommandRequest
 from storage.contacts import contacts_of, get_contact, last_touchpoints, open_issues_with
 from storage.parties import get_party
 
-if TYPE_CHECKING:
-    from handlers.commands import CommandRequest
 
-
+@subcommand(
+    "contact",
+    help="Contacts: add one, a party's people, one person",
+    example="/brm contact add DMV Jane Doe, CIO, @jane sponsor",
+    aliases=("contacts", "people"),
+)
 def run(request: CommandRequest) -> None:
     services = request.services
     tz = services.directory.timezone(request.team_id, request.user_id, request.client)
