@@ -24,7 +24,7 @@ from storage.models import Contact, Nudge, Party
 
 @dataclass(frozen=True)
 class TouchpointIds:
-    """The action ids of the nudge's buttons (kept with the other ids in handlers/ids.py)."""
+    """The action ids of the nudge's buttons (kept with the other ids in slack_api/ids.py)."""
 
     log: str
     snooze: str

@@ -10,7 +10,7 @@ added. Its owner is the party's owner; a party with no owner nudges no one.
 Exactly once: each due date gets one nudge. `replan` is called after anything that moves the date
 (a new interaction, a cadence, an owner or a kind change, done, not needed); it cancels the pending
 nudge and plans the new one, unless a nudge for that same due date has already gone out. The
-sender (handlers/nudge_sender.py) posts it in the owner's working hours on a working day.
+sender (runtime/nudge_sender.py) posts it in the owner's working hours on a working day.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Touchpoint nudge messages: what one shows when it is posted (and once someone acted on it), and
 acting on one (done, not needed, snoozed), with the posted message updated in place after.
 
-The nudge rows, claiming and posting are the follow-up nudges' own (handlers/nudge_sender.py); only
+The nudge rows, claiming and posting are the follow-up nudges' own (runtime/nudge_sender.py); only
 what the message says and what acting on it does differ. The Slack listeners for its buttons and
 its reactions are handlers/touchpoint_nudges.py and handlers/events.py.
 """
