@@ -273,3 +273,15 @@ def test_an_offer_from_another_workspace_adds_nobody(app: RunningApp) -> None:
     answer = reply_text(click_offer(app, reply, "Bob Stone", team_id="T2"))
     assert "That party is gone" in answer
     assert rows(app, Contact) == [] and rows(app, Contact, "T2") == []
+
+
+def test_help_shows_contacts_and_cadence_and_the_aliases_work(app: RunningApp) -> None:
+    shown = reply_text(app.command("help"))
+    assert "/brm contact add DMV Jane Doe, CIO, @jane sponsor" in shown
+    assert "/brm party DMV cadence every 2 weeks" in shown
+    add_party(app, "DMV")
+    app.command(ADD)
+    assert "Jane Doe" in reply_text(app.command("contacts DMV")) and "Jane Doe" in reply_text(
+        app.command("people DMV")
+    )
+    assert "Contacts* are the people at each party" in reply_text(app.command("contact"))
