@@ -25,15 +25,17 @@ _ROLES = ("sponsor", "decision maker", "technical lead", "account manager", "cha
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("contact") as batch:
-        batch.add_column(
-            sa.Column(
-                "name_key", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False, server_default=""
-            )
-        )
-        batch.add_column(sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True))
-        batch.add_column(sa.Column("cadence_days", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("touched_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
+    # Columns are added in place: rebuilding a table on SQLite (batch mode) would drop `party`, which
+    # every other table's rows refer to. Only `nudge`, which no table refers to, is rebuilt, for its keys.
+    op.add_column(
+        "contact",
+        sa.Column(
+            "name_key", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False, server_default=""
+        ),
+    )
+    op.add_column("contact", sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True))
+    op.add_column("contact", sa.Column("cadence_days", sa.Integer(), nullable=True))
+    op.add_column("contact", sa.Column("touched_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
     contact = sa.table(
         "contact",
         sa.column("name", sa.String),
@@ -50,11 +52,9 @@ def upgrade() -> None:
     op.execute(contact.update().values(name_key=sa.func.lower(contact.c.name)))
     op.create_index("ix_contact_name", "contact", ["team_id", "name_key"])
 
-    with op.batch_alter_table("party") as batch:
-        batch.add_column(sa.Column("cadence_days", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("touched_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
-    with op.batch_alter_table("workspace") as batch:
-        batch.add_column(sa.Column("cadence_by_kind", sa.JSON(), nullable=False, server_default="{}"))
+    op.add_column("party", sa.Column("cadence_days", sa.Integer(), nullable=True))
+    op.add_column("party", sa.Column("touched_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
+    op.add_column("workspace", sa.Column("cadence_by_kind", sa.JSON(), nullable=False, server_default="{}"))
     with op.batch_alter_table("nudge") as batch:
         batch.add_column(sa.Column("party_id", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("contact_id", sa.Integer(), nullable=True))
@@ -89,14 +89,16 @@ def downgrade() -> None:
         batch.drop_constraint("fk_nudge_party", type_="foreignkey")
         batch.drop_column("contact_id")
         batch.drop_column("party_id")
-    with op.batch_alter_table("workspace") as batch:
-        batch.drop_column("cadence_by_kind")
-    with op.batch_alter_table("party") as batch:
-        batch.drop_column("touched_at")
-        batch.drop_column("cadence_days")
     op.drop_index("ix_contact_name", table_name="contact")
-    with op.batch_alter_table("contact") as batch:
-        batch.drop_column("touched_at")
-        batch.drop_column("cadence_days")
-        batch.drop_column("title")
-        batch.drop_column("name_key")
+    # Dropped in place (SQLite 3.35 and later can): rebuilding `party` or `contact` would fail on the
+    # rows that refer to them.
+    for table, column in (
+        ("workspace", "cadence_by_kind"),
+        ("party", "touched_at"),
+        ("party", "cadence_days"),
+        ("contact", "touched_at"),
+        ("contact", "cadence_days"),
+        ("contact", "title"),
+        ("contact", "name_key"),
+    ):
+        op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
