@@ -65,7 +65,7 @@ def link_people(
             new.append((name, title))
     said = f" {normalise_name(interaction.summary)} "
     for contact in contacts:
-        if contact.name_key and f" {contact.name_key} " in said:
+        if f" {normalise_name(contact.name)} " in said and normalise_name(contact.name):
             linked.setdefault(contact.id, contact)  # type: ignore[arg-type]
     link_contacts(session, interaction, list(linked))
     return PeopleLinked(linked=list(linked.values()), new=new)

@@ -54,7 +54,7 @@ def add_contact(
     if party is None:
         raise NotFound("That party is gone.", example=ADD_EXAMPLE)
     key = normalise_name(new.name)
-    existing = store.contact_by_key(session, party.id, key)  # type: ignore[arg-type]
+    existing = _named(session, party.id, key)  # type: ignore[arg-type]
     if existing is not None:
         raise InputError(
             f"*{safe_mrkdwn(existing.name)}* is already a contact at *{safe_mrkdwn(party.name)}*. "
@@ -92,7 +92,7 @@ def change_contact(
     if action == "rename":
         assert isinstance(value, str)
         key = normalise_name(value)
-        clash = store.contact_by_key(session, contact.party_id, key)
+        clash = _named(session, contact.party_id, key)
         if clash is not None and clash.id != contact.id:
             raise InputError(
                 f"Someone at that party is already called *{safe_mrkdwn(clash.name)}*.",
@@ -122,6 +122,12 @@ def remove_contact(session: Session, contact: Contact, *, actor_id: str) -> str:
     if party is not None:
         touchpoints.replan(session, party)
     return said
+
+
+def _named(session: Session, party_id: int, key: str) -> Contact | None:
+    """The party's contact whose name folds to `key`. Folded here rather than by the stored key,
+    which contacts saved before 0008_contacts have only lower-cased."""
+    return next((c for c in store.contacts_of(session, party_id) if normalise_name(c.name) == key), None)
 
 
 def _said(contact: Contact, action: str, value: Any) -> str:

@@ -30,11 +30,6 @@ def get_contact(session: Session, contact_id: int) -> Contact | None:
     return session.exec(select(Contact).where(Contact.id == contact_id)).first()
 
 
-def contact_by_key(session: Session, party_id: int, name_key: str) -> Contact | None:
-    statement = select(Contact).where(Contact.party_id == party_id, Contact.name_key == name_key)
-    return session.exec(statement).first()
-
-
 def add_contact(session: Session, contact: Contact) -> Contact:
     session.add(contact)
     session.flush()
