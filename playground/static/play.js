@@ -308,8 +308,11 @@ function renderSuggest(element, block, where, attrs, inForm, act) {
   box.append(input, list);
   box._chosen = element.initial_option || null;
   if (box._chosen) input.value = optionText(box._chosen);
+  let asked = 0; // only the answer to the latest question is shown
   const load = async () => {
+    const question = ++asked;
     const answer = await send("suggest", { view_id: where.view_id, block_id: block.block_id, action_id: element.action_id, value: input.value });
+    if (question !== asked) return;
     list.replaceChildren();
     const groups = answer.option_groups || [{ options: answer.options || [] }];
     for (const group of groups) {
@@ -542,7 +545,17 @@ $("tab-messages").addEventListener("click", () => open(current, "messages"));
 $("modal-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const view = state.modal;
-  const answer = await send("submit", { view_id: view.id, values: readValues($("modal-body")) });
+  const values = readValues($("modal-body"));
+  // As Slack does, a required field left empty is pointed out before anything is sent.
+  const missing = {};
+  for (const block of view.blocks.filter((b) => b.type === "input" && !b.optional)) {
+    const entry = Object.values(values[block.block_id] || {})[0] || {};
+    const given = Object.entries(entry).some(([key, value]) => key !== "type" && value !== null && value !== "" &&
+      !(Array.isArray(value) && value.length === 0));
+    if (!given) missing[block.block_id] = "Please fill out this required field.";
+  }
+  if (Object.keys(missing).length) { modalErrors = missing; drawnModal = null; keepEntered(() => drawModal()); return; }
+  const answer = await send("submit", { view_id: view.id, values });
   modalErrors = answer.errors || {};
   if (answer.errors) { drawnModal = null; keepEntered(() => drawModal()); }
 });
