@@ -278,3 +278,45 @@ def test_block_kit_the_page_cannot_draw_is_shown_as_an_error(steps: Steps, playg
     steps.shot("cannot-draw")
     assert "table_x" in error.inner_text()
     assert steps.page.locator(".message b", has_text="before").count() == 1, "the rest is still drawn"
+
+
+def test_an_interaction_logged_from_a_message_is_saved_on_the_day_and_time_picked(
+    demo_steps: Steps, demo: Playground
+) -> None:
+    page = demo_steps.page
+    page.click("[data-channel=C0AGENCIES]")
+    message = page.locator(".message", has_text="Health wants a date")
+    message.hover()
+    message.locator(".more-actions").click()
+    page.click("[data-shortcut=brm_log_interaction]")
+    page.wait_for_selector("#modal-backdrop:not([hidden])")
+    page.fill("#in-brm_party input", "")
+    page.type("#in-brm_party input", "health")
+    page.locator("#in-brm_party li[role=option]", has_text="Department of Health").click()
+    page.select_option("#in-brm_kind", label="Call")
+    yesterday = (playground_now(demo) - timedelta(days=1)).astimezone(ZoneInfo("America/New_York")).date()
+    page.fill("#in-brm_when .dt-date", yesterday.isoformat())
+    page.fill("#in-brm_when .dt-time", "14:30")
+    page.fill("#in-brm_summary", "asked for a date for the data-sharing renewal")
+    page.select_option("#in-brm_people", label=["Priya Shah", "Marcus Webb"])
+    demo_steps.shot("form-filled")
+    page.click("#modal-submit")
+    page.wait_for_selector("#modal-backdrop", state="hidden")
+    saved = page.locator(".message", has_text="Department of Health")
+    saved.last.wait_for()
+    demo_steps.shot("saved")
+    assert "logged this as a call with Department of Health" in saved.last.inner_text()
+    command(demo_steps, "/brm health Department of Health")
+    health = bot_messages(demo_steps, "asked for a date for the data-sharing renewal", ephemeral=True)
+    health.wait_for()
+    demo_steps.shot("health")
+    assert f"{yesterday:%a} {yesterday.day} {yesterday:%b} {yesterday.year} · call · asked for a date" in (
+        health.inner_text()
+    )
+    # The date and time picker sends the workspace's wall time as Slack does, in epoch seconds.
+    for day, expected in (
+        ("2026-07-01", "2026-07-01T14:30:00-04:00"),
+        ("2026-12-01", "2026-12-01T14:30:00-05:00"),
+    ):
+        seconds = page.evaluate(f"zonedSeconds('{day}', '14:30')")
+        assert seconds == datetime.fromisoformat(expected).timestamp()
