@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,7 @@ from playground.slack_side import Answer, SlackSide
 from playground.time_travel import TimeControl
 from playground.workspace import BOT_ID, BOT_USER_ID, YOU, Workspace
 
+log = logging.getLogger(__name__)
 MANIFEST = Path(__file__).resolve().parent.parent / "manifests" / "http.json"
 POLL_SECONDS = 20.0
 _MENTION = re.compile(r"(?<![\w<])@([a-z0-9._-]+)", re.IGNORECASE)
@@ -80,7 +82,9 @@ class Page:
         if not text:
             raise PageError("write something first")
         with self.workspace.cond:
-            message = self.workspace.post(channel_id, {"user": YOU, "text": self._escaped(text)})
+            message = self.workspace.post(
+                channel_id, {"user": YOU, "text": self._escaped(text, labels=False)}
+            )
         return {"ts": message.ts}
 
     def react(self, fields: dict[str, Any]) -> dict[str, Any]:
@@ -234,14 +238,17 @@ class Page:
                 raise PageError("that form is no longer open")
             return copy.deepcopy(view)
 
-    def _escaped(self, text: str) -> str:
-        """Mentions as Slack escapes them for a command with should_escape: <@U…|handle>, <#C…|name>."""
+    def _escaped(self, text: str, *, labels: bool = True) -> str:
+        """Mentions as Slack writes them: <@U…|handle>, <#C…|name> in a command with should_escape
+        (`labels`), <@U…>, <#C…|name> in a message."""
         handles = {u["name"].lower(): uid for uid, u in self.workspace.users.items()}
         channels = {c["name"].lower(): cid for cid, c in self.workspace.channels.items() if c.get("name")}
 
         def person(match: re.Match[str]) -> str:
             uid = handles.get(match.group(1).lower())
-            return f"<@{uid}|{match.group(1)}>" if uid else match.group(0)
+            if uid is None:
+                return match.group(0)
+            return f"<@{uid}|{match.group(1)}>" if labels else f"<@{uid}>"
 
         def channel(match: re.Match[str]) -> str:
             cid = channels.get(match.group(1).lower())
@@ -259,7 +266,13 @@ def _values(fields: dict[str, Any]) -> dict[str, Any]:
 
 def _shortcuts() -> list[dict[str, Any]]:
     """The app's shortcuts, as its manifest declares them to Slack."""
-    manifest = json.loads(MANIFEST.read_text())
+    try:
+        manifest = json.loads(MANIFEST.read_text())
+    except OSError:
+        log.warning(
+            "no %s (start the playground from the repository): the page offers no shortcuts", MANIFEST
+        )
+        return []
     return [
         {
             "name": s["name"],

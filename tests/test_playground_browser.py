@@ -201,17 +201,30 @@ def demo_steps(browser: object, demo: Playground, request: pytest.FixtureRequest
     yield from open_page(browser, demo, request)
 
 
+def open_shortcut(steps: Steps, message_text: str, callback_id: str) -> None:
+    """On the message in #agency-partners saying `message_text`: More actions, then the shortcut."""
+    page = steps.page
+    page.click("[data-channel=C0AGENCIES]")
+    message = page.locator(".message", has_text=message_text)
+    message.hover()
+    message.locator(".more-actions").click()
+    steps.shot("shortcuts")
+    page.click(f"[data-shortcut={callback_id}]")
+    page.wait_for_selector("#modal-backdrop:not([hidden])")
+
+
+def pick_party(page: object, typed: str, name: str) -> object:
+    """Type into the form's party picker; the option named `name` among those the app sends back."""
+    page.fill("#in-brm_party input", "")  # type: ignore[attr-defined]
+    page.type("#in-brm_party input", typed)  # type: ignore[attr-defined]
+    return page.locator("#in-brm_party li[role=option]", has_text=name)  # type: ignore[attr-defined]
+
+
 def test_a_message_shortcut_opens_the_form_and_its_errors_show_next_to_the_field(
     demo_steps: Steps, demo: Playground
 ) -> None:
     page = demo_steps.page
-    page.click("[data-channel=C0AGENCIES]")
-    message = page.locator(".message", has_text="Acme says the portal fix slips")
-    message.hover()
-    message.locator(".more-actions").click()
-    demo_steps.shot("shortcuts")
-    page.click("[data-shortcut=brm_raise_issue]")
-    page.wait_for_selector("#modal-backdrop:not([hidden])")
+    open_shortcut(demo_steps, "Acme says the portal fix slips", "brm_raise_issue")
     demo_steps.shot("form-prefilled")
     assert (
         page.input_value("#in-brm_title")
@@ -219,9 +232,7 @@ def test_a_message_shortcut_opens_the_form_and_its_errors_show_next_to_the_field
     )
 
     # The party picker asks the app for its options as one types.
-    page.fill("#in-brm_party input", "")
-    page.type("#in-brm_party input", "health")
-    option = page.locator("#in-brm_party li[role=option]", has_text="Department of Health")
+    option = pick_party(page, "health", "Department of Health")
     option.wait_for()
     demo_steps.shot("party-picker")
     option.click()
@@ -284,15 +295,8 @@ def test_an_interaction_logged_from_a_message_is_saved_on_the_day_and_time_picke
     demo_steps: Steps, demo: Playground
 ) -> None:
     page = demo_steps.page
-    page.click("[data-channel=C0AGENCIES]")
-    message = page.locator(".message", has_text="Health wants a date")
-    message.hover()
-    message.locator(".more-actions").click()
-    page.click("[data-shortcut=brm_log_interaction]")
-    page.wait_for_selector("#modal-backdrop:not([hidden])")
-    page.fill("#in-brm_party input", "")
-    page.type("#in-brm_party input", "health")
-    page.locator("#in-brm_party li[role=option]", has_text="Department of Health").click()
+    open_shortcut(demo_steps, "Health wants a date", "brm_log_interaction")
+    pick_party(page, "health", "Department of Health").click()
     page.select_option("#in-brm_kind", label="Call")
     yesterday = (playground_now(demo) - timedelta(days=1)).astimezone(ZoneInfo("America/New_York")).date()
     page.fill("#in-brm_when .dt-date", yesterday.isoformat())
