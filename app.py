@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import functools
 import gc
 import json
 import logging
@@ -279,7 +280,10 @@ def main(argv: list[str] | None = None) -> int:
     if wants_playground(arguments):
         from playground.start import run_playground
 
-        return run_playground(demo=arguments.demo)
+        serve = functools.partial(listen, **server_options())
+        return run_playground(
+            demo=arguments.demo, build_app=build_app, listen=serve, cannot_start=CannotStart
+        )
     try:
         settings = load_settings()
         if arguments.role:
