@@ -68,6 +68,23 @@ def test_with_no_slack_settings_the_app_serves_the_playground_on_loopback() -> N
     assert not Path(folder.group(1)).exists(), "the playground's records go when it stops"
 
 
+def test_the_playground_is_not_on_the_slack_path(tmp_path: Path) -> None:
+    # Serving Slack imports the app and its listeners; nothing of the playground comes with them.
+    check = (
+        "import sys, app, handlers; print(sorted(m for m in sys.modules if m.split('.')[0] == 'playground'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", check],
+        cwd=ROOT,
+        env=base_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
 @pytest.mark.parametrize("option", ["--playground", "--demo"])
 def test_real_slack_settings_win_over_the_playground(tmp_path: Path, option: str) -> None:
     env = {**base_env(tmp_path), "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}
