@@ -19,6 +19,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 STATIC_FILES = {"/": "index.html", "/static/play.js": "play.js", "/static/play.css": "play.css"}
 APP_PATHS = ("/slack/events", "/healthz")
 MAX_PAGE_BODY = 1024 * 1024
+LOCAL_NAMES = ("127.0.0.1", "localhost")
 
 
 class PlaygroundServer:
@@ -33,6 +34,11 @@ class PlaygroundServer:
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         path = environ.get("PATH_INFO") or "/"
         method = environ.get("REQUEST_METHOD", "GET")
+        host = (environ.get("HTTP_HOST") or "").split(":")[0]
+        if host not in LOCAL_NAMES:
+            # Only this machine, by its own name: a page elsewhere that makes the browser resolve its
+            # name to 127.0.0.1 (DNS rebinding) is refused.
+            return _send(start_response, 403, b"the playground answers 127.0.0.1 only", "text/plain")
         if path in STATIC_FILES and method == "GET":
             name = STATIC_FILES[path]
             kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
@@ -81,6 +87,9 @@ class PlaygroundServer:
         return _json(start_response, 200, self.api.call(method, params, token))
 
     def _page_action(self, name: str, environ: dict[str, Any], start_response: Any) -> Any:
+        if (environ.get("CONTENT_TYPE") or "").split(";")[0].strip() != "application/json":
+            # A JSON body makes a browser ask first (CORS) before another site's page may send it.
+            return _json(start_response, 415, {"error": "send application/json"})
         fields = _json_body(environ)
         if fields is None:
             return _json(start_response, 400, {"error": "send a JSON object"})
@@ -108,7 +117,15 @@ def _json(start_response: Any, status: int, answer: Any) -> list[bytes]:
     return _send(start_response, status, json.dumps(answer).encode(), "application/json")
 
 
-_REASONS = {200: "OK", 302: "Found", 400: "Bad Request", 404: "Not Found", 503: "Service Unavailable"}
+_REASONS = {
+    200: "OK",
+    302: "Found",
+    400: "Bad Request",
+    403: "Forbidden",
+    404: "Not Found",
+    415: "Unsupported Media Type",
+    503: "Service Unavailable",
+}
 
 
 def _send(start_response: Any, status: int, body: bytes, content_type: str) -> list[bytes]:
