@@ -324,3 +324,18 @@ def test_an_interaction_logged_from_a_message_is_saved_on_the_day_and_time_picke
     ):
         seconds = page.evaluate(f"zonedSeconds('{day}', '14:30')")
         assert seconds == datetime.fromisoformat(expected).timestamp()
+
+
+def test_a_channel_with_messages_not_yet_seen_is_marked_in_the_sidebar(demo_steps: Steps) -> None:
+    page = demo_steps.page
+    page.click("[data-channel=C0AGENCIES]")
+    page.click("[data-channel=C0BRMTEAM]")
+    assert page.locator("[data-channel=C0AGENCIES].unread").count() == 0, "seen once, nothing new"
+    # The demo's first follow-up (DMV's, in #agency-partners) comes due while the person is elsewhere.
+    page.click("#to-follow-up")
+    page.locator("[data-channel=C0AGENCIES].unread").wait_for()
+    demo_steps.shot("unread")
+    page.click("[data-channel=C0AGENCIES]")
+    page.locator(".message", has_text="time to follow up on issue #1").wait_for()
+    demo_steps.shot("the-nudge-there")
+    assert page.locator("[data-channel=C0AGENCIES].unread").count() == 0

@@ -24,6 +24,7 @@ let current = null; // the channel id shown
 let tab = "messages"; // in the bot's DM: "home" or "messages"
 let modalErrors = {};
 let drawnModal = null; // the view id and hash on screen, so typing is not lost on a redraw
+const seen = {}; // channel id -> how many of its messages the person has had on screen
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, attrs = {}, ...children) => {
@@ -393,17 +394,22 @@ function draw() {
   $("to-follow-up").disabled = !state.next_follow_up;
   $("to-follow-up").title = state.next_follow_up ? `due ${formatDate(Date.parse(state.next_follow_up) / 1000, true)}` : "no follow-up is waiting";
   if (!current) current = (location.hash.slice(1).split("/")[0]) || state.channels[0].id;
+  drawConversation();
   drawSidebar();
   drawProblems();
-  drawConversation();
   drawModal();
 }
 
 function drawSidebar() {
-  const link = (c, label) => el("li", {}, el("a", {
-    href: `#${c.id}`, class: c.id === current ? "active" : null, "data-channel": c.id,
-    onclick: (event) => { event.preventDefault(); open(c.id, c.is_im ? "home" : "messages"); },
-  }, label));
+  const count = (id) => state.messages.filter((m) => m.channel === id).length;
+  const link = (c, label) => {
+    const unread = c.id !== current && count(c.id) > (seen[c.id] || 0);
+    return el("li", {}, el("a", {
+      href: `#${c.id}`, class: [c.id === current ? "active" : "", unread ? "unread" : ""].join(" ").trim() || null,
+      "data-channel": c.id, "aria-label": unread ? `${label}, new messages` : null,
+      onclick: (event) => { event.preventDefault(); open(c.id, c.is_im ? "home" : "messages"); },
+    }, label));
+  };
   $("channels").replaceChildren(...state.channels.filter((c) => !c.is_im).map((c) => link(c, `# ${c.name}`)));
   $("apps").replaceChildren(...state.channels.filter((c) => c.is_im).map((c) => link(c, "🟢 brm-bot")));
 }
@@ -439,6 +445,7 @@ function drawConversation() {
     $("home").replaceChildren(...(state.home ? renderBlocks(state.home.blocks, { view_id: state.home.id, home: true }) : [el("p", {}, "Loading the Home tab…")]));
     return;
   }
+  seen[channel.id] = state.messages.filter((m) => m.channel === channel.id).length;
   const list = $("messages");
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
   list.replaceChildren(...state.messages.filter((m) => m.channel === channel.id).map(drawMessage));
@@ -459,8 +466,10 @@ function drawMessage(message) {
   if (message.ephemeral) body.append(el("div", { class: "only-you" }, "👁 Only visible to you"));
   body.append(el("div", {}, el("span", { class: "sender" }, name), isBot ? el("span", { class: "app-badge" }, "APP") : null,
     el("span", { class: "time" }, formatDate(Number(message.ts), true))));
+  if (message.thread_ts && message.thread_ts !== message.ts) body.append(el("div", { class: "only-you" }, "↳ replied in a thread"));
   if (message.blocks && message.blocks.length) body.append(...renderBlocks(message.blocks, where));
   else body.append(el("div", { class: "text", html: mrkdwn(message.text) }));
+  if (message.attachments && message.attachments.length) body.append(cannotDraw("message attachments (the bot sends Block Kit)"));
   if (message.edited) body.append(el("span", { class: "time" }, "(edited)"));
   const reactions = el("div", { class: "reactions" }, (message.reactions || []).map((r) => el("button", {
     type: "button", class: `reaction${r.users.includes(state.you) ? " mine" : ""}`, "data-reaction": r.name,
