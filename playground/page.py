@@ -95,7 +95,10 @@ class Page:
             message = self._message(fields)
             people = message.reactions.setdefault(name, [])
             added = YOU not in people
-            people.append(YOU) if added else people.remove(YOU)
+            if added:
+                people.append(YOU)
+            else:
+                people.remove(YOU)
             self.workspace.changed()
         answer = self.slack.reaction(YOU, message, name, added=added)
         return {"added": added, "status": answer.status}
@@ -196,7 +199,12 @@ class Page:
         """A slash command's acknowledgement can carry the reply itself, as Slack shows it."""
         if answer.status != 200 or not answer.body.strip():
             return
-        reply = answer.json() or {"text": answer.body}
+        try:
+            reply = json.loads(answer.body)
+        except ValueError:
+            reply = {"text": answer.body}  # a plain-text acknowledgement is shown as it is
+        if not isinstance(reply, dict):
+            return
         content = {k: reply[k] for k in ("text", "blocks") if reply.get(k)}
         if not content:
             return

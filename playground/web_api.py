@@ -19,6 +19,7 @@ from playground.workspace import (
     TEAM_DOMAIN,
     TEAM_ID,
     TEAM_NAME,
+    YOU,
     Message,
     Workspace,
     dm_of,
@@ -306,8 +307,11 @@ class WebApi:
         return {"view": copy.deepcopy(view)}
 
     def _views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
-        if str(params.get("user_id") or "") not in self.workspace.users:
+        user = str(params.get("user_id") or "")
+        if user not in self.workspace.users:
             raise Failure("user_not_found")
+        if user != YOU:  # someone else's Home tab: accepted, not on this person's page
+            return {"view": copy.deepcopy(self._new_view(params.get("view")))}
         view = self._new_view(params.get("view"), view_id=self.workspace.home_view)
         self.workspace.home_view = view["id"]
         self.workspace.changed()
