@@ -351,7 +351,7 @@ function zonedSeconds(date, time) {
 }
 
 function act_on(where, block, action) {
-  if (where.view_id) send("action", { view_id: where.view_id, values: readValues($("modal-body")), action });
+  if (where.view_id) send("action", { view_id: where.view_id, values: where.home ? readValues($("home")) : readValues($("modal-body")), action });
   else send("action", { channel: where.channel, ts: where.ts, action });
 }
 
