@@ -265,25 +265,75 @@ def test_the_home_tab_shows_the_bots_view(demo_steps: Steps) -> None:
     assert demo_steps.page.locator("#home .block-error").count() == 0
 
 
-def test_block_kit_the_page_cannot_draw_is_shown_as_an_error(steps: Steps, playground: Playground) -> None:
-    # What the bot would send, through the stand-in's Web API, with a block type the page does not know.
-    body = json.dumps(
-        {
-            "channel": "C0BRMTEAM",
-            "text": "a table",
-            "blocks": [
-                {"type": "section", "text": {"type": "mrkdwn", "text": "*before*"}},
-                {"type": "table_x"},
-            ],
-        }
-    ).encode()
+def post_as_the_bot(playground: Playground, blocks: list[dict], text: str = "fallback") -> None:
+    """chat.postMessage through the stand-in's Web API, as the bot calls it."""
     request = urllib.request.Request(
         f"{playground.url}/api/chat.postMessage",
-        data=body,
+        data=json.dumps({"channel": "C0BRMTEAM", "text": text, "blocks": blocks}).encode(),
         headers={"Content-Type": "application/json", "Authorization": "Bearer xoxb-playground"},
     )
     with urllib.request.urlopen(request, timeout=30) as answer:
         assert json.loads(answer.read())["ok"] is True
+
+
+def plain(text: str) -> dict:
+    return {"type": "plain_text", "text": text}
+
+
+def test_block_kit_and_mrkdwn_are_drawn_as_slack_draws_them(steps: Steps, playground: Playground) -> None:
+    mrkdwn = (
+        "*bold* _italic_ ~struck~ `code` <https://example.gov/portal|the portal> <@U0PRIYA> <#C0AGENCIES> "
+        "<!here> :tada: a &lt;b&gt; not a tag"
+    )
+    post_as_the_bot(
+        playground,
+        [
+            {"type": "header", "text": plain("Portal status :rotating_light:")},
+            {
+                "type": "section",
+                "block_id": "main",
+                "text": {"type": "mrkdwn", "text": mrkdwn},
+                "fields": [{"type": "mrkdwn", "text": "*Owner*\n<@U0ALEX>"}, plain("High")],
+                "accessory": {"type": "button", "action_id": "x", "text": plain("Open")},
+            },
+            {"type": "divider"},
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": "from the vendor"}]},
+            {
+                "type": "actions",
+                "elements": [{"type": "button", "action_id": "a", "style": "primary", "text": plain("Yes")}],
+            },
+        ],
+    )
+    message = steps.page.locator(".message", has_text="Portal status")
+    message.wait_for()
+    steps.shot("block-kit")
+    assert message.locator("h3.header").inner_text() == "Portal status 🚨"
+    main = message.locator("[data-block-id=main]")
+    assert (
+        main.locator("b", has_text="bold").count() == 1 and main.locator("i", has_text="italic").count() == 1
+    )
+    assert (
+        main.locator("s", has_text="struck").count() == 1
+        and main.locator("code", has_text="code").count() == 1
+    )
+    assert main.locator("a", has_text="the portal").get_attribute("href") == "https://example.gov/portal"
+    text = main.locator(".section-main > div").first.inner_text()
+    assert "@Priya Shah" in text and "#agency-partners" in text and "@here" in text and "🎉" in text
+    assert "a <b> not a tag" in text and main.locator("b", has_text="not a tag").count() == 0
+    assert main.locator(".fields > div").all_inner_texts() == ["Owner\n@Alex Rivera", "High"]
+    assert main.locator(".section > button", has_text="Open").count() == 1, (
+        "the accessory sits beside the text"
+    )
+    assert message.locator("hr.divider").count() == 1
+    assert message.locator(".context").inner_text() == "from the vendor"
+    assert message.locator(".actions button.primary").inner_text() == "Yes"
+
+
+def test_block_kit_the_page_cannot_draw_is_shown_as_an_error(steps: Steps, playground: Playground) -> None:
+    # What the bot would send, with a block type the page does not know.
+    post_as_the_bot(
+        playground, [{"type": "section", "text": {"type": "mrkdwn", "text": "*before*"}}, {"type": "table_x"}]
+    )
     error = steps.page.locator(".message .block-error")
     error.wait_for()
     steps.shot("cannot-draw")
