@@ -3,8 +3,7 @@
     python app.py [--role all|web|worker]     serve (all: the web server and a worker process beside it)
     python app.py migrate                     create or upgrade the schema, then exit
     python app.py jobs failed | jobs retry [ID ...]    see and retry the jobs that failed for good
-    python app.py --playground [--demo]       try it in a local page without Slack (the default with no
-                                              Slack settings at all); --demo adds made-up records
+    python app.py --playground [--demo]       try it in a local page, no Slack (the default with no settings)
 
 HTTP mode (the default) serves Slack on POST /slack/events and a health check on GET /healthz
 through waitress, a production WSGI server. With SLACK_APP_TOKEN set, it connects over Socket Mode.
@@ -34,16 +33,17 @@ from sqlalchemy import text
 import handlers
 from bot import dates
 from bot.clock import Clock, SystemClock
-from handlers.http_door import MAX_BODY_BYTES, SlackDoor
-from handlers.scheduler import start_scheduler
-from handlers.services import Services, build_services
-from handlers.slack_client import make_web_client
 from logs import configure_logging
+from runtime.build import build_services
 from runtime.process import WorkerProcess
+from runtime.scheduler import start_scheduler
+from runtime.services import Services
 from runtime.worker import Worker
 from settings import ROLES, Settings, SettingsError, load_settings, role_setting, slack_settings_given
+from slack_api.client import make_web_client
 from storage.db import Database, migrate
 from storage.jobs import queue_health
+from web.http_door import MAX_BODY_BYTES, SlackDoor
 
 log = logging.getLogger("brm")
 
@@ -84,7 +84,7 @@ def build_app(
         signing_secret=settings.signing_secret or "",
         # Ack inline in the request thread; the work after the ack is a job (handlers/after_ack.py).
         process_before_response=True,
-        # Over HTTP the door (handlers/http_door.py) checks every signature before Bolt sees the request,
+        # Over HTTP the door (web/http_door.py) checks every signature before Bolt sees the request,
         # and logs no body when one fails; Socket Mode requests carry no signature.
         request_verification_enabled=False,
     )
@@ -103,7 +103,7 @@ def build_app(
 
 
 class WsgiApp:
-    """Routes /slack/events through the door (handlers/http_door.py) to Bolt, and answers the load
+    """Routes /slack/events through the door (web/http_door.py) to Bolt, and answers the load
     balancer's health check.
 
     In Socket Mode (`socket_connected` given) Slack's requests arrive over the socket and Bolt does
@@ -262,11 +262,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="app.py", description="brm-bot, a Slack bot for BRMs")
     parser.add_argument("--role", choices=ROLES, help="what this process does (default: BRM_ROLE, or all)")
     parser.add_argument("--migrate-only", action="store_true", help="migrate the schema, then exit")
-    parser.add_argument(
-        "--playground",
-        action="store_true",
-        help="try the bot in a local page, no Slack needed (the default when no Slack settings are set)",
-    )
+    parser.add_argument("--playground", action="store_true", help="try the bot in a local page, no Slack")
     parser.add_argument("--demo", action="store_true", help="the playground, with a small made-up data set")
     # A worker the web process started (role all): who started it, and where to say it is ready.
     parser.add_argument("--parent", type=int, help=argparse.SUPPRESS)

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 from bot import nudges
 from bot.text import normalise_name
-from handlers.services import Services
 from playground.workspace import CHANNELS, TEAM_ID, TIMEZONE, YOU, Workspace
+from runtime.services import Services
 from storage.audit import record_change
 from storage.models import Interaction, Issue, Surface
 from storage.parties import create_party, find_or_add_contact

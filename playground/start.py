@@ -24,7 +24,6 @@ from typing import Any
 from waitress import wasyncore
 
 from bot import dates
-from handlers.scheduler import start_scheduler
 from logs import configure_logging
 from playground.clock import PlaygroundClock
 from playground.demo import load_demo
@@ -34,6 +33,7 @@ from playground.slack_side import SlackSide
 from playground.time_travel import TimeControl
 from playground.web_api import WebApi
 from playground.workspace import Workspace
+from runtime.scheduler import start_scheduler
 from settings import Settings, SettingsError, port_setting, slack_settings_given
 from storage.db import Database, migrate
 

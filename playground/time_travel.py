@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.base import BaseScheduler
 
-from handlers.services import Services
 from playground.clock import PlaygroundClock, next_weekday_at
 from playground.workspace import TEAM_ID, TIMEZONE
+from runtime.services import Services
 from storage.nudges import next_due
 
 log = logging.getLogger(__name__)
