@@ -15,6 +15,8 @@ ALIASES = {
     "followup": "follow-ups",
     "fu": "follow-ups",
     "reassign": "assign",
+    "admins": "admin",
+    "holds": "hold",
 }
 
 

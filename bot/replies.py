@@ -48,6 +48,8 @@ HELP_EXAMPLES = [
     ("Parties: list, show one, set kind, alias, owner, home channel", "/brm party DMV channel #dmv-team"),
     ("Take back your last log or issue", "/brm undo"),
     ("Workspace settings (holidays, re-nudges, going cold)", "/brm settings holidays CA"),
+    ("Records administrators (who may export, set retention, hold)", "/brm admin add @jane"),
+    ("Keep records from any deletion for a records request", '/brm hold add "PRR-2026-114" DMV'),
 ]
 
 

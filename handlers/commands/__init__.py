@@ -21,10 +21,12 @@ from bot.errors import BrmError, InputError
 from bot.replies import error_blocks, problem_blocks
 from bot.text import as_written, safe_mrkdwn, truncate
 from bot.workspace_settings import workspace_calendar
+from handlers.commands import admin as admin_command
 from handlers.commands import digest as digest_command
 from handlers.commands import follow_ups as follow_ups_command
 from handlers.commands import health as health_command
 from handlers.commands import help as help_command
+from handlers.commands import hold as hold_command
 from handlers.commands import issues as issue_commands
 from handlers.commands import log as log_command
 from handlers.commands import party as party_command
@@ -90,6 +92,8 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "party": party_command.run,
     "follow-ups": follow_ups_command.run,
     "undo": undo_command.run,
+    "admin": admin_command.run,
+    "hold": hold_command.run,
 }
 
 

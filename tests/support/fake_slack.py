@@ -278,12 +278,16 @@ class FakeSlack:
         team_id: str | None = None,
         enterprise_id: str | None = None,
         deleted: bool = False,
+        is_admin: bool = False,
+        is_owner: bool = False,
+        is_primary_owner: bool = False,
     ) -> dict[str, Any]:
         """Make `users.info` know this user; returns the user object it will answer with.
 
         `team_id` other than the fake's own team: a person of another workspace, such as a guest from
         another organisation in a Slack Connect channel (signed requests then name that team as
-        theirs). `enterprise_id`: they belong to that Enterprise Grid org (`enterprise_user`)."""
+        theirs). `enterprise_id`: they belong to that Enterprise Grid org (`enterprise_user`).
+        `is_admin`, `is_owner`, `is_primary_owner`: their role in the workspace, as Slack reports it."""
         name = name or user_id.lower()
         real_name = real_name or name
         zone_now = datetime.now(ZoneInfo(tz))
@@ -308,8 +312,9 @@ class FakeSlack:
             "tz_label": _TZ_LABELS.get(abbreviation, abbreviation),
             "tz_offset": tz_offset if tz_offset is not None else int(offset.total_seconds()) if offset else 0,
             "is_bot": is_bot,
-            "is_admin": False,
-            "is_owner": False,
+            "is_admin": is_admin or is_owner or is_primary_owner,
+            "is_owner": is_owner or is_primary_owner,
+            "is_primary_owner": is_primary_owner,
             "is_app_user": False,
             "updated": 1_700_000_000,
             "profile": profile,
