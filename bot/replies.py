@@ -50,6 +50,7 @@ HELP_EXAMPLES = [
     ("Workspace settings (holidays, re-nudges, going cold)", "/brm settings holidays CA"),
     ("Records administrators (who may export, set retention, hold)", "/brm admin add @jane"),
     ("Keep records from any deletion for a records request", '/brm hold add "PRR-2026-114" DMV'),
+    ("Export records for a records request (a zip in your DM)", "/brm export DMV from 2025-01-01"),
 ]
 
 

@@ -12,13 +12,23 @@ can never disagree about what a hold covers.
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from sqlalchemy import and_, false, or_, true
 from sqlmodel import Session, col, select
 
 from storage.models import AuditEvent, Interaction, Issue, Nudge
 from storage.records_models import LegalHold
+
+
+class Coverage(Protocol):
+    """What a hold (or an export's filters, which select the same way) names: each part optional."""
+
+    party_id: int | None
+    starts_at: datetime | None
+    ends_at: datetime | None
+    user_id: str | None
 
 
 def active_holds(session: Session) -> list[LegalHold]:
@@ -41,7 +51,7 @@ def _all(*conditions: Any) -> Any:
     return and_(true(), *conditions)
 
 
-def interactions_held(hold: LegalHold) -> Any:
+def interactions_held(hold: Coverage) -> Any:
     conditions = []
     if hold.party_id is not None:
         conditions.append(col(Interaction.party_id) == hold.party_id)
@@ -54,7 +64,7 @@ def interactions_held(hold: LegalHold) -> Any:
     return _all(*conditions)
 
 
-def issues_held(hold: LegalHold) -> Any:
+def issues_held(hold: Coverage) -> Any:
     conditions = []
     if hold.party_id is not None:
         conditions.append(col(Issue.party_id) == hold.party_id)
@@ -70,14 +80,14 @@ def issues_held(hold: LegalHold) -> Any:
     return _all(*conditions)
 
 
-def nudges_held(hold: LegalHold) -> Any:
+def nudges_held(hold: Coverage) -> Any:
     return or_(
         col(Nudge.issue_id).in_(select(Issue.id).where(issues_held(hold))),
         col(Nudge.interaction_id).in_(select(Interaction.id).where(interactions_held(hold))),
     )
 
 
-def audit_events_held(hold: LegalHold) -> Any:
+def audit_events_held(hold: Coverage) -> Any:
     own = []
     if hold.party_id is not None:
         own += [col(AuditEvent.entity) == "party", col(AuditEvent.entity_id) == hold.party_id]

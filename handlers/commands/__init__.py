@@ -23,6 +23,7 @@ from bot.text import as_written, safe_mrkdwn, truncate
 from bot.workspace_settings import workspace_calendar
 from handlers.commands import admin as admin_command
 from handlers.commands import digest as digest_command
+from handlers.commands import export as export_command
 from handlers.commands import follow_ups as follow_ups_command
 from handlers.commands import health as health_command
 from handlers.commands import help as help_command
@@ -94,6 +95,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "undo": undo_command.run,
     "admin": admin_command.run,
     "hold": hold_command.run,
+    "export": export_command.run,
 }
 
 
