@@ -19,6 +19,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import IO, Any
 
 from sqlmodel import Session
@@ -204,3 +205,12 @@ def _flush(
 def _iso(value: datetime) -> str:
     # Stored in UTC; a value read back without its zone (SQLite) is still UTC.
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, read a megabyte at a time."""
+    digest = hashlib.sha256()
+    with path.open("rb") as data:
+        while chunk := data.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -8,7 +8,6 @@ it as each record type is written, uploads the zip with Slack's external upload 
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import tempfile
 from datetime import datetime, timedelta
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from bot.records.export import ExportPlan, plan_export, record_export, run_export
 from bot.records.export_replies import export_filename, progress_blocks, zip_comment
+from bot.records.export_zip import file_sha256
 from bot.replies import context, section
 from handlers.direct import tell_directly
 from handlers.file_upload import share_file
@@ -137,11 +137,3 @@ def export_job(services: Services, job: JobRun) -> None:
     )
     last = manifest.files[-1].record_type if manifest.files else "nudges_sent"
     progress.update(last, manifest.rows(last), finished=True)
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as data:
-        while chunk := data.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
