@@ -51,6 +51,7 @@ HELP_EXAMPLES = [
     ("Records administrators (who may export, set retention, hold)", "/brm admin add @jane"),
     ("Keep records from any deletion for a records request", '/brm hold add "PRR-2026-114" DMV'),
     ("Export records for a records request (a zip in your DM)", "/brm export DMV from 2025-01-01"),
+    ("Retention schedule: how long each record type is kept", "/brm retention interactions 6 years"),
 ]
 
 

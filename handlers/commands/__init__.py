@@ -31,6 +31,7 @@ from handlers.commands import hold as hold_command
 from handlers.commands import issues as issue_commands
 from handlers.commands import log as log_command
 from handlers.commands import party as party_command
+from handlers.commands import retention as retention_command
 from handlers.commands import settings as settings_command
 from handlers.commands import undo as undo_command
 from handlers.services import Services, services_of, team_of
@@ -96,6 +97,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "admin": admin_command.run,
     "hold": hold_command.run,
     "export": export_command.run,
+    "retention": retention_command.run,
 }
 
 
