@@ -12,7 +12,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, true
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    String,
+    Text,
+    TypeDecorator,
+    and_,
+    case,
+    cast,
+    func,
+    or_,
+    true,
+    type_coerce,
+)
 from sqlmodel import Session, col, select
 
 from storage.models import AuditEvent, Contact, Interaction, Issue, Nudge, NudgeStatus, Party, PartyAlias
@@ -161,8 +174,38 @@ RECORD_TYPES: tuple[RecordType, ...] = (
 )
 
 
-def stream_rows(session: Session, record_type: RecordType, wanted: ExportFilter) -> Iterator[Sequence[Any]]:
-    """The rows of one record type, in id order, `BATCH` at a time from the database."""
-    result = session.execute(record_type.statement(wanted).execution_options(yield_per=BATCH))
-    for partition in result.partitions():
-        yield from partition
+def stream_batches(
+    session: Session, record_type: RecordType, wanted: ExportFilter
+) -> Iterator[Sequence[Sequence[Any]]]:
+    """The rows of one record type in id order, `BATCH` at a time, as the export writes them: times
+    as ISO 8601 text with their offset, lists and objects as JSON text, the rest as stored.
+
+    The database formats them (in C, on its side): an export of a million rows would otherwise
+    spend most of its time making datetimes and lists out of text only to turn them back into text."""
+    statement = record_type.statement(wanted)
+    dialect = session.get_bind().dialect.name
+    columns = [_as_text(column, dialect) for column in statement.selected_columns]
+    result = session.execute(statement.with_only_columns(*columns).execution_options(yield_per=BATCH))
+    yield from result.partitions()
+
+
+def _as_text(column: Any, dialect: str) -> Any:
+    if isinstance(column.type, JSON):
+        return cast(column, Text).label(column.key)
+    if isinstance(column.type, TypeDecorator) and isinstance(column.type.impl_instance, DateTime):
+        return type_coerce(_iso_utc(column, dialect), String).label(column.key)
+    return column
+
+
+def _iso_utc(column: Any, dialect: str) -> Any:
+    """`2026-11-30T14:00:00+00:00` (`.123456` before the offset when there are microseconds), as
+    `datetime.isoformat` writes a UTC time; NULL stays NULL."""
+    if dialect == "postgresql":
+        utc = func.timezone("UTC", column)
+        whole = func.to_char(utc, 'YYYY-MM-DD"T"HH24:MI:SS')
+        fraction = func.to_char(utc, 'YYYY-MM-DD"T"HH24:MI:SS.US')
+        return case((func.date_trunc("second", column) == column, whole), else_=fraction).concat("+00:00")
+    # SQLite keeps "2026-11-30 14:00:00.000000", in UTC.
+    whole = func.replace(func.substr(column, 1, 19), " ", "T")
+    fraction = func.replace(column, " ", "T")
+    return case((func.substr(column, 21, 6) == "000000", whole), else_=fraction).concat("+00:00")

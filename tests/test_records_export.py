@@ -11,7 +11,7 @@ import io
 import json
 import time
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func
@@ -200,3 +200,20 @@ def test_a_bad_export_request_is_answered_and_starts_nothing(
     assert answer in reply_text(records.command(f"export {text}", user_id="U9"))
     assert records.slack.calls_to("files.getUploadURLExternal") == []
     assert [e for e in rows(records, AuditEvent) if e.action == "exported"] == []
+
+
+def test_times_are_written_as_isoformat_writes_them_microseconds_and_all(records: RunningApp) -> None:
+    party_id = add_party(records, "DMV")
+    moments = [
+        records.clock.now() + timedelta(microseconds=123_456),
+        records.clock.now() - timedelta(days=40),
+    ]
+    with records.db.workspace("T1") as session:
+        for at in moments:
+            session.add(Interaction(party_id=party_id, occurred_at=at, summary="call", logged_by="U1"))
+
+    archive, _ = exported(records, "format json")
+
+    written = [row["occurred_at"] for row in json.loads(archive.read("interactions.json"))]
+    assert written == [at.isoformat() for at in moments]
+    assert written[0].endswith(".123456+00:00")

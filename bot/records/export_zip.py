@@ -24,11 +24,10 @@ from typing import IO, Any
 
 from sqlmodel import Session
 
-from storage.records_export_queries import RECORD_TYPES, ExportFilter, RecordType, stream_rows
+from storage.records_export_queries import RECORD_TYPES, ExportFilter, RecordType, stream_batches
 
 FORMATS = ("csv", "json")
 MANIFEST = "manifest.json"
-FLUSH_ROWS = 2000
 PROGRESS_EVERY = 200_000  # rows between progress reports within one file
 # Fast deflate: an export is mostly text that shrinks well at any level, and level 6 (zlib's
 # default) costs about three times the CPU of level 1 for a few percent smaller files.
@@ -92,8 +91,8 @@ def write_export(
     stamp = request.requested_at.astimezone(UTC).timetuple()[:6]
     with zipfile.ZipFile(out, "w", allowZip64=True) as archive:
         for record_type in RECORD_TYPES:
-            rows = stream_rows(session, record_type, wanted)
-            manifest.files += _write_type(archive, record_type, rows, request.formats, stamp, progress)
+            batches = stream_batches(session, record_type, wanted)
+            manifest.files += _write_type(archive, record_type, batches, request.formats, stamp, progress)
         body = json.dumps(manifest.as_json(), indent=2, ensure_ascii=False).encode()
         archive.writestr(_entry(MANIFEST, stamp), body)
     return manifest
@@ -126,17 +125,20 @@ class _Sink:
 def _write_type(
     archive: zipfile.ZipFile,
     record_type: RecordType,
-    rows: Iterable[Sequence[Any]],
+    batches: Iterable[Sequence[Sequence[Any]]],
     formats: tuple[str, ...],
     stamp: tuple[int, ...],
     progress: Progress | None,
 ) -> list[ExportedFile]:
     """Both files of one record type from one pass over its rows: the CSV straight into the zip,
-    the JSON into a temporary file (a zip takes one file at a time), copied in after."""
+    the JSON into a temporary file (a zip takes one file at a time), copied in after.
+
+    Rows come as text already (storage/records_export_queries.py): dates in ISO 8601, lists and
+    objects as JSON text, which the JSON file holds as JSON values, not as strings."""
     columns = record_type.columns
-    dates = [i for i, name in enumerate(columns) if name == "at" or name.endswith("_at")]
-    as_json = [i for i, name in enumerate(columns) if name in record_type.json_columns]
+    as_json = [name for name in columns if name in record_type.json_columns]
     csv_name, json_name = f"{record_type.name}.csv", f"{record_type.name}.json"
+    encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
     with tempfile.TemporaryFile() as json_file:
         csv_out = archive.open(_entry(csv_name, stamp), "w", force_zip64=True) if "csv" in formats else None
         csv_sink = _Sink(csv_out) if csv_out else None
@@ -145,26 +147,23 @@ def _write_type(
         writer = csv.writer(buffer, lineterminator="\r\n")
         if csv_sink:
             writer.writerow(columns)
-        json_parts: list[str] = []
-        count = 0
-        for row in rows:
-            values = list(row)
-            for i in dates:
-                if values[i] is not None:
-                    values[i] = _iso(values[i])
-            if json_sink:
-                json_parts.append(json.dumps(dict(zip(columns, values, strict=True)), ensure_ascii=False))
+        count = reported = 0
+        for batch in batches:
             if csv_sink:
-                for i in as_json:
-                    values[i] = json.dumps(values[i], ensure_ascii=False)
-                writer.writerow(values)
-            count += 1
-            if count % FLUSH_ROWS == 0:
-                _flush(buffer, csv_sink, json_parts, json_sink, first=count == FLUSH_ROWS)
-                if progress and count % PROGRESS_EVERY == 0:
-                    progress(record_type.name, count)
-        # The JSON array opens with the first batch of rows, so an empty one is written whole here.
-        _flush(buffer, csv_sink, json_parts, json_sink, first=count <= FLUSH_ROWS)
+                writer.writerows(batch)
+                csv_sink.write(buffer.getvalue())
+                buffer.seek(0)
+                buffer.truncate()
+            if json_sink:
+                objects = [dict(zip(columns, row, strict=True)) for row in batch]
+                for name in as_json:
+                    for item in objects:
+                        item[name] = _json_value(item[name])
+                json_sink.write(("[\n" if count == 0 else ",\n") + ",\n".join(map(encode, objects)))
+            count += len(batch)
+            if progress and count - reported >= PROGRESS_EVERY:
+                progress(record_type.name, count)
+                reported = count
         if json_sink:
             json_sink.write("\n]\n" if count else "[]\n")
         files = []
@@ -185,26 +184,14 @@ def _write_type(
     return files
 
 
-def _flush(
-    buffer: io.StringIO,
-    csv_sink: _Sink | None,
-    json_parts: list[str],
-    json_sink: _Sink | None,
-    *,
-    first: bool,
-) -> None:
-    if csv_sink and buffer.tell():
-        csv_sink.write(buffer.getvalue())
-        buffer.seek(0)
-        buffer.truncate()
-    if json_sink and json_parts:
-        json_sink.write(("[\n" if first else ",\n") + ",\n".join(json_parts))
-        json_parts.clear()
+_EMPTY: dict[str, Any] = {"[]": [], "{}": {}}  # most lists of people are empty: no parsing for those
 
 
-def _iso(value: datetime) -> str:
-    # Stored in UTC; a value read back without its zone (SQLite) is still UTC.
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+def _json_value(text: str | None) -> Any:
+    if text is None:
+        return None
+    empty = _EMPTY.get(text)
+    return json.loads(text) if empty is None else empty
 
 
 def file_sha256(path: Path) -> str:
