@@ -14,7 +14,7 @@ What is timed, each in a fresh child process so that its peak RSS is its own:
   `python app.py export` run it: CSV and JSON for every record type, manifest, into a zip on /tmp;
 - floor: the same three tables dumped plainly, `sqlite3 FILE ".dump party interaction issue"` into a
   file on SQLite, `COPY ... TO STDOUT (FORMAT csv)` into a file through psycopg on PostgreSQL.
-Wall time and peak RSS (ru_maxrss of the child) are printed side by side, with the ratio. Targets:
+Wall time and peak RSS (the child's VmHWM) are printed side by side, with the ratio. Targets:
 the export within 3x the floor's time, peak RSS under 200 MB. Figures from one run on one machine,
 not a test; on a shared machine the wall time also counts waiting for a core.
 """
@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -82,8 +81,16 @@ def child_copy(url: str, out: Path) -> dict[str, float]:
     return {"seconds": time.perf_counter() - started, "bytes": out.stat().st_size}
 
 
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+def _rss_mb(pid: int | str = "self") -> float | None:
+    """The peak resident set of a process so far (VmHWM), in MB; None once it is gone.
+
+    Not `ru_maxrss`: a child started from a big parent inherits the parent's high-water mark."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    kilobytes = next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))
+    return int(kilobytes) / 1024
 
 
 def child_main(kind: str, url: str, out: str) -> None:
@@ -96,17 +103,27 @@ def child_main(kind: str, url: str, out: str) -> None:
 
 
 def _run_child(arguments: list[str]) -> tuple[dict[str, float], float]:
-    """Run a child process; what it printed (JSON, if anything) and its own peak RSS in MB."""
-    started = time.perf_counter()
-    process = subprocess.Popen(arguments, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
-    out = process.stdout.read().decode() if process.stdout else ""
-    err = process.stderr.read().decode() if process.stderr else ""
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{arguments[:3]} failed:\n{err}")
-    result = json.loads(out) if out.strip().startswith("{") else {"seconds": wall}
-    return result, usage.ru_maxrss / 1024
+    """Run a Python child; what it printed (JSON) and the peak RSS it measured of itself, in MB."""
+    done = subprocess.run(arguments, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{arguments[:5]} failed:\n{done.stderr}")
+    result = json.loads(done.stdout)
+    return result, result["peak_rss_mb"]
+
+
+def _run_watched(arguments: list[str], out: Path) -> tuple[float, float]:
+    """Run a program writing to `out`; its wall time and peak RSS (read from /proc as it runs)."""
+    with out.open("wb") as stream:
+        started = time.perf_counter()
+        process = subprocess.Popen(arguments, stdout=stream)
+        peak = 0.0
+        while process.poll() is None:
+            peak = max(peak, _rss_mb(process.pid) or 0.0)
+            time.sleep(0.02)
+        seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(f"{arguments[0]} failed")
+    return seconds, peak
 
 
 def measure(name: str, url: str, sqlite_file: Path | None) -> dict[str, object]:
@@ -117,16 +134,10 @@ def measure(name: str, url: str, sqlite_file: Path | None) -> dict[str, object]:
         )
         dump_path = Path(folder) / "floor.out"
         if sqlite_file is not None:
-            with dump_path.open("wb") as dump:
-                started = time.perf_counter()
-                process = subprocess.Popen(
-                    ["sqlite3", str(sqlite_file), f".dump {' '.join(TABLES)}"], stdout=dump
-                )
-                _, status, usage = os.wait4(process.pid, 0)
-                if os.waitstatus_to_exitcode(status) != 0:
-                    raise SystemExit("sqlite3 .dump failed")
-                floor = {"seconds": time.perf_counter() - started, "bytes": dump_path.stat().st_size}
-                floor_rss = usage.ru_maxrss / 1024
+            seconds, floor_rss = _run_watched(
+                ["sqlite3", str(sqlite_file), f".dump {' '.join(TABLES)}"], dump_path
+            )
+            floor = {"seconds": seconds, "bytes": dump_path.stat().st_size}
             floor_name = "sqlite3 .dump"
         else:
             floor, floor_rss = _run_child(

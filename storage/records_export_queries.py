@@ -185,7 +185,13 @@ def stream_batches(
     statement = record_type.statement(wanted)
     dialect = session.get_bind().dialect.name
     columns = [_as_text(column, dialect) for column in statement.selected_columns]
-    result = session.execute(statement.with_only_columns(*columns).execution_options(yield_per=BATCH))
+    # Through the session's connection, not the ORM: its row machinery cost as much as all the
+    # writing. That skips the session's workspace filter, so the statement names the workspace itself.
+    table = statement.get_final_froms()[0]
+    statement = statement.with_only_columns(*columns).where(table.c.team_id == session.info["team_id"])
+    result = session.connection().execute(
+        statement, execution_options={"stream_results": True, "yield_per": BATCH}
+    )
     yield from result.partitions()
 
 
