@@ -189,9 +189,10 @@ def stream_batches(
     # writing. That skips the session's workspace filter, so the statement names the workspace itself.
     table = statement.get_final_froms()[0]
     statement = statement.with_only_columns(*columns).where(table.c.team_id == session.info["team_id"])
-    result = session.connection().execute(
-        statement, execution_options={"stream_results": True, "yield_per": BATCH}
-    )
+    connection = session.connection()
+    if dialect == "postgresql":
+        connection.exec_driver_sql("SET LOCAL TIME ZONE 'UTC'")  # this transaction only
+    result = connection.execute(statement, execution_options={"stream_results": True, "yield_per": BATCH})
     yield from result.partitions()
 
 
@@ -207,10 +208,8 @@ def _iso_utc(column: Any, dialect: str) -> Any:
     """`2026-11-30T14:00:00+00:00` (`.123456` before the offset when there are microseconds), as
     `datetime.isoformat` writes a UTC time; NULL stays NULL."""
     if dialect == "postgresql":
-        utc = func.timezone("UTC", column)
-        whole = func.to_char(utc, 'YYYY-MM-DD"T"HH24:MI:SS')
-        fraction = func.to_char(utc, 'YYYY-MM-DD"T"HH24:MI:SS.US')
-        return case((func.date_trunc("second", column) == column, whole), else_=fraction).concat("+00:00")
+        # In UTC (see stream_batches) a timestamptz reads "2026-11-30 14:00:00.123456+00".
+        return func.replace(cast(column, Text), " ", "T").concat(":00")
     # SQLite keeps "2026-11-30 14:00:00.000000", in UTC.
     whole = func.replace(func.substr(column, 1, 19), " ", "T")
     fraction = func.replace(column, " ", "T")
