@@ -10,17 +10,15 @@ and says so, rather than guessing.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slack_sdk import WebClient
 
 from bot.errors import NotAllowed
-from handlers.slack_failures import SLACK_FAILURES, failure_code
+from handlers.commands.request import CommandRequest
+from slack_api.failures import SLACK_FAILURES, failure_code
 from storage.db import Database
 from storage.records_admins import named_admin
-
-if TYPE_CHECKING:
-    from handlers.commands import CommandRequest
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,6 @@ import getpass
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import col, select
@@ -24,10 +23,8 @@ from bot.errors import BrmError
 from bot.records.export import plan_export, record_export, run_export
 from bot.records.export_zip import file_sha256
 from bot.text import plain_text
+from runtime.services import Services
 from storage.models import Party, Workspace
-
-if TYPE_CHECKING:
-    from handlers.services import Services
 
 SURFACE = "command_line"
 

@@ -10,18 +10,15 @@ workspace transaction.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from bot.records.retention import run_retention
 from runtime.kinds import KINDS, JobRun, job_kind
+from runtime.services import Services
 from storage import jobs
 from storage.records_models import RetentionRule, RetentionRun
-
-if TYPE_CHECKING:
-    from handlers.services import Services
 
 log = logging.getLogger(__name__)
 

@@ -7,23 +7,26 @@ followed; only records administrators may change it, and each change is in the a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bot.errors import InputError
 from bot.replies import context, section
 from bot.text import mentioned_users
+from handlers.commands.registry import subcommand
+from handlers.commands.request import CommandRequest
 from handlers.records_access import require_for_command
 from storage.audit import record_change
 from storage.models import Surface
 from storage.records_admins import add_named_admin, named_admin, named_admins, remove_named_admin
 
-if TYPE_CHECKING:
-    from handlers.commands import CommandRequest
-
 ADMIN_EXAMPLE = "/brm admin add @jane"
 ENTITY = "records_admin"
 
 
+@subcommand(
+    "admin",
+    help="Records administrators: who may export, set retention and place holds",
+    example="/brm admin add @jane",
+    aliases=("admins",),
+)
 def run(request: CommandRequest) -> None:
     action, _, rest = request.text.strip().partition(" ")
     action = action.lower()

@@ -12,30 +12,33 @@ import logging
 import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+from slack_sdk import WebClient
 
 from bot.records.export import ExportPlan, plan_export, record_export, run_export
 from bot.records.export_replies import export_filename, progress_blocks, zip_comment
 from bot.records.export_zip import file_sha256
 from bot.replies import context, section
-from handlers.direct import tell_directly
-from handlers.file_upload import share_file
+from handlers.commands.registry import subcommand
+from handlers.commands.request import CommandRequest
 from handlers.records_access import require_for_command
-from handlers.services import Services
-from handlers.slack_failures import SLACK_FAILURES, failure_code
 from runtime.kinds import JobRun, job_kind
+from runtime.services import Services
+from slack_api.direct import tell_directly
+from slack_api.failures import SLACK_FAILURES, failure_code
+from slack_api.file_upload import share_file
 from storage.models import Surface
-
-if TYPE_CHECKING:
-    from slack_sdk import WebClient
-
-    from handlers.commands import CommandRequest
 
 log = logging.getLogger(__name__)
 
 EXPORT_JOB = "records_export"
 
 
+@subcommand(
+    "export",
+    help="Export records for a records request (a zip in your DM)",
+    example="/brm export DMV from 2025-01-01",
+)
 def run(request: CommandRequest) -> None:
     require_for_command(request, "export records")
     services = request.services

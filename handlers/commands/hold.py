@@ -3,21 +3,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bot.date_format import format_local
 from bot.errors import InputError
 from bot.records.holds import HOLD_EXAMPLE, list_holds, place_hold, release_hold
 from bot.replies import context, packed_sections, section
 from bot.text import safe_mrkdwn
+from handlers.commands.registry import subcommand
+from handlers.commands.request import CommandRequest
 from handlers.records_access import require_for_command
-
-if TYPE_CHECKING:
-    from handlers.commands import CommandRequest
 
 KEPT_FROM = "retention, `/brm undo` or removing a party"
 
 
+@subcommand(
+    "hold",
+    help="Keep records from any deletion for a records request (legal hold)",
+    example='/brm hold add "PRR-2026-114" DMV',
+    aliases=("holds",),
+)
 def run(request: CommandRequest) -> None:
     action, _, rest = request.text.strip().partition(" ")
     action = action.lower()

@@ -3,18 +3,20 @@ schedule (see bot/records/retention_rules.py). For records administrators only."
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bot.records.retention import preview, rule_text, set_rule
 from bot.records.retention_replies import preview_blocks, schedule_blocks
 from bot.records.retention_rules import kind_named, read_rule_change
+from handlers.commands.registry import subcommand
+from handlers.commands.request import CommandRequest
 from handlers.records_access import require_for_command
 from storage.records_retention import retention_rules
 
-if TYPE_CHECKING:
-    from handlers.commands import CommandRequest
 
-
+@subcommand(
+    "retention",
+    help="Retention schedule: how long each record type is kept",
+    example="/brm retention interactions 6 years",
+)
 def run(request: CommandRequest) -> None:
     require_for_command(request, "see or set the retention schedule")
     services = request.services
