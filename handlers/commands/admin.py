@@ -7,6 +7,8 @@ followed; only records administrators may change it, and each change is in the a
 
 from __future__ import annotations
 
+from sqlmodel import Session
+
 from bot.errors import InputError
 from bot.replies import context, section
 from bot.text import mentioned_users
@@ -66,15 +68,7 @@ def _add(request: CommandRequest, user_id: str) -> None:
             request.reply(f"<@{user_id}> is already a records administrator.")
             return
         admin = add_named_admin(session, user_id, added_by=request.user_id)
-        record_change(
-            session,
-            actor_id=request.user_id,
-            surface=Surface.COMMAND,
-            action="admin_added",
-            entity=ENTITY,
-            entity_id=admin.id,  # type: ignore[arg-type]
-            user=user_id,
-        )
+        _audit(session, request, "admin_added", admin.id, user_id)  # type: ignore[arg-type]
     request.reply(
         f"Done: <@{user_id}> is a records administrator",
         [
@@ -96,16 +90,20 @@ def _remove(request: CommandRequest, user_id: str) -> None:
             )
         admin_id = admin.id
         remove_named_admin(session, admin)
-        record_change(
-            session,
-            actor_id=request.user_id,
-            surface=Surface.COMMAND,
-            action="admin_removed",
-            entity=ENTITY,
-            entity_id=admin_id,  # type: ignore[arg-type]
-            user=user_id,
-        )
+        _audit(session, request, "admin_removed", admin_id, user_id)  # type: ignore[arg-type]
     request.reply(f":key: Done: <@{user_id}> is no longer a records administrator.")
+
+
+def _audit(session: Session, request: CommandRequest, action: str, admin_id: int, user_id: str) -> None:
+    record_change(
+        session,
+        actor_id=request.user_id,
+        surface=Surface.COMMAND,
+        action=action,
+        entity=ENTITY,
+        entity_id=admin_id,
+        user=user_id,
+    )
 
 
 def _list(request: CommandRequest) -> None:
