@@ -31,7 +31,7 @@ from sqlmodel import Session, col, select
 from storage.models import AuditEvent, Contact, Interaction, Issue, Nudge, NudgeStatus, Party, PartyAlias
 from storage.records_holds import interactions_held, issues_held
 
-BATCH = 10_000  # rows per round trip: fewer trips, still a few MB at most
+BATCH = 5_000  # rows per round trip: few trips, and a batch of text stays a few MB
 
 
 @dataclass(frozen=True)
