@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from storage.models import AuditEvent, Interaction, Issue, Nudge, Party
+from storage.models import AuditEvent, Interaction, Issue, Job, Nudge, Party
 from tests.conftest import RunningApp
 from tests.test_log_command import add_party, reply_text, rows
 from tests.test_nudges import sweep
@@ -217,3 +217,16 @@ def test_times_are_written_as_isoformat_writes_them_microseconds_and_all(records
     written = [row["occurred_at"] for row in json.loads(archive.read("interactions.json"))]
     assert written == [at.isoformat() for at in moments]
     assert written[0].endswith(".123456+00:00")
+
+
+def test_a_command_whose_work_runs_again_queues_its_export_once(records: RunningApp) -> None:
+    add_party(records, "DMV")
+    records.command("log DMV call about renewals")
+    # The same command's work twice, as when a worker died after queueing the export: same trigger.
+    records.command("export", user_id="U9", trigger_id="1234.5678.again")
+    records.command("export", user_id="U9", trigger_id="1234.5678.again")
+    wait_for_the_export_audit(records)
+    with records.db.system() as session:
+        kinds = [job.kind for job in session.exec(select(Job))]
+    assert kinds.count("records_export") == 1
+    assert len(records.slack.calls_to("files.completeUploadExternal")) == 1

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from slack_sdk import WebClient
+from sqlmodel import col, select
 
 from bot.records.export import ExportPlan, plan_export, record_export, run_export
 from bot.records.export_replies import export_filename, progress_blocks, zip_comment
@@ -27,7 +28,7 @@ from runtime.services import Services
 from slack_api.direct import tell_directly
 from slack_api.failures import SLACK_FAILURES, failure_code
 from slack_api.file_upload import share_file
-from storage.models import Surface
+from storage.models import Job, Surface
 
 log = logging.getLogger(__name__)
 
@@ -45,16 +46,20 @@ def run(request: CommandRequest) -> None:
     tz = services.directory.timezone(request.team_id, request.user_id, request.client)
     with services.db.workspace(request.team_id, request.enterprise_id) as session:
         plan = plan_export(session, request.text, tz)
-    services.jobs.enqueue(
-        EXPORT_JOB,
-        {
-            "user_id": request.user_id,
-            "plan": plan.as_payload(),
-            "requested_at": services.clock.now().isoformat(),
-        },
-        team_id=request.team_id,
-        enterprise_id=request.enterprise_id,
-    )
+    # A command's job that runs again (its worker died after this) finds its export already queued.
+    key = f"{EXPORT_JOB}:{request.team_id}:{request.trigger_id}" if request.trigger_id else None
+    if key is None or not _queued(services, key):
+        services.jobs.enqueue(
+            EXPORT_JOB,
+            {
+                "user_id": request.user_id,
+                "plan": plan.as_payload(),
+                "requested_at": services.clock.now().isoformat(),
+            },
+            team_id=request.team_id,
+            enterprise_id=request.enterprise_id,
+            key=key,
+        )
     request.reply(
         "Exporting records",
         [
@@ -66,6 +71,11 @@ def run(request: CommandRequest) -> None:
             ),
         ],
     )
+
+
+def _queued(services: Services, key: str) -> bool:
+    with services.db.system() as session:
+        return session.exec(select(Job.id).where(col(Job.key) == key)).first() is not None
 
 
 class _Progress:
