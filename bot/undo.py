@@ -6,6 +6,10 @@ by a slash command, within UNDO_WINDOW, with what it brought along: the issues a
 pending nudges, and a party the log created that nothing else uses. It refuses once a nudge for it
 has gone out, or when someone has worked on its issues since: then people may already rely on it,
 and closing it says what happened instead. The audit log keeps what was removed.
+
+An undone record is deleted, not kept as withdrawn: it was a slip of the last 24 hours that nobody
+acted on, and its `undone` audit event keeps what it said. A record under a legal hold is never
+undone (the refusal names the hold), and a party a hold names is never removed with it.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from sqlmodel import Session, col, select
 from bot import touchpoints
 from bot.errors import InputError
 from bot.plural import noun
+from bot.records.holds import held_refusal
 from bot.replies import Blocks, context, section
 from bot.text import safe_mrkdwn, truncate
 from storage.audit import history, record_change
@@ -36,6 +41,7 @@ from storage.models import (
 )
 from storage.parties import get_party
 from storage.records import issues_raised_with
+from storage.records_holds import holds_covering, holds_naming_party
 
 UNDO_WINDOW = timedelta(hours=24)
 UNDO_EXAMPLE = "/brm undo"
@@ -122,6 +128,13 @@ def _undo_records(
             + _close_hint(issues),
             example=UNDO_EXAMPLE,
         )
+    for held in [record, *(issue for issue in issues if issue is not record)]:
+        covering = holds_covering(session, held)
+        if covering:
+            thing = (
+                f"Your last {what}" if held is record else f"Issue #{getattr(held, 'number', '')} it raised"
+            )
+            raise InputError(held_refusal(covering[0], thing), example=UNDO_EXAMPLE)
     party = get_party(session, record.party_id)
     assert party is not None
     said = interaction.summary if interaction is not None else issues[0].title
@@ -178,7 +191,7 @@ def _remove_party_if_only_this_used_it(session: Session, party: Party, created: 
         and [event.action for event in party_history] == ["created"]
         and party_history[0].id == created.id - 1  # type: ignore[operator]
     )
-    if not created_with_it:
+    if not created_with_it or holds_naming_party(session, party.id):  # type: ignore[arg-type]
         return False
     for model in (Interaction, Issue):
         if session.exec(select(model.id).where(col(model.party_id) == party.id)).first() is not None:

@@ -42,6 +42,9 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "conversations.info": ("channels:read", "groups:read", "im:read", "mpim:read"),
     "conversations.history": ("channels:history", "groups:history", "im:history", "mpim:history"),
     "conversations.open": ("im:write",),  # always a DM with one person
+    # A records export's zip, shared in the requester's DM.
+    "files.getUploadURLExternal": ("files:write",),
+    "files.completeUploadExternal": ("files:write",),
     "reactions.add": ("reactions:write",),
     "users.info": ("users:read",),
     "views.open": (),
@@ -321,7 +324,7 @@ def test_an_unsubscribed_event_and_a_missing_url_are_reported(
 
 
 def test_a_scope_nothing_needs_is_reported(http_manifest: dict[str, Any], the_app: Registered) -> None:
-    http_manifest["oauth_config"]["scopes"]["bot"].append("files:write")
+    http_manifest["oauth_config"]["scopes"]["bot"].append("pins:write")
     assert manifest_problems(http_manifest, the_app, called_methods(), http=True) == [
-        "bot scope files:write is declared but nothing needs it"
+        "bot scope pins:write is declared but nothing needs it"
     ]

@@ -37,7 +37,11 @@ import handlers.commands.health
 import handlers.commands.party
 import handlers.commands.contact
 import handlers.commands.undo
-import handlers.commands.settings  # noqa: F401
+import handlers.commands.settings
+import handlers.commands.admin
+import handlers.commands.hold
+import handlers.commands.export
+import handlers.commands.retention  # noqa: F401
 
 # isort: on
 

@@ -8,8 +8,9 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
-import storage.contact_models
-import storage.models  # noqa: F401
+import storage.contact_models  # (and the contacts tables)
+import storage.models  # registers the tables on the metadata
+import storage.records_models  # noqa: F401  (and the public-records tables)
 
 target_metadata = SQLModel.metadata
 

@@ -17,7 +17,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0008_contacts"
-down_revision = "0006_job_queue"
+down_revision = "0007_public_records"
 branch_labels = None
 depends_on = None
 
