@@ -37,6 +37,7 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -183,7 +184,8 @@ def timed_read(run: Callable[[], object], runs: int) -> Timing:
     return timing
 
 
-def measure(db: Database, fake: FakeSlack, runs: int, only: list[str]) -> dict[str, Timing]:
+def bench_services(db: Database, fake: FakeSlack, now: datetime = NOW) -> Services:
+    """The app's services on `db`, its Web API the fake Slack, its clock frozen at `now`."""
     settings = Settings(
         bot_token="xoxb-bench-token",
         signing_secret=None,
@@ -192,7 +194,11 @@ def measure(db: Database, fake: FakeSlack, runs: int, only: list[str]) -> dict[s
         slack_api_url=fake.url,
         port=0,
     )
-    services = build_services(settings, clock=FrozenClock(NOW), db=db)
+    return build_services(settings, clock=FrozenClock(now), db=db)
+
+
+def measure(db: Database, fake: FakeSlack, runs: int, only: list[str]) -> dict[str, Timing]:
+    services = bench_services(db, fake)
     reads: list[tuple[str, Callable[[], Any]]] = [(label, command(services, text)) for label, text in READS]
     reads.append(("Home tab", home(services, fake)))
     if only:

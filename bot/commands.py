@@ -15,6 +15,7 @@ ALIASES = {
     "followup": "follow-ups",
     "fu": "follow-ups",
     "reassign": "assign",
+    "find": "search",
 }
 
 

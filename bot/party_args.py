@@ -1,4 +1,4 @@
-"""Reading `/brm party [<name> [kind|alias|unalias|owner|channel|rename <value>]]`.
+"""Reading `/brm party [<name> [history | kind|alias|unalias|owner|channel|rename <value>]]`.
 
 Pure: no Slack, no database. Party names contain spaces ("Department of Revenue kind vendor"), so the
 text is split at an action keyword; when a keyword could also be part of a name ("Office of Channel
@@ -26,7 +26,8 @@ UNALIAS_EXAMPLE = "/brm party DMV unalias Motor Vehicles"
 OWNER_EXAMPLE = "/brm party DMV owner @jane"
 CHANNEL_EXAMPLE = "/brm party DMV channel #dmv-team"
 RENAME_EXAMPLE = "/brm party DMV rename Department of Motor Vehicles"
-ACTIONS = ("kind", "alias", "unalias", "owner", "channel", "rename")
+HISTORY_EXAMPLE = "/brm party DMV history"
+ACTIONS = ("kind", "alias", "unalias", "owner", "channel", "rename", "history")
 EXAMPLES = {
     "kind": KIND_EXAMPLE,
     "alias": ALIAS_EXAMPLE,
@@ -34,6 +35,7 @@ EXAMPLES = {
     "owner": OWNER_EXAMPLE,
     "channel": CHANNEL_EXAMPLE,
     "rename": RENAME_EXAMPLE,
+    "history": HISTORY_EXAMPLE,
 }
 
 _ACTION_WORDS = {action: action for action in ACTIONS} | {
@@ -43,6 +45,7 @@ _ACTION_WORDS = {action: action for action in ACTIONS} | {
     "owned-by": "owner",
     "home": "channel",
     "rename-to": "rename",
+    "timeline": "history",
 }
 _KIND_WORDS = {kind.value: kind.value for kind in PartyKind} | {
     "agencies": PartyKind.AGENCY.value,
@@ -84,6 +87,12 @@ def read_party_command(
     party = _match(name, parties, words)
     if action is None:
         return PartyCommand("show", party)
+    if action == "history":
+        if value:
+            raise InputError(
+                "`history` takes nothing after it: *More* shows older entries.", example=HISTORY_EXAMPLE
+            )
+        return PartyCommand(action, party)
     if action == "kind":
         return PartyCommand(action, party, read_kind(value))
     if action in ("alias", "rename"):

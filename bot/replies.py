@@ -45,6 +45,8 @@ HELP_EXAMPLES = [
     ("Weekly digest in this channel", "/brm digest on monday 9:00"),
     ("Your follow-ups, overdue first (or everyone's)", "/brm follow-ups all"),
     ("A party's health", "/brm health DMV"),
+    ("A party's timeline, newest first", "/brm party DMV history"),
+    ("Search summaries and issues, best matches first", "/brm search portal outage DMV since last month"),
     ("Parties: list, show one, set kind, alias, owner, home channel", "/brm party DMV channel #dmv-team"),
     ("Take back your last log or issue", "/brm undo"),
     ("Workspace settings (holidays, re-nudges, going cold)", "/brm settings holidays CA"),

@@ -7,7 +7,18 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import actions, commands, errors, events, home, outsiders, profile_events, shortcuts, views
+from handlers import (
+    actions,
+    commands,
+    errors,
+    events,
+    history,
+    home,
+    outsiders,
+    profile_events,
+    shortcuts,
+    views,
+)
 
 
 def register_all(app: App) -> None:
@@ -18,5 +29,6 @@ def register_all(app: App) -> None:
     home.register(app)
     events.register(app)
     actions.register(app)
+    history.register(app)
     shortcuts.register(app)
     views.register(app)

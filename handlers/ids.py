@@ -28,3 +28,4 @@ class Action(StrEnum):
     NUDGE_SNOOZE_DAY = "brm_nudge_snooze_day"
     NUDGE_SNOOZE_WEEK = "brm_nudge_snooze_week"
     NUDGE_REOPEN = "brm_nudge_reopen"
+    HISTORY_MORE = "brm_party_history_more"  # *More* and *Newest* under `/brm party <name> history`

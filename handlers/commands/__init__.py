@@ -28,6 +28,7 @@ from handlers.commands import help as help_command
 from handlers.commands import issues as issue_commands
 from handlers.commands import log as log_command
 from handlers.commands import party as party_command
+from handlers.commands import search as search_command
 from handlers.commands import settings as settings_command
 from handlers.commands import undo as undo_command
 from handlers.services import Services, services_of, team_of
@@ -88,6 +89,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "health": health_command.run,
     "settings": settings_command.run,
     "party": party_command.run,
+    "search": search_command.run,
     "follow-ups": follow_ups_command.run,
     "undo": undo_command.run,
 }

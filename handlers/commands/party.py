@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING
 
 from bot.parties import change_party
 from bot.party_args import OWNER_EXAMPLE, PartyCommand, read_party_command
+from bot.party_history import history_reply
 from bot.party_replies import LIST_LIMIT, party_card, party_list
 from bot.recording import known_parties
 from bot.replies import context
 from handlers.channel_access import INVITE, bot_access
+from handlers.ids import Action
 from storage.parties import aliases_of, get_party, list_parties, party_row
 
 if TYPE_CHECKING:
@@ -34,6 +36,11 @@ def run(request: CommandRequest) -> None:
         if command.action == "list":
             page = list_parties(session, limit=LIST_LIMIT)
             text, blocks = party_list(page.rows, total=page.total)
+        elif command.action == "history":
+            assert command.party is not None and command.party.party_id is not None
+            party = get_party(session, command.party.party_id)
+            assert party is not None
+            text, blocks = history_reply(session, party, tz=tz, action_id=Action.HISTORY_MORE)
         else:
             assert command.party is not None and command.party.party_id is not None
             party = get_party(session, command.party.party_id)

@@ -9,6 +9,7 @@ from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables on the metadata)
+from storage.search import outside_the_models
 
 target_metadata = SQLModel.metadata
 
@@ -19,6 +20,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying them
         compare_type=True,
+        include_name=outside_the_models,  # the search index is the migrations' alone
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,31 @@
+"""`/brm search <words> [party] [since DATE]`: the workspace's interactions and issues that have
+those words, best matches first, with links to the messages they came from."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.recording import known_parties
+from bot.search_args import read_search_command
+from bot.search_replies import RESULT_LIMIT, search_reply
+from storage.search import search_records
+
+if TYPE_CHECKING:
+    from handlers.commands import CommandRequest
+
+
+def run(request: CommandRequest) -> None:
+    services = request.services
+    tz = services.directory.timezone(request.team_id, request.user_id, request.client)
+    with services.db.workspace(request.team_id, request.enterprise_id) as session:
+        command = read_search_command(
+            request.text, parties=known_parties(session), tz=tz, now=services.clock.now()
+        )
+        hits = search_records(
+            session,
+            command.terms,
+            party_id=command.party.party_id if command.party is not None else None,
+            since=command.since_at,
+            limit=RESULT_LIMIT,
+        )
+    request.reply(*search_reply(command, hits, tz=tz))

@@ -1,0 +1,170 @@
+"""Full-text search over interaction summaries and issue titles and details, with the database's own
+index: FTS5 on SQLite, a `tsvector` column with a GIN index on PostgreSQL (migration 0011_search).
+
+The words to look for arrive already read (`SearchTerms`: plain words, no query syntax), and reach the
+database only as bound parameters, quoted as FTS5 strings on SQLite and through `plainto_tsquery` /
+`phraseto_tsquery` on PostgreSQL: nothing a person types can be read as an operator. Queries name the
+workspace's rows through the ORM (the session's workspace filter applies) and say so themselves too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Text, cast, func, literal_column, null, table
+from sqlalchemy import column as sql_column
+from sqlmodel import Session, col, select
+
+from storage.models import Interaction, Issue, Party
+
+# What the search index adds to the schema beside the models; Alembic's comparisons leave it out.
+SEARCH_TABLES = ("interaction_fts", "issue_fts")
+SEARCH_COLUMN = "search_vector"
+SEARCH_INDEXES = ("ix_interaction_search", "ix_issue_search")
+
+
+def outside_the_models(name: str | None, type_: str, parent_names: dict[str, Any]) -> bool:
+    """Alembic's `include_name`: False for the search index's tables (and FTS5's own shadow
+    tables), column and indexes, which no model describes."""
+    if type_ == "table":
+        return not (name or "").startswith(SEARCH_TABLES)
+    if type_ == "column":
+        return name != SEARCH_COLUMN
+    if type_ == "index":
+        return name not in SEARCH_INDEXES
+    return True
+
+
+@dataclass(frozen=True)
+class SearchTerms:
+    """What to look for: every word, and every phrase as consecutive words, must be in a record."""
+
+    words: tuple[str, ...] = ()
+    phrases: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One record that matched; `score` is higher for a better match."""
+
+    record: str  # "interaction" or "issue"
+    id: int
+    score: float
+    at: datetime  # when the interaction happened, when the issue was raised
+    party_id: int
+    party_name: str
+    text: str  # the summary, or the issue's title
+    permalink: str | None
+    kind: str | None = None  # the interaction's kind
+    number: int | None = None  # the issue's number
+    status: str | None = None  # the issue's status
+
+
+def search_records(
+    session: Session,
+    terms: SearchTerms,
+    *,
+    party_id: int | None = None,
+    since: datetime | None = None,
+    limit: int = 10,
+) -> list[Hit]:
+    """The best `limit` matches among the workspace's interactions and issues, best first (newest
+    first among equals); one more when there are more, so the caller can say so."""
+    dialect = session.get_bind().dialect.name
+    hits = [
+        hit
+        for record in ("interaction", "issue")
+        for hit in _hits(session, dialect, terms, record, party_id, since, limit + 1)
+    ]
+    hits.sort(key=lambda hit: (-hit.score, -hit.at.timestamp(), hit.record, -hit.id))
+    return hits[: limit + 1]
+
+
+def fts5_query(terms: SearchTerms) -> str:
+    """An FTS5 query of quoted strings only (implicit AND): no word can be an operator or a column."""
+    strings = [*terms.words, *(" ".join(phrase) for phrase in terms.phrases)]
+    return " ".join('"' + text.replace('"', '""') + '"' for text in strings)
+
+
+def _hits(
+    session: Session,
+    dialect: str,
+    terms: SearchTerms,
+    record: str,
+    party_id: int | None,
+    since: datetime | None,
+    limit: int,
+) -> list[Hit]:
+    if record == "interaction":
+        model: Any = Interaction
+        when = col(Interaction.occurred_at)
+        shown = (Interaction.summary, Interaction.permalink, Interaction.kind, null(), null())
+    else:
+        model, when = Issue, col(Issue.created_at)
+        shown = (Issue.title, Issue.permalink, null(), Issue.number, Issue.status)
+    rows = _best(session, dialect, terms, model, when, shown, party_id=party_id, since=since, limit=limit)
+    return [Hit(record, r[0], float(r[-1]), *r[1:-1]) for r in rows]
+
+
+def _best(
+    session: Session,
+    dialect: str,
+    terms: SearchTerms,
+    model: type[Interaction] | type[Issue],
+    when: Any,
+    shown: tuple[Any, ...],
+    *,
+    party_id: int | None,
+    since: datetime | None,
+    limit: int,
+) -> Sequence[Any]:
+    """Rows of (id, when, party id, party name, *shown, score) of `model`, best first."""
+    match, score, source = _matching(model.__tablename__, dialect, terms)  # type: ignore[arg-type]
+    statement = (
+        select(model.id, when, model.party_id, Party.name, *shown, score.label("score"))
+        .select_from(source)
+        .join(Party, col(Party.id) == model.party_id)
+        .where(match, model.team_id == session.info["team_id"])
+    )
+    if party_id is not None:
+        statement = statement.where(model.party_id == party_id)
+    if since is not None:
+        statement = statement.where(when >= since)
+    statement = statement.order_by(literal_column("score").desc(), when.desc()).limit(limit)
+    return session.exec(statement).all()  # type: ignore[call-overload]
+
+
+# bm25's column weights on SQLite (the title counts twice the details); PostgreSQL's vector is weighted.
+_WEIGHTS: dict[str, tuple[float, ...]] = {"interaction": (), "issue": (2.0, 1.0)}
+
+
+def _matching(
+    name: str, dialect: str, terms: SearchTerms
+) -> tuple[ColumnElement[bool], ColumnElement[Any], Any]:
+    """(the match condition, the score, what to select from) for table `name` on this database."""
+    model = Interaction if name == "interaction" else Issue
+    weights = _WEIGHTS[name]
+    if dialect == "sqlite":
+        fts = table(f"{name}_fts", sql_column("rowid"))
+        source = fts.join(model, col(model.id) == fts.c.rowid)  # type: ignore[arg-type]
+        whole = literal_column(f"{name}_fts")
+        rank = func.bm25(whole, *weights)  # lower for a better match
+        return whole.op("MATCH")(fts5_query(terms)), -rank, source
+    vector = literal_column(f"{name}.{SEARCH_COLUMN}")
+    query = _tsquery(terms)
+    return vector.op("@@")(query), func.ts_rank(vector, query), model
+
+
+def _tsquery(terms: SearchTerms) -> ColumnElement[Any]:
+    english = literal_column("'english'::regconfig")
+    parts = []
+    if terms.words:
+        parts.append(func.plainto_tsquery(english, cast(" ".join(terms.words), Text)))
+    parts += [func.phraseto_tsquery(english, cast(" ".join(phrase), Text)) for phrase in terms.phrases]
+    query = parts[0]
+    for part in parts[1:]:
+        query = query.op("&&")(part)
+    return query
