@@ -324,7 +324,7 @@ def searched(db: Database, query: str) -> Callable[[], object]:
 
     def run() -> object:
         with db.workspace(TEAM) as session:
-            return search_records(session, terms, limit=RESULTS)
+            return search_records(session, terms, limit=RESULTS).hits
 
     return run
 

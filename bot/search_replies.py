@@ -25,9 +25,16 @@ _PLAIN_LINK = re.compile(r"https://[^\s<>|]+")
 
 
 def search_reply(
-    command: SearchCommand, hits: Sequence[Hit], *, tz: ZoneInfo, limit: int = RESULT_LIMIT
+    command: SearchCommand,
+    hits: Sequence[Hit],
+    *,
+    tz: ZoneInfo,
+    window: int | None = None,
+    limit: int = RESULT_LIMIT,
 ) -> tuple[str, Blocks]:
-    """The reply: at most `limit` hits (the caller fetched one more to know whether there are more)."""
+    """The reply: at most `limit` hits (the caller fetched one more to know whether there are more).
+
+    `window`: so many records matched that these are the best of the newest `window` of them."""
     where = _narrowed(command, tz)
     if not hits:
         text = f"Nothing matches {command.said}{where}."
@@ -47,11 +54,15 @@ def search_reply(
         else f":mag: {counted(len(shown), 'match', 'matches')} for {command.said}{where}, best first:"
     )
     blocks: Blocks = [section(heading), *packed_sections(_line(hit, tz) for hit in shown)]
-    tip = (
-        "There are more: add a word, a party or `since <date>` to narrow it down."
-        if more
-        else "Every word must be in a record; put words in quotes to find them side by side."
-    )
+    if window is not None:
+        tip = (
+            f"Very many records match: these are the best of the newest {window:,}. "
+            "Add a word, a party or `since <date>` to narrow it down."
+        )
+    elif more:
+        tip = "There are more: add a word, a party or `since <date>` to narrow it down."
+    else:
+        tip = "Every word must be in a record; put words in quotes to find them side by side."
     blocks.append(context(tip))
     return f"{counted(len(shown), 'match', 'matches')} for {command.said}", blocks
 

@@ -9,7 +9,6 @@ workspace's rows through the ORM (the session's workspace filter applies) and sa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -63,6 +62,21 @@ class Hit:
     status: str | None = None  # the issue's status
 
 
+# Ranking reads every match's statistics; a word in tens of thousands of records would take longer
+# than a person waits. So the best matches are chosen among the newest WINDOW matches (all of them when
+# there are fewer, as for most searches), and the answer says when there were more.
+WINDOW = 1_000
+
+
+@dataclass(frozen=True)
+class Found:
+    """The best matches, and whether the ranking was over only the newest WINDOW of some kind of record."""
+
+    hits: list[Hit]
+    window_full: bool
+    window: int = WINDOW
+
+
 def search_records(
     session: Session,
     terms: SearchTerms,
@@ -70,17 +84,18 @@ def search_records(
     party_id: int | None = None,
     since: datetime | None = None,
     limit: int = 10,
-) -> list[Hit]:
+) -> Found:
     """The best `limit` matches among the workspace's interactions and issues, best first (newest
     first among equals); one more when there are more, so the caller can say so."""
     dialect = session.get_bind().dialect.name
-    hits = [
-        hit
-        for record in ("interaction", "issue")
-        for hit in _hits(session, dialect, terms, record, party_id, since, limit + 1)
-    ]
+    hits: list[Hit] = []
+    window_full = False
+    for record in ("interaction", "issue"):
+        found = _hits(session, dialect, terms, record, party_id, since, limit + 1)
+        hits += found.hits
+        window_full = window_full or found.window_full
     hits.sort(key=lambda hit: (-hit.score, -hit.at.timestamp(), hit.record, -hit.id))
-    return hits[: limit + 1]
+    return Found(hits[: limit + 1], window_full, WINDOW)
 
 
 def fts5_query(terms: SearchTerms) -> str:
@@ -97,44 +112,50 @@ def _hits(
     party_id: int | None,
     since: datetime | None,
     limit: int,
-) -> list[Hit]:
+) -> Found:
+    model: Any = Interaction if record == "interaction" else Issue
     if record == "interaction":
-        model: Any = Interaction
         when = col(Interaction.occurred_at)
         shown = (Interaction.summary, Interaction.permalink, Interaction.kind, null(), null())
     else:
-        model, when = Issue, col(Issue.created_at)
+        when = col(Issue.created_at)
         shown = (Issue.title, Issue.permalink, null(), Issue.number, Issue.status)
-    rows = _best(session, dialect, terms, model, when, shown, party_id=party_id, since=since, limit=limit)
-    return [Hit(record, r[0], float(r[-1]), *r[1:-1]) for r in rows]
-
-
-def _best(
-    session: Session,
-    dialect: str,
-    terms: SearchTerms,
-    model: type[Interaction] | type[Issue],
-    when: Any,
-    shown: tuple[Any, ...],
-    *,
-    party_id: int | None,
-    since: datetime | None,
-    limit: int,
-) -> Sequence[Any]:
-    """Rows of (id, when, party id, party name, *shown, score) of `model`, best first."""
-    match, score, source = _matching(model.__tablename__, dialect, terms)  # type: ignore[arg-type]
-    statement = (
-        select(model.id, when, model.party_id, Party.name, *shown, score.label("score"))
+    match, score, source, newest = _matching(record, dialect, terms)
+    names = ("text", "permalink", "kind", "number", "status")
+    window = (
+        select(
+            col(model.id).label("id"),
+            when.label("at"),
+            col(model.party_id).label("party_id"),
+            *(column.label(name) for column, name in zip(shown, names, strict=True)),
+            score.label("score"),
+        )
         .select_from(source)
-        .join(Party, col(Party.id) == model.party_id)
         .where(match, model.team_id == session.info["team_id"])
     )
     if party_id is not None:
-        statement = statement.where(model.party_id == party_id)
+        window = window.where(model.party_id == party_id)
     if since is not None:
-        statement = statement.where(when >= since)
-    statement = statement.order_by(literal_column("score").desc(), when.desc()).limit(limit)
-    return session.exec(statement).all()  # type: ignore[call-overload]
+        window = window.where(when >= since)
+    # The newest matches come straight from the index, in order, without ranking the rest.
+    ranked = window.order_by(newest).limit(WINDOW).subquery()
+    statement = (
+        select(
+            ranked.c.id,
+            ranked.c.at,
+            ranked.c.party_id,
+            Party.name,
+            *(ranked.c[name] for name in names),
+            ranked.c.score,
+            func.count().over().label("matched"),
+        )
+        .join(Party, col(Party.id) == ranked.c.party_id)
+        .order_by(ranked.c.score.desc(), ranked.c.at.desc(), ranked.c.id.desc())
+        .limit(limit)
+    )
+    rows = session.exec(statement).all()  # type: ignore[call-overload]
+    hits = [Hit(record, r[0], float(r[9]), *r[1:9]) for r in rows]
+    return Found(hits, bool(rows) and rows[0][-1] >= WINDOW, WINDOW)
 
 
 # bm25's column weights on SQLite (the title counts twice the details); PostgreSQL's vector is weighted.
@@ -143,8 +164,9 @@ _WEIGHTS: dict[str, tuple[float, ...]] = {"interaction": (), "issue": (2.0, 1.0)
 
 def _matching(
     name: str, dialect: str, terms: SearchTerms
-) -> tuple[ColumnElement[bool], ColumnElement[Any], Any]:
-    """(the match condition, the score, what to select from) for table `name` on this database."""
+) -> tuple[ColumnElement[bool], ColumnElement[Any], Any, Any]:
+    """(the match condition, the score, what to select from, newest first) for table `name` on this
+    database."""
     model = Interaction if name == "interaction" else Issue
     weights = _WEIGHTS[name]
     if dialect == "sqlite":
@@ -152,10 +174,10 @@ def _matching(
         source = fts.join(model, col(model.id) == fts.c.rowid)  # type: ignore[arg-type]
         whole = literal_column(f"{name}_fts")
         rank = func.bm25(whole, *weights)  # lower for a better match
-        return whole.op("MATCH")(fts5_query(terms)), -rank, source
+        return whole.op("MATCH")(fts5_query(terms)), -rank, source, fts.c.rowid.desc()
     vector = literal_column(f"{name}.{SEARCH_COLUMN}")
     query = _tsquery(terms)
-    return vector.op("@@")(query), func.ts_rank(vector, query), model
+    return vector.op("@@")(query), func.ts_rank(vector, query), model, col(model.id).desc()
 
 
 def _tsquery(terms: SearchTerms) -> ColumnElement[Any]:

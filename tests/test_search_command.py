@@ -205,3 +205,31 @@ def test_more_matches_than_shown_says_so(app: RunningApp) -> None:
     body = search(app, "portal")
     assert len(lines(body)) == 10
     assert "There are more" in reply_text(body)
+
+
+def test_when_very_many_match_the_best_of_the_newest_are_shown_and_the_reply_says_so(
+    app: RunningApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ranking is bounded to the newest WINDOW matches (1,000 in the app; 5 here, to keep the test short).
+    monkeypatch.setattr("storage.search.WINDOW", 5)
+    party_id = add_party(app, "DMV")
+    with app.db.workspace("T1") as session:
+        summaries = ["portal portal portal, the zebra portal"] + [f"portal check {n}" for n in range(7)]
+        for summary in summaries:
+            session.add(
+                Interaction(
+                    team_id="T1",
+                    party_id=party_id,
+                    occurred_at=app.clock.now(),
+                    summary=summary,
+                    logged_by="U1",
+                )
+            )
+            session.flush()
+    body = search(app, "portal")
+    found = lines(body)
+    assert len(found) == 5 and not any("zebra" in line for line in found)
+    assert "best of the newest 5" in reply_text(body)
+    # With a word that only the oldest has, it is found.
+    [oldest] = lines(search(app, "portal zebra"))
+    assert "zebra" in oldest

@@ -21,11 +21,12 @@ def run(request: CommandRequest) -> None:
         command = read_search_command(
             request.text, parties=known_parties(session), tz=tz, now=services.clock.now()
         )
-        hits = search_records(
+        found = search_records(
             session,
             command.terms,
             party_id=command.party.party_id if command.party is not None else None,
             since=command.since_at,
             limit=RESULT_LIMIT,
         )
-    request.reply(*search_reply(command, hits, tz=tz))
+    window = found.window if found.window_full else None
+    request.reply(*search_reply(command, found.hits, tz=tz, window=window))
