@@ -21,8 +21,8 @@ from storage.timeline import Cursor, Entry, timeline_page
 
 PAGE_SIZE = 10
 _TEXT_SHOWN = 300
-_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
-_CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,}")
+_USER_ID = re.compile(r"[UW][A-Z0-9]+")
+_CHANNEL_ID = re.compile(r"[CG][A-Z0-9]+")
 _PLAIN_LINK = re.compile(r"https://[^\s<>|]+")
 
 
