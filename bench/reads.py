@@ -99,7 +99,7 @@ class Replies:
         self.posted.append(message)
 
 
-def command(services: Services, text: str) -> Callable[[], list[dict[str, Any]]]:
+def command(services: Services, text: str, team_id: str = TEAM) -> Callable[[], list[dict[str, Any]]]:
     name, _, rest = text.partition(" ")
     handler = SUBCOMMANDS[name]
 
@@ -107,7 +107,7 @@ def command(services: Services, text: str) -> Callable[[], list[dict[str, Any]]]
         replies = Replies()
         request = CommandRequest(
             services=services,
-            team_id=TEAM,
+            team_id=team_id,
             enterprise_id=None,
             user_id=USER,
             channel_id=CHANNEL,

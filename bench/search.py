@@ -373,10 +373,10 @@ def timed_each(runs: list[Callable[[], object]]) -> Timing:
 def measure(db: Database, fake: FakeSlack, chosen: list[str], common: list[str]) -> dict[str, Timing]:
     services = bench_services(db, fake, NOW)
     rows: dict[str, Timing] = {}
-    sample = command(services, f"search {chosen[0]}")()
+    sample = command(services, f"search {chosen[0]}", TEAM)()
     print(f"  e.g. /brm search {chosen[0]} → {_said(sample)}", flush=True)
     steps: list[tuple[str, list[Callable[[], object]]]] = [
-        ("/brm search", [command(services, f"search {q}") for q in chosen]),
+        ("/brm search", [command(services, f"search {q}", TEAM) for q in chosen]),
         ("search queries", [searched(db, q) for q in chosen]),
         ("LIKE scan (baseline)", [scanned(db, q) for q in chosen]),
     ]

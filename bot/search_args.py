@@ -15,12 +15,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.dates import ParsedDate, parse_when
 from bot.errors import InputError
-from bot.party_names import KnownParty, PartyMatch, find_party
-from bot.text import safe_mrkdwn, truncate
+from bot.party_names import KnownParty, PartyMatch
+from bot.text import normalise_name, safe_mrkdwn, truncate
 from storage.search import SearchTerms
 
 SEARCH_EXAMPLE = "/brm search portal outage DMV since last month"
@@ -64,11 +65,12 @@ def read_search_command(
     text: str, *, parties: Sequence[KnownParty], tz: ZoneInfo, now: datetime
 ) -> SearchCommand:
     """Read the text after `/brm search`."""
+    names = _ExactNames(parties)
     text = " ".join(_SLACK_TOKEN.sub(" ", text).split())
     phrases = [phrase for phrase in (_words(m[1]) for m in _PHRASE.finditer(text)) if phrase]
     rest = " ".join(_PHRASE.sub(" ", text).split())
-    rest, since = _read_since(rest, parties, tz=tz, now=now)
-    rest, party = _read_party(rest, parties, keep_some=not phrases)
+    rest, since = _read_since(rest, names, tz=tz, now=now)
+    rest, party = _read_party(rest, names, keep_some=not phrases)
     words = tuple(dict.fromkeys(w for w in _words(rest) if w.lower() not in STOP_WORDS))
     phrases = [p for p in phrases if any(w.lower() not in STOP_WORDS for w in p)]
     if not words and not phrases:
@@ -100,7 +102,7 @@ def _words(text: str) -> list[str]:
 
 
 def _read_since(
-    text: str, parties: Sequence[KnownParty], *, tz: ZoneInfo, now: datetime
+    text: str, names: _ExactNames, *, tz: ZoneInfo, now: datetime
 ) -> tuple[str, ParsedDate | None]:
     """(the text before "since", the date after it); a party may follow the date."""
     found = list(_SINCE.finditer(text))
@@ -119,7 +121,7 @@ def _read_since(
     # "since Monday DMV": the party after the date.
     words = after.split()
     for cut in range(len(words) - 1, max(0, len(words) - 1 - _MAX_PARTY_WORDS), -1):
-        if _exact_party(" ".join(words[cut:]), parties) is not None:
+        if names.find(" ".join(words[cut:])) is not None:
             parsed = parse_when(" ".join(words[:cut]), tz=tz, now=now)
             if parsed is not None:
                 return f"{before} {' '.join(words[cut:])}", parsed
@@ -131,9 +133,7 @@ def _read_since(
     )
 
 
-def _read_party(
-    text: str, parties: Sequence[KnownParty], *, keep_some: bool
-) -> tuple[str, PartyMatch | None]:
+def _read_party(text: str, names: _ExactNames, *, keep_some: bool) -> tuple[str, PartyMatch | None]:
     """A known party named exactly (or by an alias) at the end of the words, or at their start.
 
     When the party's name is all there is, it is searched for as words instead (`keep_some`)."""
@@ -141,14 +141,27 @@ def _read_party(
     most = min(_MAX_PARTY_WORDS, len(words) - (1 if keep_some else 0))
     for size in range(most, 0, -1):
         for name, rest in ((words[-size:], words[:-size]), (words[:size], words[size:])):
-            match = _exact_party(" ".join(name), parties)
+            match = names.find(" ".join(name))
             if match is not None:
                 return " ".join(rest), match
     return text, None
 
 
-def _exact_party(name: str, parties: Sequence[KnownParty]) -> PartyMatch | None:
-    match = find_party(name, parties)
-    if match is not None and match.party_id is not None and match.how in ("exact", "alias"):
-        return match
-    return None
+class _ExactNames:
+    """The workspace's parties by name and alias (case and punctuation folded), looked up exactly:
+    words of a search are only taken for a party when they are its name, never a near miss."""
+
+    def __init__(self, parties: Sequence[KnownParty]) -> None:
+        self._known: dict[str, tuple[KnownParty, Literal["exact", "alias"]]] = {}
+        for party in parties:
+            self._known.setdefault(normalise_name(party.name), (party, "exact"))
+        for party in parties:
+            for alias in party.aliases:
+                self._known.setdefault(normalise_name(alias), (party, "alias"))
+
+    def find(self, words: str) -> PartyMatch | None:
+        found = self._known.get(normalise_name(words)) if "<" not in words else None
+        if found is None:
+            return None
+        party, how = found
+        return PartyMatch(words, party.id, party.name, how, 100.0)
