@@ -13,6 +13,7 @@ from handlers.ids import Action
 from storage.models import AuditEvent, Interaction
 from tests.conftest import RunningApp
 from tests.test_log_command import add_party, reply_text, rows
+from tests.test_search_command import add_interactions
 
 
 def entries(body: dict) -> list[str]:
@@ -80,19 +81,10 @@ def test_an_interaction_shows_when_it_happened_not_when_it_was_logged(app: Runni
 def test_history_pages_with_more_and_newest(app: RunningApp) -> None:
     party_id = add_party(app, "DMV")
     start = app.clock.now()
-    with app.db.workspace("T1") as session:
-        for n in range(23):
-            # Two at each moment: a page may end between them.
-            session.add(
-                Interaction(
-                    team_id="T1",
-                    party_id=party_id,
-                    occurred_at=start - timedelta(days=n // 2),
-                    summary=f"touchpoint number {n:02}",
-                    logged_by="U1",
-                )
-            )
-            session.flush()
+    # Two at each moment: a page may end between them.
+    add_interactions(
+        app, party_id, [(f"touchpoint number {n:02}", start - timedelta(days=n // 2)) for n in range(23)]
+    )
     with app.db.workspace("T1") as session:
         ids = {i.summary: i.id for i in session.exec(select(Interaction))}
     expected = sorted(ids, key=lambda s: (int(s[-2:]) // 2, -ids[s]))  # newest first, then by id
