@@ -64,7 +64,7 @@ class SearchCommand:
 def read_search_command(
     text: str, *, parties: Sequence[KnownParty], tz: ZoneInfo, now: datetime
 ) -> SearchCommand:
-    """Read the text after `/brm search`."""
+    """Read the text after `/brm search`. `parties` may be only those `party_keys(text)` names."""
     names = _ExactNames(parties)
     text = " ".join(_SLACK_TOKEN.sub(" ", text).split())
     phrases = [phrase for phrase in (_words(m[1]) for m in _PHRASE.finditer(text)) if phrase]
@@ -95,6 +95,22 @@ def read_search_command(
             since.at if since.has_time else datetime.combine(since.local_date, time(0), tz).astimezone(UTC)
         )
     return SearchCommand(SearchTerms(words, tuple(tuple(p) for p in phrases)), party, since, since_at)
+
+
+def party_keys(text: str) -> set[str]:
+    """Every run of up to a party name's length of words in `text`, as a party's name key: the names
+    `read_search_command` may take for a party, to look up only those instead of every party."""
+    words = (
+        _SLACK_TOKEN.sub(" ", text).replace("\u201c", " ").replace("\u201d", " ").replace('"', " ").split()
+    )
+    keys = {
+        normalise_name(" ".join(words[start : start + size]))
+        for start in range(len(words))
+        for size in range(1, _MAX_PARTY_WORDS + 1)
+        if start + size <= len(words)
+    }
+    keys.discard("")
+    return keys
 
 
 def _words(text: str) -> list[str]:

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Text, cast, func, literal_column, null, table
+from sqlalchemy import ColumnElement, Text, cast, func, literal_column, null, or_, table
 from sqlalchemy import column as sql_column
 from sqlmodel import Session, col, select
 
-from storage.models import Interaction, Issue, Party
+from storage.models import Interaction, Issue, Party, PartyAlias
 
 # What the search index adds to the schema beside the models; Alembic's comparisons leave it out.
 SEARCH_TABLES = ("interaction_fts", "issue_fts")
@@ -96,6 +96,23 @@ def search_records(
         window_full = window_full or found.window_full
     hits.sort(key=lambda hit: (-hit.score, -hit.at.timestamp(), hit.record, -hit.id))
     return Found(hits[: limit + 1], window_full, WINDOW)
+
+
+def parties_named(session: Session, keys: set[str]) -> list[tuple[int, str, tuple[str, ...]]]:
+    """(id, name, aliases) of the parties whose name or an alias has one of these keys (normalised
+    names): the few a search may name, found by the unique keys' indexes, not by reading every party."""
+    if not keys:
+        return []
+    by_alias = select(PartyAlias.party_id).where(col(PartyAlias.alias_key).in_(keys))
+    found = session.exec(
+        select(Party.id, Party.name).where(or_(col(Party.name_key).in_(keys), col(Party.id).in_(by_alias)))
+    ).all()
+    aliases: dict[int, list[str]] = {party_id: [] for party_id, _ in found}
+    for party_id, alias in session.exec(
+        select(PartyAlias.party_id, PartyAlias.alias).where(col(PartyAlias.party_id).in_(list(aliases)))
+    ):
+        aliases[party_id].append(alias)
+    return [(party_id, name, tuple(aliases[party_id])) for party_id, name in found]  # type: ignore[misc]
 
 
 def fts5_query(terms: SearchTerms) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.recording import known_parties
-from bot.search_args import read_search_command
+from bot.party_names import KnownParty
+from bot.search_args import party_keys, read_search_command
 from bot.search_replies import RESULT_LIMIT, search_reply
-from storage.search import search_records
+from storage.search import parties_named, search_records
 
 if TYPE_CHECKING:
     from handlers.commands import CommandRequest
@@ -18,9 +18,9 @@ def run(request: CommandRequest) -> None:
     services = request.services
     tz = services.directory.timezone(request.team_id, request.user_id, request.client)
     with services.db.workspace(request.team_id, request.enterprise_id) as session:
-        command = read_search_command(
-            request.text, parties=known_parties(session), tz=tz, now=services.clock.now()
-        )
+        # Only the parties the words may name, not every party of the workspace.
+        named = [KnownParty(*row) for row in parties_named(session, party_keys(request.text))]
+        command = read_search_command(request.text, parties=named, tz=tz, now=services.clock.now())
         found = search_records(
             session,
             command.terms,
