@@ -53,7 +53,8 @@ from sqlmodel import col, or_, select
 from bench.reads import Timing, bench_services, command, load_average, timed_read
 from storage.db import Database, migrate
 from storage.models import Interaction, Issue, Party, Workspace
-from storage.search import SearchTerms, search_records
+from storage.search import search_records
+from storage.search_index import SearchTerms
 from tests.support.fake_slack import FakeSlack
 
 TEAM, OTHER_TEAM = "T1", "T2"

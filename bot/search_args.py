@@ -22,7 +22,7 @@ from bot.dates import ParsedDate, parse_when
 from bot.errors import InputError
 from bot.party_names import KnownParty, PartyMatch
 from bot.text import normalise_name, safe_mrkdwn, truncate
-from storage.search import SearchTerms
+from storage.search_index import SearchTerms
 
 SEARCH_EXAMPLE = "/brm search portal outage DMV since last month"
 MAX_TERMS = 12

@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 
 from storage.db import Database
 from storage.models import SQLModel
-from storage.search import outside_the_models
+from storage.search_index import outside_the_models
 
 
 def test_migrations_match_the_models(database: Database) -> None:

@@ -17,7 +17,8 @@ from sqlmodel import select
 from bot.clock import FrozenClock
 from storage.db import MIGRATIONS_DIR, Database, make_engine, migrate
 from storage.models import Interaction, Issue, Party
-from storage.search import SearchTerms, search_records
+from storage.search import search_records
+from storage.search_index import SearchTerms
 from tests.conftest import new_postgres_database
 
 BEFORE_SEARCH = "0006_job_queue"

@@ -9,7 +9,7 @@ from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables on the metadata)
-from storage.search import outside_the_models
+from storage.search_index import outside_the_models
 
 target_metadata = SQLModel.metadata
 

@@ -10,7 +10,7 @@ import pytest
 from bot.errors import InputError
 from bot.party_names import KnownParty
 from bot.search_args import read_search_command
-from storage.search import SearchTerms, fts5_query
+from storage.search_index import SearchTerms, fts5_query
 
 NY = ZoneInfo("America/New_York")
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)  # Thursday 10:00 in New York

@@ -1,0 +1,117 @@
+"""The full-text index each database has (migration 0011_search), and how a search asks it.
+
+SQLite: FTS5 tables over the rows (external content), ranked with bm25; the index hands out its
+matches newest first (by rowid) by itself. PostgreSQL: a generated `tsvector` column with a GIN index,
+ranked with ts_rank; GIN gives its matches in no order, so the newest are found in ranges of the
+newest ids, widened until they hold a full window, which keeps a common word from costing a visit to
+each of its rows.
+
+The words arrive already read (`SearchTerms`: plain words, no query syntax) and reach the database
+only as bound parameters: quoted FTS5 strings on SQLite, `plainto_tsquery` / `phraseto_tsquery` on
+PostgreSQL. Nothing a person types can be read as an operator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Text, cast, func, literal_column, null, table
+from sqlalchemy import column as sql_column
+from sqlmodel import Session, col, select
+
+from storage.models import Interaction, Issue
+
+# What the index adds to the schema beside the models; Alembic's comparisons leave it out.
+SEARCH_TABLES = ("interaction_fts", "issue_fts")
+SEARCH_COLUMN = "search_vector"
+SEARCH_INDEXES = ("ix_interaction_search", "ix_issue_search")
+# bm25's column weights on SQLite (the title counts twice the details); PostgreSQL's vector is weighted.
+_WEIGHTS: dict[str, tuple[float, ...]] = {"interaction": (), "issue": (2.0, 1.0)}
+# PostgreSQL: the newest ids looked at first, as multiples of the window, before all of them.
+_RANGES = (50, 400)
+
+
+def outside_the_models(name: str | None, type_: str, parent_names: dict[str, Any]) -> bool:
+    """Alembic's `include_name`: False for the index's tables (and FTS5's own shadow tables), column
+    and indexes, which no model describes."""
+    if type_ == "table":
+        return not (name or "").startswith(SEARCH_TABLES)
+    if type_ == "column":
+        return name != SEARCH_COLUMN
+    if type_ == "index":
+        return name not in SEARCH_INDEXES
+    return True
+
+
+@dataclass(frozen=True)
+class SearchTerms:
+    """What to look for: every word, and every phrase as consecutive words, must be in a record."""
+
+    words: tuple[str, ...] = ()
+    phrases: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class Matching:
+    """How one table is searched on one database.
+
+    `window_score` is selected with each candidate, `score(it)` ranks the window from it (bm25 needs
+    the FTS5 cursor; ts_rank is worth computing only for the window). `floors(session, model, size)`
+    are the ids to look above, in turn (None: all)."""
+
+    condition: ColumnElement[bool]
+    source: Any
+    newest: Any
+    window_score: ColumnElement[Any]
+    score: Callable[[Any], ColumnElement[Any]]
+    floors: Callable[[Session, Any, int], list[int | None]]
+
+
+def matching_for(dialect: str, name: str, terms: SearchTerms) -> Matching:
+    model: Any = Interaction if name == "interaction" else Issue
+    if dialect == "sqlite":
+        fts = table(f"{name}_fts", sql_column("rowid"))
+        whole = literal_column(f"{name}_fts")
+        return Matching(
+            condition=whole.op("MATCH")(fts5_query(terms)),
+            source=fts.join(model, col(model.id) == fts.c.rowid),
+            newest=fts.c.rowid.desc(),
+            window_score=-func.bm25(whole, *_WEIGHTS[name]),  # bm25 is lower for a better match
+            score=lambda window_score: window_score,
+            floors=lambda _session, _model, _size: [None],
+        )
+    vector = literal_column(f"{name}.{SEARCH_COLUMN}")
+    return Matching(
+        condition=vector.op("@@")(_tsquery(terms)),
+        source=model,
+        newest=col(model.id).desc(),
+        window_score=vector,
+        score=lambda window_vector: func.ts_rank(window_vector, _tsquery(terms)),
+        floors=_id_floors,
+    )
+
+
+def fts5_query(terms: SearchTerms) -> str:
+    """An FTS5 query of quoted strings only (implicit AND): no word can be an operator or a column."""
+    strings = [*terms.words, *(" ".join(phrase) for phrase in terms.phrases)]
+    return " ".join('"' + text.replace('"', '""') + '"' for text in strings)
+
+
+def _id_floors(session: Session, model: Any, size: int) -> list[int | None]:
+    top = session.exec(select(func.max(model.id))).one() or 0
+    floors: list[int | None] = [top - size * times for times in _RANGES if top - size * times > 0]
+    return [*floors, None]
+
+
+def _tsquery(terms: SearchTerms) -> ColumnElement[Any]:
+    english = literal_column("'english'::regconfig")
+    parts = []
+    if terms.words:
+        parts.append(func.plainto_tsquery(english, cast(" ".join(terms.words), Text)))
+    parts += [func.phraseto_tsquery(english, cast(" ".join(phrase), Text)) for phrase in terms.phrases]
+    query = parts[0] if parts else null()
+    for part in parts[1:]:
+        query = query.op("&&")(part)
+    return query
