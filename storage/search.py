@@ -9,7 +9,6 @@ workspace filter applies) and say so themselves too.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -122,26 +121,22 @@ def _hits(
         window = window.where(model.party_id == party_id)
     if since is not None:
         window = window.where(when >= since)
-    rows: Sequence[Any] = []
-    for floor in matching.floors(session, model, WINDOW):
-        bounded = window if floor is None else window.where(col(model.id) > floor)
-        ranked = bounded.order_by(matching.newest).limit(WINDOW).subquery()
-        statement = (
-            select(
-                ranked.c.id,
-                ranked.c.at,
-                ranked.c.party_id,
-                Party.name,
-                *(ranked.c[name] for name in names),
-                matching.score(ranked.c.score).label("score"),
-                func.count().over().label("matched"),
-            )
-            .join(Party, col(Party.id) == ranked.c.party_id)
-            .order_by(literal_column("score").desc(), ranked.c.at.desc(), ranked.c.id.desc())
-            .limit(limit)
+    # The newest matches, in the index's order where it has one; only they are ranked.
+    ranked = window.order_by(matching.newest).limit(WINDOW).subquery()
+    statement = (
+        select(
+            ranked.c.id,
+            ranked.c.at,
+            ranked.c.party_id,
+            Party.name,
+            *(ranked.c[name] for name in names),
+            matching.score(ranked.c.score).label("score"),
+            func.count().over().label("matched"),
         )
-        rows = session.exec(statement).all()  # type: ignore[call-overload]
-        if rows and rows[0][-1] >= WINDOW:
-            break  # the newest WINDOW matches are all newer than the floor
+        .join(Party, col(Party.id) == ranked.c.party_id)
+        .order_by(literal_column("score").desc(), ranked.c.at.desc(), ranked.c.id.desc())
+        .limit(limit)
+    )
+    rows = session.exec(statement).all()  # type: ignore[call-overload]
     hits = [Hit(record, r[0], float(r[9]), *r[1:9]) for r in rows]
     return Found(hits, bool(rows) and rows[0][-1] >= WINDOW, WINDOW)

@@ -1,10 +1,11 @@
 """The full-text index each database has (migration 0011_search), and how a search asks it.
 
 SQLite: FTS5 tables over the rows (external content), ranked with bm25; the index hands out its
-matches newest first (by rowid) by itself. PostgreSQL: a generated `tsvector` column with a GIN index,
-ranked with ts_rank; GIN gives its matches in no order, so the newest are found in ranges of the
-newest ids, widened until they hold a full window, which keeps a common word from costing a visit to
-each of its rows.
+matches newest first (by rowid) by itself, so a window of the newest costs what it holds.
+PostgreSQL: a generated `tsvector` column with a GIN index, ranked with ts_rank. GIN gives its
+matches in no order: the planner either reads them all from the index and sorts them by id (cheap
+for a rare word) or walks the newest ids checking each row (cheap for a common one); a word in a few
+thousand rows costs a visit to each of them either way.
 
 The words arrive already read (`SearchTerms`: plain words, no query syntax) and reach the database
 only as bound parameters: quoted FTS5 strings on SQLite, `plainto_tsquery` / `phraseto_tsquery` on
@@ -19,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Text, cast, func, literal_column, null, table
 from sqlalchemy import column as sql_column
-from sqlmodel import Session, col, select
+from sqlmodel import col
 
 from storage.models import Interaction, Issue
 
@@ -29,8 +30,6 @@ SEARCH_COLUMN = "search_vector"
 SEARCH_INDEXES = ("ix_interaction_search", "ix_issue_search")
 # bm25's column weights on SQLite (the title counts twice the details); PostgreSQL's vector is weighted.
 _WEIGHTS: dict[str, tuple[float, ...]] = {"interaction": (), "issue": (2.0, 1.0)}
-# PostgreSQL: the newest ids looked at first, as multiples of the window, before all of them.
-_RANGES = (50, 400)
 
 
 def outside_the_models(name: str | None, type_: str, parent_names: dict[str, Any]) -> bool:
@@ -58,15 +57,13 @@ class Matching:
     """How one table is searched on one database.
 
     `window_score` is selected with each candidate, `score(it)` ranks the window from it (bm25 needs
-    the FTS5 cursor; ts_rank is worth computing only for the window). `floors(session, model, size)`
-    are the ids to look above, in turn (None: all)."""
+    the FTS5 cursor; ts_rank is worth computing only for the window)."""
 
     condition: ColumnElement[bool]
     source: Any
     newest: Any
     window_score: ColumnElement[Any]
     score: Callable[[Any], ColumnElement[Any]]
-    floors: Callable[[Session, Any, int], list[int | None]]
 
 
 def matching_for(dialect: str, name: str, terms: SearchTerms) -> Matching:
@@ -80,7 +77,6 @@ def matching_for(dialect: str, name: str, terms: SearchTerms) -> Matching:
             newest=fts.c.rowid.desc(),
             window_score=-func.bm25(whole, *_WEIGHTS[name]),  # bm25 is lower for a better match
             score=lambda window_score: window_score,
-            floors=lambda _session, _model, _size: [None],
         )
     vector = literal_column(f"{name}.{SEARCH_COLUMN}")
     return Matching(
@@ -89,7 +85,6 @@ def matching_for(dialect: str, name: str, terms: SearchTerms) -> Matching:
         newest=col(model.id).desc(),
         window_score=vector,
         score=lambda window_vector: func.ts_rank(window_vector, _tsquery(terms)),
-        floors=_id_floors,
     )
 
 
@@ -97,12 +92,6 @@ def fts5_query(terms: SearchTerms) -> str:
     """An FTS5 query of quoted strings only (implicit AND): no word can be an operator or a column."""
     strings = [*terms.words, *(" ".join(phrase) for phrase in terms.phrases)]
     return " ".join('"' + text.replace('"', '""') + '"' for text in strings)
-
-
-def _id_floors(session: Session, model: Any, size: int) -> list[int | None]:
-    top = session.exec(select(func.max(model.id))).one() or 0
-    floors: list[int | None] = [top - size * times for times in _RANGES if top - size * times > 0]
-    return [*floors, None]
 
 
 def _tsquery(terms: SearchTerms) -> ColumnElement[Any]:

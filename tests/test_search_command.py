@@ -227,26 +227,3 @@ def test_when_very_many_match_the_best_of_the_newest_are_shown_and_the_reply_say
     # With a word that only the oldest has, it is found.
     [oldest] = lines(search(app, "portal zebra"))
     assert "zebra" in oldest
-
-
-def test_the_newest_matches_are_the_same_however_the_database_finds_them(
-    app: RunningApp, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # PostgreSQL looks for the newest matches among the newest ids first, then further back: small
-    # window and ranges here, so that it has to widen twice. SQLite's index gives them in order.
-    monkeypatch.setattr("storage.search.WINDOW", 5)
-    monkeypatch.setattr("storage.search_index._RANGES", (1, 2))
-    party_id = add_party(app, "DMV")
-    written = []
-    for n in range(1, 41):
-        if n % 4:
-            summary = f"budget line {n}"
-        elif n in (4, 24):
-            summary = f"portal portal portal {n}"
-        else:
-            summary = f"portal once {n}"
-        written.append((summary, app.clock.now()))
-    add_interactions(app, party_id, written)
-
-    found = lines(search(app, "portal"))
-    assert [line.rsplit(" ", 1)[-1] for line in found] == ["24", "40", "36", "32", "28"]
