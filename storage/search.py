@@ -122,7 +122,7 @@ def _hits(
     if since is not None:
         window = window.where(when >= since)
     # The newest matches, in the index's order where it has one; only they are ranked.
-    ranked = window.order_by(matching.newest).limit(WINDOW).subquery()
+    ranked = window.order_by(matching.newest(session)).limit(WINDOW).subquery()
     statement = (
         select(
             ranked.c.id,

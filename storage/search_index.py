@@ -3,9 +3,11 @@
 SQLite: FTS5 tables over the rows (external content), ranked with bm25; the index hands out its
 matches newest first (by rowid) by itself, so a window of the newest costs what it holds.
 PostgreSQL: a generated `tsvector` column with a GIN index, ranked with ts_rank. GIN gives its
-matches in no order: the planner either reads them all from the index and sorts them by id (cheap
-for a rare word) or walks the newest ids checking each row (cheap for a common one); a word in a few
-thousand rows costs a visit to each of them either way.
+matches in no order, so the newest are found one of two ways: all matches read through the index and
+sorted by id (cheap when they are few: each costs a visit to its row), or the newest ids walked and
+each row checked (cheap when the words are common: a window fills quickly). Which, is chosen from
+PostgreSQL's own estimate of how many rows match (an EXPLAIN, half a millisecond); left to itself
+the planner walks the ids for a word in a few thousand rows, which costs it a hundred milliseconds.
 
 The words arrive already read (`SearchTerms`: plain words, no query syntax) and reach the database
 only as bound parameters: quoted FTS5 strings on SQLite, `plainto_tsquery` / `phraseto_tsquery` on
@@ -20,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Text, cast, func, literal_column, null, table
 from sqlalchemy import column as sql_column
-from sqlmodel import col
+from sqlmodel import Session, col, select
 
 from storage.models import Interaction, Issue
 
@@ -61,7 +63,7 @@ class Matching:
 
     condition: ColumnElement[bool]
     source: Any
-    newest: Any
+    newest: Callable[[Session], Any]
     window_score: ColumnElement[Any]
     score: Callable[[Any], ColumnElement[Any]]
 
@@ -74,7 +76,7 @@ def matching_for(dialect: str, name: str, terms: SearchTerms) -> Matching:
         return Matching(
             condition=whole.op("MATCH")(fts5_query(terms)),
             source=fts.join(model, col(model.id) == fts.c.rowid),
-            newest=fts.c.rowid.desc(),
+            newest=lambda _session: fts.c.rowid.desc(),
             window_score=-func.bm25(whole, *_WEIGHTS[name]),  # bm25 is lower for a better match
             score=lambda window_score: window_score,
         )
@@ -82,7 +84,7 @@ def matching_for(dialect: str, name: str, terms: SearchTerms) -> Matching:
     return Matching(
         condition=vector.op("@@")(_tsquery(terms)),
         source=model,
-        newest=col(model.id).desc(),
+        newest=lambda session: _newest_on_postgres(session, name, terms, model),
         window_score=vector,
         score=lambda window_vector: func.ts_rank(window_vector, _tsquery(terms)),
     )
@@ -92,6 +94,22 @@ def fts5_query(terms: SearchTerms) -> str:
     """An FTS5 query of quoted strings only (implicit AND): no word can be an operator or a column."""
     strings = [*terms.words, *(" ".join(phrase) for phrase in terms.phrases)]
     return " ".join('"' + text.replace('"', '""') + '"' for text in strings)
+
+
+# Fewer matches than this (PostgreSQL's estimate) are all read through the GIN index; more, and the
+# newest rows are walked instead. Measured with bench/search.py: the two cost the same near 10,000.
+_READ_ALL_BELOW = 10_000
+
+
+def _newest_on_postgres(session: Session, name: str, terms: SearchTerms, model: Any) -> Any:
+    vector = literal_column(f"{name}.{SEARCH_COLUMN}")
+    estimate = select(literal_column("1")).select_from(model).where(vector.op("@@")(_tsquery(terms)))
+    # The planner's estimate only (EXPLAIN runs nothing): on the Core connection, bound parameters.
+    compiled = estimate.compile(dialect=session.get_bind().dialect)
+    plan = session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar()
+    rows = plan[0]["Plan"]["Plan Rows"]
+    # `id + 0` is not the primary key's order, so PostgreSQL cannot walk it: it reads the matches.
+    return (col(model.id) + literal_column("0")).desc() if rows < _READ_ALL_BELOW else col(model.id).desc()
 
 
 def _tsquery(terms: SearchTerms) -> ColumnElement[Any]:
