@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.date_format import format_local
-from bot.replies import KIND_EMOJI, Blocks, context, packed_sections, section
+from bot.replies import KIND_EMOJI, Blocks, context, message_link, packed_sections, section
 from bot.text import a_kind, safe_mrkdwn, truncate
 from storage.models import Party
 from storage.timeline import Cursor, Entry, timeline_page
@@ -23,7 +23,6 @@ PAGE_SIZE = 10
 _TEXT_SHOWN = 300
 _USER_ID = re.compile(r"[UW][A-Z0-9]+")
 _CHANNEL_ID = re.compile(r"[CG][A-Z0-9]+")
-_PLAIN_LINK = re.compile(r"https://[^\s<>|]+")
 
 
 def history_reply(
@@ -96,8 +95,8 @@ def entry_line(entry: Entry, tz: ZoneInfo) -> str:
         line = f"*{when}* · Issue *#{entry.number}* {_issue_event(entry, by)}"
     else:
         line = f"*{when}* · {_party_event(entry, by)}"
-    if entry.permalink and _PLAIN_LINK.fullmatch(entry.permalink) and entry.action in ("logged", "opened"):
-        line += f" · <{entry.permalink}|message>"
+    if entry.action in ("logged", "opened"):
+        line += message_link(entry.permalink)
     return "• " + line
 
 

@@ -1,27 +1,23 @@
 """Block Kit for `/brm search`: the best matches first, each with its party, date and a link to the
 message it came from.
 
-Summaries, titles and party names are people's words and go through `safe_mrkdwn`; a permalink is
-shown as a link only when it is a plain https address (it came from Slack, but a link must not be
-able to close the `<…|…>` token early).
+Summaries, titles and party names are people's words and go through `safe_mrkdwn`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from bot.date_format import format_local
 from bot.plural import counted
-from bot.replies import KIND_EMOJI, Blocks, context, packed_sections, section
+from bot.replies import KIND_EMOJI, Blocks, context, message_link, packed_sections, section
 from bot.search_args import SEARCH_EXAMPLE, SearchCommand
 from bot.text import safe_mrkdwn, truncate
 from storage.search import Hit
 
 RESULT_LIMIT = 10
 _TEXT_SHOWN = 200
-_PLAIN_LINK = re.compile(r"https://[^\s<>|]+")
 
 
 def search_reply(
@@ -85,6 +81,5 @@ def _line(hit: Hit, tz: ZoneInfo) -> str:
     else:
         emoji = KIND_EMOJI.get(hit.kind or "", ":memo:")
         line = f"{emoji} {hit.kind} · {party} · {day}: {text}"
-    if hit.permalink and _PLAIN_LINK.fullmatch(hit.permalink):
-        line += f" · <{hit.permalink}|message>"
+    line += message_link(hit.permalink)
     return "• " + line
