@@ -52,9 +52,11 @@ from bench.digest_compose import (
     sqlite_db,
 )
 from bot.clock import FrozenClock
-from handlers.commands import SUBCOMMANDS, CommandRequest
+from handlers.commands.registry import SUBCOMMANDS
+from handlers.commands.request import CommandRequest
 from handlers.home import publish_home
-from handlers.services import Services, build_services
+from runtime.build import build_services
+from runtime.services import Services
 from settings import Settings
 from storage.db import Database, migrate
 from storage.records import issue_by_number
@@ -101,7 +103,7 @@ class Replies:
 
 def command(services: Services, text: str, team_id: str = TEAM) -> Callable[[], list[dict[str, Any]]]:
     name, _, rest = text.partition(" ")
-    handler = SUBCOMMANDS[name]
+    handler = SUBCOMMANDS[name].run
 
     def run() -> list[dict[str, Any]]:
         replies = Replies()

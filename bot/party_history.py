@@ -36,7 +36,7 @@ def history_reply(
 ) -> tuple[str, Blocks]:
     """The page of `party`'s timeline after `after` (None: the newest); `shown` entries came before.
 
-    `action_id` is the *More* and *Newest* buttons' (handlers.ids)."""
+    `action_id` is the *More* and *Newest* buttons' (slack_api.ids)."""
     entries = timeline_page(session, party.id, after=after, limit=PAGE_SIZE)  # type: ignore[arg-type]
     page, more = entries[:PAGE_SIZE], len(entries) > PAGE_SIZE
     name = safe_mrkdwn(party.name)

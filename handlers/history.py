@@ -10,8 +10,8 @@ from slack_bolt import Ack, App, BoltContext
 
 from bot.party_history import history_reply, read_more_value
 from handlers.after_ack import after_ack
-from handlers.ids import Action
-from handlers.services import services_of, team_of
+from handlers.context import services_of, team_of
+from slack_api.ids import Action
 from storage.parties import get_party
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from handlers.ids import Action
+from slack_api.ids import Action
 from storage.models import AuditEvent, Interaction
 from tests.conftest import RunningApp
 from tests.test_log_command import add_party, reply_text, rows

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from handlers.ids import Shortcut
+from slack_api.ids import Shortcut
 from storage.models import AuditEvent, Interaction, Issue
 from tests.conftest import RunningApp
 from tests.test_log_command import add_party, reply_text, rows

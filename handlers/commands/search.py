@@ -3,17 +3,20 @@ those words, best matches first, with links to the messages they came from."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bot.party_names import KnownParty
-from bot.search_args import party_keys, read_search_command
+from bot.search_args import SEARCH_EXAMPLE, party_keys, read_search_command
 from bot.search_replies import RESULT_LIMIT, search_reply
+from handlers.commands.registry import subcommand
+from handlers.commands.request import CommandRequest
 from storage.search import parties_named, search_records
 
-if TYPE_CHECKING:
-    from handlers.commands import CommandRequest
 
-
+@subcommand(
+    "search",
+    help="Search summaries and issues, best matches first",
+    example=SEARCH_EXAMPLE,
+    aliases=("find",),
+)
 def run(request: CommandRequest) -> None:
     services = request.services
     tz = services.directory.timezone(request.team_id, request.user_id, request.client)
