@@ -25,12 +25,15 @@ def acknowledge(ack: Ack) -> None:
     ack()
 
 
-def history_page(body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Any) -> None:
+def history_page(
+    body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Any = None
+) -> None:
     value = str(action.get("value") or "")
     asked = read_more_value(value)
     user_id = (body.get("user") or {}).get("id")
     team_id = team_of(context)
-    if asked is None or not user_id or not team_id:
+    # The buttons are only ever on a command's reply, which has a response_url to replace it through.
+    if asked is None or not user_id or not team_id or respond is None:
         log.warning("history button with value %r from %s ignored", value, user_id)
         return
     party_id, shown, after = asked
