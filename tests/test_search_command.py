@@ -227,3 +227,12 @@ def test_when_very_many_match_the_best_of_the_newest_are_shown_and_the_reply_say
     # With a word that only the oldest has, it is found.
     [oldest] = lines(search(app, "portal zebra"))
     assert "zebra" in oldest
+
+
+def test_find_is_search_and_help_shows_both_new_commands(app: RunningApp) -> None:
+    add_party(app, "DMV")
+    app.command("log DMV call about the portal outage")
+    assert lines(app.command("find portal")) == lines(search(app, "portal"))
+    shown = reply_text(app.command("help"))
+    assert "/brm search portal outage DMV since last month" in shown
+    assert "/brm party DMV history" in shown
