@@ -16,13 +16,15 @@ from bot.text import normalise_name
 from playground.workspace import CHANNELS, TEAM_ID, TIMEZONE, YOU, Workspace
 from runtime.services import Services
 from storage.audit import record_change
-from storage.models import Interaction, Issue, Surface
-from storage.parties import create_party, find_or_add_contact
+from storage.contact_models import ContactRole
+from storage.contacts import add_contact
+from storage.models import Contact, Interaction, Issue, Surface
+from storage.parties import create_party
 from storage.records import add_interaction, add_issue
 
 TEAM_CHANNEL, PARTNERS_CHANNEL = CHANNELS[0][0], CHANNELS[1][0]
 
-# name, kind, owner, contact (name, role)
+# name, kind, owner, contact (name, title: where a title is one of the roles, it is their role too)
 PARTIES = (
     ("DMV", "agency", YOU, ("Jane Morales", "CIO")),
     ("Department of Health", "agency", "U0PRIYA", ("Dr. Ken Ito", "Deputy Secretary")),
@@ -87,7 +89,7 @@ def load_demo(services: Services, workspace: Workspace) -> None:
     tz = ZoneInfo(TIMEZONE)
     with services.db.workspace(TEAM_ID) as session:
         ids: dict[str, int] = {}
-        for name, kind, owner, (contact, role) in PARTIES:
+        for name, kind, owner, (contact, title) in PARTIES:
             party, _ = create_party(
                 session, name=name, name_key=normalise_name(name), kind=kind, created_by=owner
             )
@@ -95,7 +97,18 @@ def load_demo(services: Services, workspace: Workspace) -> None:
             party.home_channel_id = PARTNERS_CHANNEL
             party.created_at = now - timedelta(days=120)
             session.flush()
-            find_or_add_contact(session, party, name=contact, role=role)
+            known_role = title.lower() if title.lower() in set(ContactRole) else None
+            add_contact(
+                session,
+                Contact(
+                    team_id=TEAM_ID,
+                    party_id=party.id,
+                    name=contact,
+                    name_key=normalise_name(contact),
+                    title=title,
+                    role=known_role,
+                ),
+            )
             ids[name] = party.id  # type: ignore[assignment]
             record_change(
                 session, actor_id=owner, surface=Surface.COMMAND, action="created", entity="party",
