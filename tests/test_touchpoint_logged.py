@@ -114,3 +114,26 @@ def test_the_same_submission_sent_twice_updates_the_nudge_once(app: RunningApp) 
     assert len(rows(app, Interaction)) == 2
     assert len(app.slack.calls_to("chat.update")) == 1
     assert len([e for e in rows(app, AuditEvent) if e.action == "touchpoint_logged"]) == 1
+
+
+def test_a_key_contacts_nudge_is_answered_even_when_the_form_no_longer_names_them(app: RunningApp) -> None:
+    add_party(app, "DMV")
+    app.command("party DMV owner me")
+    app.command("contact add DMV Jane Doe, CIO, <@U2|sam> sponsor")
+    app.command("contact Jane Doe cadence every week")
+    app.clock.set(WEEK_LATER)
+    assert sweep(app) == 1
+    [post] = posts(app)
+    press(app, post, Action.TOUCHPOINT_LOG)
+    [opened] = app.slack.wait_for("views.open")
+    view = opened.response["view"]
+
+    changes = {Field.SUMMARY: {"value": "Call about the budget"}, Field.PEOPLE: {"selected_users": []}}
+    assert app.client.view_submission(None, as_shown(view, **changes), view=view).status == 200
+
+    assert "<@U1> logged a touchpoint" in updated_text(app, post)
+    [event] = [e for e in rows(app, AuditEvent) if e.action == "touchpoint_logged"]
+    assert event.entity == "contact"
+    # Logged from Jane's nudge: her next touchpoint is due a cadence from now, nudged once more then.
+    [next_one] = wait_until(lambda: [n for n in pending(app) if n.contact_id == event.entity_id])
+    assert next_one.due_at == WEEK_LATER + timedelta(days=7)
