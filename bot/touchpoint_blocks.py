@@ -72,11 +72,9 @@ def _outcome(facts: TouchpointFacts, tz: ZoneInfo) -> str:
         return f":zzz: Snoozed by {by} until {format_local(facts.until, tz)}."
     if facts.outcome == "not_needed":
         return f":ok_hand: Not needed now, said {by}: the next one is due a cadence from today."
-    if facts.outcome == "logged" and facts.logged_at is not None:
-        when = format_local(facts.logged_at, tz)
-        return f":memo: {by} logged a touchpoint on {when}: the next one is due a cadence from today."
     if facts.outcome == "logged":
-        return f":memo: {by} logged a touchpoint."
+        when = f" on {format_local(facts.logged_at, tz)}" if facts.logged_at else ""
+        return f":memo: {by} logged a touchpoint{when}: the next one is due a cadence from today."
     return f":white_check_mark: Done, said {by}: the next one is due a cadence from today."
 
 
