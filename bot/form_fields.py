@@ -53,6 +53,7 @@ class Source:
     `tz` is the person's timezone when the form opened, so that the submission can be checked at once
     without asking Slack again. `follow_up` is the moment read from the message (ISO), so that a time of
     day it named ("by 3pm Friday") survives when the person leaves the date picker as it was.
+    `touchpoint_nudge`: saving the form answers that nudge (runtime/touchpoint_logged.py).
     """
 
     tz: str = "UTC"
@@ -62,6 +63,7 @@ class Source:
     message_user: str | None = None
     response_url: str | None = None  # the shortcut's: ephemeral answers in that channel for 30 minutes
     follow_up: str | None = None
+    touchpoint_nudge: str | None = None  # the id of the touchpoint nudge whose button opened the form
 
     @property
     def has_message(self) -> bool:

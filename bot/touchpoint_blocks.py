@@ -41,6 +41,7 @@ class TouchpointFacts:
     outcome: str | None = None  # "done", "not_needed", "snoozed", "logged": what the owner did
     actor_id: str | None = None
     until: datetime | None = None  # a snooze's end
+    logged_at: datetime | None = None  # when the touchpoint logged from the nudge's form took place
 
 
 def touchpoint_message(
@@ -72,7 +73,8 @@ def _outcome(facts: TouchpointFacts, tz: ZoneInfo) -> str:
     if facts.outcome == "not_needed":
         return f":ok_hand: Not needed now, said {by}: the next one is due a cadence from today."
     if facts.outcome == "logged":
-        return f":memo: {by} logged a touchpoint."
+        when = f" on {format_local(facts.logged_at, tz)}" if facts.logged_at else ""
+        return f":memo: {by} logged a touchpoint{when}: the next one is due a cadence from today."
     return f":white_check_mark: Done, said {by}: the next one is due a cadence from today."
 
 

@@ -98,7 +98,10 @@ def log_touchpoint_button(
         )
         tell_directly(client, user_id=user_id, text=gone)
         return
-    open_log_form(services, client, body, team_id=team_id, user_id=user_id, party=party, contact=contact)
+    open_log_form(
+        services, client, body, team_id=team_id, user_id=user_id, party=party, contact=contact,
+        nudge_id=None if from_home else number,
+    )  # fmt: skip
 
 
 def open_log_form(
@@ -110,8 +113,10 @@ def open_log_form(
     user_id: str,
     party: Party,
     contact: Contact | None,
+    nudge_id: int | None = None,
 ) -> None:
-    """The log form prefilled with the party (and the person: their Slack user, their name)."""
+    """The log form prefilled with the party (and the person: their Slack user, their name); opened
+    from a nudge (`nudge_id`), saving it answers that nudge."""
     tz = services.directory.timezone(team_id, user_id, client)
     prefill = Prefill(
         owner_id=user_id,
@@ -121,7 +126,8 @@ def open_log_form(
         text=f"Touchpoint with {contact.name}" if contact is not None else "",
         people=(contact.slack_user_id,) if contact is not None and contact.slack_user_id else (),
     )
-    view = interaction_modal(prefill, Source(tz=str(tz)), callback_id=View.INTERACTION)
+    source = Source(tz=str(tz), touchpoint_nudge=str(nudge_id) if nudge_id is not None else None)
+    view = interaction_modal(prefill, source, callback_id=View.INTERACTION)
     try:
         client.views_open(trigger_id=body["trigger_id"], view=view)
     except SLACK_FAILURES as problem:

@@ -32,6 +32,7 @@ from bot.errors import InputError
 from bot.form_fields import Field, PartyChoice, Source
 from bot.form_reading import FormErrors, InteractionForm, IssueForm, read_interaction_form, read_issue_form
 from bot.forms import describe_record
+from bot.numbers import read_number
 from bot.party_names import PartyMatch
 from bot.recording import NewInteraction, Origin, raise_issue, resolve_party, save_interaction_linking
 from bot.text import safe_mrkdwn, truncate
@@ -39,6 +40,7 @@ from handlers.after_ack import after_ack
 from handlers.context import services_of, team_of
 from handlers.errors import error_boundary
 from runtime.services import Services
+from runtime.touchpoint_logged import mark_logged_from_nudge
 from slack_api.direct import tell_directly
 from slack_api.failures import SLACK_FAILURES, SlackError, failure_code
 from slack_api.ids import View
@@ -156,7 +158,7 @@ def save_form(view: dict[str, Any], client: WebClient, context: BoltContext) -> 
             if isinstance(form, IssueForm) and form.owner_id != user_id
             else source.zone
         )
-        saved = _save_once(services, context, form, origin, source.zone, owner_tz)
+        saved = _save_once(services, context, form, origin, source, owner_tz)
         if saved is None:
             log.info(
                 "form %s for %s arrived again (%s); already saved",
@@ -184,14 +186,13 @@ def submission_key(view: dict[str, Any]) -> str:
 
 
 def _save_once(
-    services: Services, context: BoltContext, form: Form, origin: Origin, tz: ZoneInfo, owner_tz: ZoneInfo
+    services: Services, context: BoltContext, form: Form, origin: Origin, source: Source, owner_tz: ZoneInfo
 ) -> Saved | None:
     """Save the form; when the same message was saved at the same instant elsewhere, say so instead.
     None when this very submission was saved before."""
     team_id, enterprise_id = team_of(context), context.enterprise_id
     try:
-        with services.db.workspace(team_id, enterprise_id) as session:
-            return save(session, form, origin, tz, owner_tz=owner_tz)
+        return _save_answering(services, team_id, enterprise_id, form, origin, source, owner_tz)
     except IntegrityError:
         # A unique index (on the source message, or on the submission's key) caught a save racing
         # ours: a second look finds that record, and refuses the duplicate or answers as saved.
@@ -200,8 +201,31 @@ def _save_once(
             origin.channel_id,
             origin.message_ts,
         )
-        with services.db.workspace(team_id, enterprise_id) as session:
-            return save(session, form, origin, tz, owner_tz=owner_tz)
+        return _save_answering(services, team_id, enterprise_id, form, origin, source, owner_tz)
+
+
+def _save_answering(
+    services: Services,
+    team_id: str,
+    enterprise_id: str | None,
+    form: Form,
+    origin: Origin,
+    source: Source,
+    owner_tz: ZoneInfo,
+) -> Saved | None:
+    """Save the form and, in the same transaction, answer the touchpoint nudge that opened it."""
+    nudge_id = read_number(source.touchpoint_nudge or "")
+    answered = False
+    with services.db.workspace(team_id, enterprise_id) as session:
+        saved = save(session, form, origin, source.zone, owner_tz=owner_tz)
+        if saved is not None and nudge_id is not None and isinstance(saved.record, Interaction):
+            answered = mark_logged_from_nudge(
+                services, session, nudge_id=nudge_id, interaction=saved.record,
+                actor_id=origin.actor_id, surface=origin.surface,
+            )  # fmt: skip
+    if answered:
+        services.jobs.wake.after_commit()
+    return saved
 
 
 def save(

@@ -34,8 +34,13 @@ IDS = TouchpointIds(
     log=Action.TOUCHPOINT_LOG, snooze=Action.TOUCHPOINT_SNOOZE, not_needed=Action.TOUCHPOINT_NOT_NEEDED
 )
 SNOOZE = timedelta(days=7)
-DONE, NOT_NEEDED, SNOOZED = "done", "not_needed", "snoozed"
-_AUDIT = {DONE: "touchpoint_done", NOT_NEEDED: "touchpoint_not_needed", SNOOZED: "touchpoint_snoozed"}
+DONE, NOT_NEEDED, SNOOZED, LOGGED = "done", "not_needed", "snoozed", "logged"
+_AUDIT = {
+    DONE: "touchpoint_done",
+    NOT_NEEDED: "touchpoint_not_needed",
+    SNOOZED: "touchpoint_snoozed",
+    LOGGED: "touchpoint_logged",  # from the form its button opened (runtime/touchpoint_logged.py)
+}
 _OUTCOMES = {action: outcome for outcome, action in _AUDIT.items()}
 
 
@@ -52,13 +57,14 @@ def touchpoint_facts(session: Session, nudge: Nudge, *, fresh: bool) -> Touchpoi
         due = touchpoints.party_due(session, party)
     if due is None:
         return None
-    outcome = actor = until = None
+    outcome = actor = until = logged = None
     if not fresh:
         entity, entity_id = _entity(nudge)
         for event in reversed(history(session, entity, entity_id)):
             if event.action in _OUTCOMES and event.detail.get("nudge_id") == nudge.id:
                 outcome, actor = _OUTCOMES[event.action], event.actor_id
-                until = datetime.fromisoformat(event.detail["until"]) if event.detail.get("until") else None
+                until = _moment(event.detail.get("until"))
+                logged = _moment(event.detail.get("occurred_at"))
                 break
     return TouchpointFacts(
         nudge=nudge,
@@ -69,7 +75,12 @@ def touchpoint_facts(session: Session, nudge: Nudge, *, fresh: bool) -> Touchpoi
         outcome=outcome,
         actor_id=actor,
         until=until,
+        logged_at=logged,
     )
+
+
+def _moment(raw: str | None) -> datetime | None:
+    return datetime.fromisoformat(raw) if raw else None
 
 
 def render_touchpoint(
@@ -80,6 +91,24 @@ def render_touchpoint(
 
 def _entity(nudge: Nudge) -> tuple[str, int]:
     return ("contact", nudge.contact_id) if nudge.contact_id else ("party", nudge.party_id)  # type: ignore[return-value]
+
+
+def audit_touchpoint(
+    session: Session,
+    nudge: Nudge,
+    facts: TouchpointFacts,
+    *,
+    what: str,
+    actor_id: str,
+    surface: str,
+    **detail: Any,
+) -> None:
+    """The audit event that says what was done with the nudge, which its message then shows."""
+    entity, entity_id = _entity(nudge)
+    record_change(
+        session, actor_id=actor_id, surface=surface, action=_AUDIT[what], entity=entity,
+        entity_id=entity_id, nudge_id=nudge.id, party=facts.party.name, **detail,
+    )  # fmt: skip
 
 
 def act_on_touchpoint(
@@ -105,12 +134,8 @@ def act_on_touchpoint(
         if nudge is None or facts is None or facts.outcome is not None:
             log.info("touchpoint nudge %s: %s by %s changes nothing", nudge_id, what, actor_id)
             return False
-        entity, entity_id = _entity(nudge)
         until = now + SNOOZE if what == SNOOZED else None
-        record_change(
-            session, actor_id=actor_id, surface=surface, action=_AUDIT[what], entity=entity,
-            entity_id=entity_id, nudge_id=nudge.id, party=facts.party.name, until=until,
-        )  # fmt: skip
+        audit_touchpoint(session, nudge, facts, what=what, actor_id=actor_id, surface=surface, until=until)
         if until is not None:
             touchpoints.plan_touchpoint_nudge(
                 session,

@@ -26,6 +26,10 @@ def stamped() -> Any:
 
 STAMPED = "stamped_by_clock"
 
+# For tables whose ids the audit log, holds and exports name: SQLite must never hand a deleted row's
+# id (`/brm undo`, retention) to a new record, which would inherit its history (PostgreSQL never does).
+NO_ID_REUSE: dict[str, Any] = {"sqlite_autoincrement": True}
+
 
 class PartyKind(StrEnum):
     AGENCY = "agency"
@@ -89,7 +93,7 @@ class WorkspaceScoped(SQLModel):
 class Workspace(WorkspaceScoped, table=True):
     """One Slack workspace using the bot, with its own settings and issue counter."""
 
-    __table_args__ = (UniqueConstraint("team_id", name="uq_workspace_team"),)
+    __table_args__ = (UniqueConstraint("team_id", name="uq_workspace_team"), NO_ID_REUSE)
 
     id: int | None = Field(default=None, primary_key=True)
     issue_seq: int = Field(default=0)
@@ -108,7 +112,7 @@ class Workspace(WorkspaceScoped, table=True):
 class Party(WorkspaceScoped, table=True):
     """An organisation a BRM has a relationship with."""
 
-    __table_args__ = (UniqueConstraint("team_id", "name_key", name="uq_party_name"),)
+    __table_args__ = (UniqueConstraint("team_id", "name_key", name="uq_party_name"), NO_ID_REUSE)
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
@@ -135,7 +139,7 @@ class PartyAlias(WorkspaceScoped, table=True):
 class Contact(WorkspaceScoped, table=True):
     """A person at a party: `role` from storage.contact_models.ContactRole, `title` as known ("CIO")."""
 
-    __table_args__ = (Index("ix_contact_name", "team_id", "name_key"),)
+    __table_args__ = (Index("ix_contact_name", "team_id", "name_key"), NO_ID_REUSE)
 
     id: int | None = Field(default=None, primary_key=True)
     party_id: int = Field(foreign_key="party.id", index=True)
@@ -178,6 +182,7 @@ class Interaction(WorkspaceScoped, table=True):
         open_follow_up_index("ix_interaction_open_follow_up", "team_id", "follow_up_at"),
         open_follow_up_index("ix_interaction_open_follow_up_by", "team_id", "logged_by", "follow_up_at"),
         open_follow_up_index("ix_interaction_open_follow_up_party", "team_id", "party_id", "follow_up_at"),
+        NO_ID_REUSE,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -228,6 +233,7 @@ class Issue(WorkspaceScoped, table=True):
             *("team_id", "owner_id", "status", "severity", "created_at", "follow_up_at", "number"),
         ),
         Index("ix_issue_closed_list", "team_id", "status", "closed_at", "created_at", "number"),
+        NO_ID_REUSE,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -277,6 +283,7 @@ class Nudge(WorkspaceScoped, table=True):
     __table_args__ = (
         Index("ix_nudge_due", "status", "due_at"),
         Index("ix_nudge_message", "team_id", "channel_id", "message_ts"),
+        NO_ID_REUSE,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -309,7 +316,7 @@ class DigestSubscription(WorkspaceScoped, table=True):
     """A channel that gets the weekly "what is not working" digest."""
 
     __tablename__ = "digest_subscription"
-    __table_args__ = (UniqueConstraint("team_id", "channel_id", name="uq_digest_channel"),)
+    __table_args__ = (UniqueConstraint("team_id", "channel_id", name="uq_digest_channel"), NO_ID_REUSE)
 
     id: int | None = Field(default=None, primary_key=True)
     channel_id: str = Field(max_length=32)
@@ -363,6 +370,7 @@ class Job(WorkspaceScoped, table=True):
         Index("ix_job_due", "status", "run_after"),
         # One key's jobs run in the order they were enqueued: "is an earlier one still unfinished?"
         Index("ix_job_key", "key", "status", "id"),
+        NO_ID_REUSE,
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -12,14 +12,14 @@ from datetime import datetime
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field
 
-from storage.models import WorkspaceScoped, stamped
+from storage.models import NO_ID_REUSE, WorkspaceScoped, stamped
 
 
 class RecordsAdmin(WorkspaceScoped, table=True):
     """Someone named with `/brm admin add`; Slack's owners and admins need no row (see bot/records)."""
 
     __tablename__ = "records_admin"
-    __table_args__ = (UniqueConstraint("team_id", "user_id", name="uq_records_admin"),)
+    __table_args__ = (UniqueConstraint("team_id", "user_id", name="uq_records_admin"), NO_ID_REUSE)
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: str = Field(max_length=32)
@@ -31,7 +31,7 @@ class RetentionRule(WorkspaceScoped, table=True):
     """How long one record type is kept, and what happens after: delete, or redact the free text."""
 
     __tablename__ = "retention_rule"
-    __table_args__ = (UniqueConstraint("team_id", "record_type", name="uq_retention_type"),)
+    __table_args__ = (UniqueConstraint("team_id", "record_type", name="uq_retention_type"), NO_ID_REUSE)
 
     id: int | None = Field(default=None, primary_key=True)
     record_type: str = Field(max_length=32)  # see bot.records.retention_rules.RECORD_TYPES
@@ -46,7 +46,7 @@ class LegalHold(WorkspaceScoped, table=True):
     """A named hold over a party, a date range, a person, or any mix; active until released."""
 
     __tablename__ = "legal_hold"
-    __table_args__ = (Index("ix_legal_hold_active", "team_id", "released_at"),)
+    __table_args__ = (Index("ix_legal_hold_active", "team_id", "released_at"), NO_ID_REUSE)
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=120)

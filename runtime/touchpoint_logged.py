@@ -1,0 +1,94 @@
+"""A touchpoint nudge answered by logging the touchpoint: saving the log form that the nudge's *Log a
+touchpoint* button opened marks the nudge as acted on, and its message in Slack is updated to say
+who logged it and when, without its buttons.
+
+The mark (an audit event, like done, snoozed and not needed in runtime/touchpoint_messages.py) and
+the job that updates the message are written in the transaction that saves the form: a process that
+dies after the save still updates the message, and the job updates it through `post_once`.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot import touchpoints
+from runtime.kinds import KINDS, JobRun, job_kind
+from runtime.services import Services
+from runtime.touchpoint_messages import LOGGED, audit_touchpoint, render_touchpoint, touchpoint_facts
+from slack_api.failures import SLACK_FAILURES, failure_code
+from storage import jobs
+from storage.models import Interaction, NudgeStatus
+from storage.nudges import nudge_by_id
+
+log = logging.getLogger(__name__)
+
+LOGGED_JOB = "touchpoint_logged"
+
+
+def mark_logged_from_nudge(
+    services: Services,
+    session: Session,
+    *,
+    nudge_id: int,
+    interaction: Interaction,
+    actor_id: str,
+    surface: str,
+) -> bool:
+    """In the form's own transaction: mark the posted nudge as answered by `interaction`, and queue
+    the update of its message. False (nothing written) when the form no longer answers it: the nudge
+    is gone or was acted on meanwhile, or the form was saved for another party."""
+    nudge = nudge_by_id(session, nudge_id)
+    facts = touchpoint_facts(session, nudge, fresh=False) if nudge is not None else None
+    if nudge is None or facts is None or facts.outcome is not None or nudge.party_id != interaction.party_id:
+        log.info("touchpoint nudge %s: the form logged by %s does not answer it", nudge_id, actor_id)
+        return False
+    audit_touchpoint(
+        session, nudge, facts, what=LOGGED, actor_id=actor_id, surface=surface,
+        occurred_at=interaction.occurred_at, interaction_id=interaction.id,
+    )  # fmt: skip
+    # Logged from this nudge is a touchpoint with whom it is about, whatever the form's date or people
+    # say: the next one is due a cadence from now, as for *Done*.
+    (facts.contact or facts.party).touched_at = services.clock.now()
+    session.add(facts.contact or facts.party)
+    touchpoints.replan(session, facts.party)
+    if nudge.status == NudgeStatus.SENT and nudge.channel_id and nudge.message_ts:
+        kind = KINDS[LOGGED_JOB]
+        jobs.enqueue(
+            session,
+            kind=LOGGED_JOB,
+            team_id=nudge.team_id,
+            enterprise_id=nudge.enterprise_id,
+            key=None,
+            payload={"nudge_id": nudge_id},
+            run_after=services.clock.now(),
+            max_attempts=kind.max_attempts,
+            time_limit_seconds=int(kind.time_limit.total_seconds()),
+        )
+        services.jobs.wake.in_transaction(session)
+    return True
+
+
+@job_kind(LOGGED_JOB)
+def touchpoint_logged_job(services: Services, job: JobRun) -> None:
+    nudge_id = int(job.payload["nudge_id"])
+    now: datetime = services.clock.now()
+    with services.db.workspace(job.team_id, job.enterprise_id) as session:
+        nudge = nudge_by_id(session, nudge_id)
+        facts = touchpoint_facts(session, nudge, fresh=False) if nudge is not None else None
+    if nudge is None or facts is None:
+        log.info("touchpoint nudge %s is gone or has no cadence now; its message stays", nudge_id)
+        return
+    tz = services.directory.timezone(job.team_id, nudge.owner_id, services.client)
+    text, blocks = render_touchpoint(facts, tz=tz, now=now)
+    try:
+        job.post_once(
+            lambda: services.client.chat_update(
+                channel=nudge.channel_id, ts=nudge.message_ts, text=text, blocks=blocks
+            )
+        )
+    except SLACK_FAILURES as problem:
+        # The touchpoint is logged and the person was told; only the old message still shows buttons.
+        log.warning("could not update touchpoint nudge %s: %s", nudge_id, failure_code(problem))
