@@ -3,7 +3,7 @@
 A mention in a channel post notifies the person, every week; most workspaces want names only.
 
 Revision ID: 0004_digest_mentions
-Revises: 0002
+Revises: 0003_fiscal_year
 Create Date: 2026-12-01 11:00:00
 """
 

@@ -10,7 +10,7 @@ every issue. Health and the digest count each party's interactions by sentiment 
 their own instead of sorting the last 120 days' interactions to group them.
 
 Revision ID: 0005_read_indexes
-Revises: 0002
+Revises: 0004_digest_mentions
 Create Date: 2026-12-01 11:00:00
 """
 

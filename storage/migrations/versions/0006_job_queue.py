@@ -1,7 +1,7 @@
 """job queue: one durable table for all the work after Slack's acknowledgement
 
 Revision ID: 0006_job_queue
-Revises: 0002
+Revises: 0005_read_indexes
 Create Date: 2026-12-01 11:00:00
 """
 

@@ -6,7 +6,7 @@ and the time a touchpoint nudge was last marked done; workspaces a default caden
 nudges may be about a party (and a key contact) instead of an issue or an interaction.
 
 Revision ID: 0008_contacts
-Revises: 0006_job_queue
+Revises: 0007_public_records
 Create Date: 2026-12-01 14:00:00
 """
 

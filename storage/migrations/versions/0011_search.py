@@ -6,7 +6,7 @@ Rows written before this migration are indexed by it (FTS5 'rebuild'; a generate
 when it is added).
 
 Revision ID: 0011_search
-Revises: 0006_job_queue
+Revises: 0012_no_id_reuse
 Create Date: 2026-12-01 14:00:00
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0011_search"
-down_revision = "0008_contacts"
+down_revision = "0012_no_id_reuse"
 branch_labels = None
 depends_on = None
 
