@@ -4,8 +4,9 @@
     python app.py migrate                     create or upgrade the schema, then exit
     python app.py jobs failed | jobs retry [ID ...]    see and retry the jobs that failed for good
 
-HTTP mode (the default) serves Slack on POST /slack/events and a health check on GET /healthz
-through waitress, a production WSGI server. With SLACK_APP_TOKEN set, it connects over Socket Mode.
+HTTP mode (the default) serves Slack on POST /slack/events, a health check on GET /healthz and
+Prometheus metrics on GET /metrics through waitress, a production WSGI server, on HOST:PORT. With
+SLACK_APP_TOKEN set, it connects over Socket Mode.
 Work after an acknowledgement is a job in the database (runtime/), run by the worker processes.
 """
 
@@ -24,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from prometheus_client import start_http_server
 from slack_bolt import App, BoltContext
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import text
@@ -31,15 +33,19 @@ from sqlalchemy import text
 import handlers
 from bot import dates
 from bot.clock import Clock, SystemClock
+from handlers.commands import SUBCOMMANDS
 from handlers.http_door import MAX_BODY_BYTES, SlackDoor
 from handlers.scheduler import start_scheduler
 from handlers.services import Services, build_services
 from handlers.slack_client import make_web_client
 from logs import configure_logging
+from ops.metrics import METRICS_PATH, MetricsPage
+from ops.request_log import ObservedApp
 from runtime.process import WorkerProcess
 from runtime.worker import Worker
-from settings import ROLES, Settings, SettingsError, load_settings, role_setting
+from settings import DEFAULT_HOST, ROLES, Settings, SettingsError, load_settings, role_setting
 from storage.db import Database, migrate
+from storage.delivery_counts import DeliveryCounts, delivery_counts
 from storage.jobs import queue_health
 
 log = logging.getLogger("brm")
@@ -76,7 +82,8 @@ def build_app(
     app.py runs them in worker processes instead (runtime/process.py).
     """
     services = build_services(settings, clock=clock, db=db)
-    bolt = App(
+    bolt = ObservedApp(  # every request logged once and counted (ops/request_log.py)
+        subcommands=SUBCOMMANDS,
         client=services.client,
         signing_secret=settings.signing_secret or "",
         # Ack inline in the request thread; the work after the ack is a job (handlers/after_ack.py).
@@ -101,7 +108,7 @@ def build_app(
 
 class WsgiApp:
     """Routes /slack/events through the door (handlers/http_door.py) to Bolt, and answers the load
-    balancer's health check.
+    balancer's health check and Prometheus's scrape (/metrics).
 
     In Socket Mode (`socket_connected` given) Slack's requests arrive over the socket and Bolt does
     not check signatures, so this server answers the health check only, which then also says
@@ -116,12 +123,15 @@ class WsgiApp:
             if socket_connected
             else SlackDoor(brm.bolt, brm.services.settings.signing_secret or "", path=SLACK_EVENTS_PATH)
         )
+        self._metrics = MetricsPage(self._delivery_counts)
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             problem, details = self._health()
             status = "503 Service Unavailable" if problem else "200 OK"
             return _json(start_response, status, {"status": problem or "ok", "details": details})
+        if environ.get("PATH_INFO") == METRICS_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            return self._metrics(environ, start_response)
         if self._slack is None:
             return _json(start_response, "404 Not Found", {"status": "not found"})
         return self._slack(environ, start_response)
@@ -151,6 +161,10 @@ class WsgiApp:
                 return "no worker process", details
         return None, details
 
+    def _delivery_counts(self) -> DeliveryCounts:
+        with self._brm.services.db.system() as session:
+            return delivery_counts(session, now=self._brm.services.clock.now())
+
     def _database_reachable(self) -> bool:
         try:
             with self._brm.services.db.engine.connect() as connection:
@@ -177,8 +191,8 @@ def start(brm: BrmApp) -> None:
     if settings.socket_mode:
         serve_socket_mode(brm)
         return
-    server = listen(brm.wsgi(), settings.port, **server_options())
-    log.info("serving Slack on http://0.0.0.0:%d%s", settings.port, SLACK_EVENTS_PATH)
+    server = listen(brm.wsgi(), settings.port, host=settings.host, **server_options())
+    log.info("serving Slack on http://%s:%d%s", settings.host, settings.port, SLACK_EVENTS_PATH)
     server.run()  # returns on Ctrl-C or SIGTERM
 
 
@@ -188,12 +202,12 @@ def server_options() -> dict[str, Any]:
     return {"threads": SERVER_THREADS, "ident": "brm-bot", "max_request_body_size": MAX_BODY_BYTES}
 
 
-def listen(wsgi_app: Any, port: int, **options: Any) -> Any:
-    """A waitress server bound to `port`; CannotStart, in one line, when the port cannot be had."""
+def listen(wsgi_app: Any, port: int, host: str = DEFAULT_HOST, **options: Any) -> Any:
+    """A waitress server bound to `host:port`; CannotStart, in one line, when the port cannot be had."""
     import waitress
 
     try:
-        return waitress.create_server(wsgi_app, host="0.0.0.0", port=port, **options)
+        return waitress.create_server(wsgi_app, host=host, port=port, **options)
     except OSError as problem:
         if problem.errno == errno.EADDRINUSE:
             why = "is in use by another program; stop that program or set PORT to a free port"
@@ -201,6 +215,9 @@ def listen(wsgi_app: Any, port: int, **options: Any) -> Any:
             why = "needs privileges this user does not have; set PORT to 1024 or above"
         else:
             why = f"cannot be listened on ({problem.strerror or type(problem).__name__})"
+        if problem.errno == errno.EADDRNOTAVAIL:
+            why = "is not an address of this machine; unset HOST to listen on all"
+            raise CannotStart(f"HOST={host} {why}") from None
         raise CannotStart(f"port {port} {why}") from None
 
 
@@ -228,12 +245,12 @@ def serve_socket_mode(brm: BrmApp) -> None:
     log.info("connected to Slack over Socket Mode")
     try:
         health_check = WsgiApp(brm, socket_connected=handler.client.is_connected)
-        health = listen(health_check, settings.port, threads=2, ident="brm-bot")
+        health = listen(health_check, settings.port, host=settings.host, threads=2, ident="brm-bot")
     except CannotStart:
         handler.close()
         raise
     threading.Thread(target=health.run, name="brm-health", daemon=True).start()
-    log.info("answering health checks on http://0.0.0.0:%d%s", settings.port, HEALTH_PATH)
+    log.info("answering health checks on http://%s:%d%s", settings.host, settings.port, HEALTH_PATH)
     try:
         threading.Event().wait()  # the handler's own threads receive and answer; this one waits for a stop
     finally:
@@ -280,6 +297,7 @@ def main(argv: list[str] | None = None) -> int:
         settings.log_level,
         process_name="worker" if worker_of else "",
         secrets=(settings.bot_token, settings.signing_secret, settings.app_token),
+        log_format=settings.log_format,
     )
     if not worker_of:
         log.info("starting with %r", settings)
@@ -351,6 +369,10 @@ def run_worker(settings: Settings, db: Database, *, parent: int | None, ready_fd
     worker = Worker(services)
     worker.start()
     scheduler = start_scheduler(services)
+    if settings.metrics_port:
+        # This process's own counters (Slack API errors, 429s); the queue's figures are the web's /metrics.
+        start_http_server(settings.metrics_port, addr=settings.host)
+        log.info("worker metrics on http://%s:%d/metrics", settings.host, settings.metrics_port)
     if ready_fd is not None:
         os.write(ready_fd, b"r")
         os.close(ready_fd)

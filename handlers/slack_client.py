@@ -1,7 +1,8 @@
 """The one way the app makes Slack Web API clients: always against SLACK_API_URL, with retries.
 
 Retries honour `Retry-After` on 429, back off on 5xx and on dropped connections. Work that must not
-block on one busy channel (the nudge sender) handles 429 itself and uses `retries=False`.
+block on one busy channel (the nudge sender) handles 429 itself and uses `retries=False`. Every client
+counts its failures and 429s for the metrics (ops/slack_metrics.py).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+
+from ops.slack_metrics import CountingWebClient, RateLimitCounter
 
 
 def make_web_client(
@@ -26,4 +29,6 @@ def make_web_client(
         if retries
         else []
     )
-    return WebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=handlers)
+    return CountingWebClient(
+        token=token, base_url=base_url, timeout=timeout, retry_handlers=[RateLimitCounter(), *handlers]
+    )

@@ -1,0 +1,1 @@
+"""Operating brm-bot: the admin command line (`brm-bot`), metrics and the request log."""

@@ -1,0 +1,52 @@
+"""A Slack Web API client that counts what went wrong: errors by method and code, and every 429.
+
+`make_web_client` (handlers/slack_client.py) builds every client the app uses as a `CountingWebClient`,
+so each call of the app, the scheduler's included, is counted in ops/metrics.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry import RetryHandler, RetryState
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.web import SlackResponse
+
+from ops.metrics import SLACK_API_ERRORS, SLACK_RATE_LIMITED
+
+
+class CountingWebClient(WebClient):
+    """Counts each call that fails once the retries are spent: Slack's error code, or the kind of
+    network failure."""
+
+    def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:  # type: ignore[override]
+        try:
+            return super().api_call(api_method, **kwargs)
+        except SlackApiError as problem:
+            code = problem.response.get("error") if problem.response is not None else None
+            SLACK_API_ERRORS.labels(api_method, str(code or f"HTTP {problem.response.status_code}")).inc()
+            raise
+        except OSError as problem:
+            SLACK_API_ERRORS.labels(api_method, type(problem).__name__).inc()
+            raise
+
+
+class RateLimitCounter(RetryHandler):
+    """First of a client's retry handlers: counts each 429 as it arrives, and never retries itself,
+    so the handlers after it decide as before (with none after it, nothing is retried)."""
+
+    def can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is not None and response.status_code == 429:
+            SLACK_RATE_LIMITED.labels(urlsplit(request.url).path.rsplit("/", 1)[-1]).inc()
+        return False
