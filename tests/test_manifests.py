@@ -29,7 +29,7 @@ from tests.support.fake_slack import FakeSlack
 ROOT = Path(__file__).resolve().parent.parent
 MANIFESTS = {"http": ROOT / "manifests" / "http.json", "socket-mode": ROOT / "manifests" / "socket-mode.json"}
 # The app's own code; tests and benchmarks call Slack only to drive or measure it.
-SOURCES = ("app.py", "logs.py", "settings.py", "bot", "handlers", "storage")
+SOURCES = ("app.py", "logs.py", "settings.py", "bot", "handlers", "ops", "storage")
 
 # Bot scopes each Web API method needs (Slack's method reference, "Required scopes"). Where a method
 # works on every kind of conversation, it needs the scope of each kind the app meets: public and
@@ -42,9 +42,12 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "chat.getPermalink": (),
     "conversations.info": ("channels:read", "groups:read", "im:read", "mpim:read"),
     "conversations.history": ("channels:history", "groups:history", "im:history", "mpim:history"),
+    # `brm-bot import`: home channels by name, among public and private channels.
+    "conversations.list": ("channels:read", "groups:read"),
     "conversations.open": ("im:write",),  # always a DM with one person
     "reactions.add": ("reactions:write",),
     "users.info": ("users:read",),
+    "users.lookupByEmail": ("users:read.email",),  # `brm-bot import`: owners by e-mail
     "views.open": (),
     "views.publish": (),
 }
