@@ -99,7 +99,9 @@ def _check_row(row: Row, lookup: SlackLookup) -> tuple[PartyLine | None, list[Pr
             found = lookup.person(owner_email)
             owner_id = found.id
             if found.problem:
-                problem(f"owner_email: {found.problem}, who cannot own a party")
+                # Found but unfit (a bot, a deactivated account), or not found at all.
+                unfit = ", which cannot own a party" if found.id else ""
+                problem(f"owner_email: {found.problem}{unfit}")
     channel = row.get("home_channel") or None
     channel_id = None
     if channel:
