@@ -25,6 +25,7 @@ from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 from slack_sdk.signature import SignatureVerifier
 
 from handlers.request_shapes import shape_problem
+from ops.metrics import SLACK_REQUESTS
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,7 @@ class SlackDoor:
             declared = environ.get("CONTENT_LENGTH") or ""
             size = f"{declared} bytes" if declared.isascii() and declared.isdigit() else "size unknown"
             log.warning("refused %s (%s): %s", self._path, size, refused.reason)
+            SLACK_REQUESTS.labels("unknown", "refused").inc()  # what it was is unknown until admitted
             return _answer(start_response, WsgiHttpResponse(refused.status, _TEXT, refused.reason))
         answer = self._bolt.dispatch(request)
         return _answer(start_response, WsgiHttpResponse(answer.status, answer.headers, answer.body))

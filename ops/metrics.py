@@ -15,7 +15,7 @@ from typing import Any
 
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
-from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from prometheus_client.registry import Collector
 
 from storage.delivery_counts import DeliveryCounts
@@ -96,5 +96,8 @@ class MetricsPage:
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
         body = generate_latest(REGISTRY) + generate_latest(self._database)
-        start_response("200 OK", [("Content-Type", CONTENT_TYPE_LATEST), ("Content-Length", str(len(body)))])
+        # The text format every Prometheus version reads.
+        start_response(
+            "200 OK", [("Content-Type", CONTENT_TYPE_PLAIN_0_0_4), ("Content-Length", str(len(body)))]
+        )
         return [body]
