@@ -96,7 +96,7 @@ def check_form(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
     try:
         context["checked_form"] = read_form(view, services_of(context).clock.now())
     except FormErrors as problem:
-        log.info("form %s refused: %s", view.get("callback_id"), problem)
+        log.info("form %s refused: %s", view.get("callback_id"), sorted(problem.errors))  # fields, not words
         ack(response_action="errors", errors=problem.errors)
         return
     except ValueError:
@@ -156,7 +156,8 @@ def save_form(view: dict[str, Any], client: WebClient, context: BoltContext) -> 
             )
             return
     except BrmError as problem:
-        log.info("form %s not saved for %s: %s", view.get("callback_id"), user_id, problem.text)
+        log.info("form %s not saved for %s", view.get("callback_id"), user_id)
+        log.debug("form %s not saved for %s: %s", view.get("callback_id"), user_id, problem.text)
         tell_directly(
             client, user_id=user_id, text=_not_saved(problem.text, form), response_url=source.response_url
         )

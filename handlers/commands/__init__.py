@@ -180,7 +180,9 @@ def run_subcommand(
         with reading_calendar(_calendar(request)):
             handler(request)
     except BrmError as problem:
-        log.info("/brm %s refused for %s: %s", name, request.user_id, problem.text)
+        # What the person is told can quote what they typed: it stays out of the INFO log.
+        log.info("/brm %s refused for %s", name if name in SUBCOMMANDS else "(unknown)", request.user_id)
+        log.debug("/brm %s refused for %s: %s", name, request.user_id, problem.text)
         request.reply(*problem_blocks(problem, request.example_number()))
     except Exception:
         reference = uuid.uuid4().hex[:8]
