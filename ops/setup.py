@@ -24,8 +24,8 @@ class CannotRun(click.ClickException):
 
     exit_code = 2
 
-    def format_message(self) -> str:
-        return f"brm-bot: {self.message}"
+    def show(self, file: object = None) -> None:
+        click.echo(f"brm-bot: {self.message}", err=True)
 
 
 @dataclass(frozen=True)
