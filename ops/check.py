@@ -29,12 +29,17 @@ APP_SETTINGS = "your app's settings at https://api.slack.com/apps"
 
 @dataclass(frozen=True)
 class Item:
-    """One line of the checklist; `fix` says what to do when it failed."""
+    """One line of the checklist; `fix` says what to do when it failed. `passed` None: not checked,
+    because what it needs failed first (no token can be checked without reaching Slack)."""
 
     name: str
-    passed: bool
+    passed: bool | None
     detail: str
     fix: str = ""
+
+    @property
+    def mark(self) -> str:
+        return {True: "[ok]", False: "[FAIL]", None: "[skip]"}[self.passed]
 
 
 def run_checks(settings: Settings) -> Iterator[Item]:
@@ -64,8 +69,8 @@ def _slack_items(settings: Settings) -> Iterator[Item]:
             "check SLACK_API_URL (https://slack.com/api/, GovSlack: https://slack-gov.com/api/), and that "
             "this machine may reach it (firewall, HTTPS_PROXY)",
         )
-        yield Item("bot token", False, "not checked: Slack could not be reached", "")
-        yield Item("scopes", False, "not checked: Slack could not be reached", "")
+        yield Item("bot token", None, "not checked: Slack could not be reached")
+        yield Item("scopes", None, "not checked: Slack could not be reached")
         return
     yield Item("Slack reachable", True, f"{where} answered")
     if answer is None:
@@ -75,7 +80,7 @@ def _slack_items(settings: Settings) -> Iterator[Item]:
             f"Slack refused SLACK_BOT_TOKEN ({refused})",
             f"copy the Bot User OAuth Token (xoxb-...) again from OAuth & Permissions in {APP_SETTINGS}",
         )
-        yield Item("scopes", False, "not checked: the token was refused", "")
+        yield Item("scopes", None, "not checked: the token was refused")
         return
     yield Item(
         "bot token",
@@ -127,7 +132,7 @@ def _database_items(settings: Settings) -> Iterator[Item]:
             "check DATABASE_URL (host, port, user, password, database name) and that the database "
             "server is running and accepts connections from this machine",
         )
-        yield Item("database migrated", False, "not checked: the database could not be reached", "")
+        yield Item("database migrated", None, "not checked: the database could not be reached")
         return
     finally:
         engine.dispose()
@@ -163,11 +168,13 @@ def check() -> None:
     else:
         items = list(run_checks(settings))
     for item in items:
-        click.echo(f"[{'ok' if item.passed else 'FAIL'}] {item.name}: {item.detail}")
-        if not item.passed and item.fix:
+        click.echo(f"{item.mark} {item.name}: {item.detail}")
+        if item.passed is False and item.fix:
             click.echo(f"       fix: {item.fix}")
-    failed = [item for item in items if not item.passed]
+    failed = sum(1 for item in items if item.passed is False)
+    skipped = sum(1 for item in items if item.passed is None)
     if failed:
-        click.echo(f"{len(failed)} of {len(items)} checks failed")
+        not_checked = f", {skipped} not checked" if skipped else ""
+        click.echo(f"{failed} of {len(items)} checks failed{not_checked}")
         raise SystemExit(1)
     click.echo(f"all {len(items)} checks passed")

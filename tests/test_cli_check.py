@@ -24,7 +24,7 @@ def lines_of(output: str) -> dict[str, str]:
     """{"bot token": "[ok] bot token: accepted ...", ...}: each item's line, by its name."""
     found = {}
     for line in output.splitlines():
-        if line.startswith(("[ok] ", "[FAIL] ")):
+        if line.startswith(("[ok] ", "[FAIL] ", "[skip] ")):
             name = line.split("] ", 1)[1].split(":", 1)[0]
             found[name] = line
     return found
@@ -75,6 +75,7 @@ def test_a_refused_token_is_named(database: Database, slack: FakeSlack, tmp_path
     assert items["Slack reachable"].startswith("[ok]")
     assert items["bot token"] == "[FAIL] bot token: Slack refused SLACK_BOT_TOKEN (invalid_auth)"
     assert "OAuth & Permissions" in result.stdout
+    assert items["scopes"] == "[skip] scopes: not checked: the token was refused"
     assert items["database migrated"].startswith("[ok]")
 
 
@@ -88,7 +89,9 @@ def test_slack_out_of_reach_is_named(database: Database, slack: FakeSlack, tmp_p
     assert items["Slack reachable"].startswith(
         f"[FAIL] Slack reachable: no answer from SLACK_API_URL={unreachable}"
     )
-    assert "not checked" in items["bot token"] and items["database reachable"].startswith("[ok]")
+    assert items["bot token"] == "[skip] bot token: not checked: Slack could not be reached"
+    assert items["database reachable"].startswith("[ok]")
+    assert result.stdout.rstrip().endswith("1 of 6 checks failed, 2 not checked")
 
 
 def test_a_database_out_of_reach_is_named(slack: FakeSlack, tmp_path: Path) -> None:
@@ -99,7 +102,7 @@ def test_a_database_out_of_reach_is_named(slack: FakeSlack, tmp_path: Path) -> N
     items = lines_of(result.stdout)
     assert items["database reachable"].startswith("[FAIL] database reachable: postgresql+psycopg://brm:***@")
     assert "secret-pw" not in result.output
-    assert "not checked" in items["database migrated"]
+    assert items["database migrated"].startswith("[skip] database migrated: not checked")
     assert items["bot token"].startswith("[ok]")
 
 
