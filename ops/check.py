@@ -88,6 +88,8 @@ def _slack_items(settings: Settings) -> Iterator[Item]:
         f"accepted for workspace {answer.get('team')} ({answer.get('team_id')}) as @{answer.get('user')}",
     )
     yield _scopes_item(answer)
+    if settings.app_token:
+        yield _app_token_item(settings)
 
 
 def _scopes_item(answer: SlackResponse) -> Item:
@@ -115,6 +117,24 @@ def _scopes_item(answer: SlackResponse) -> Item:
     extra = sorted(granted - BOT_SCOPES)
     more = f"; also granted, not needed: {', '.join(extra)}" if extra else ""
     return Item("scopes", True, f"all {len(BOT_SCOPES)} needed scopes granted{more}")
+
+
+def _app_token_item(settings: Settings) -> Item:
+    """Socket Mode: the app-level token opens a connection (the URL Slack hands back is not used)."""
+    client = make_web_client(settings.slack_api_url, retries=False)
+    try:
+        client.apps_connections_open(app_token=settings.app_token)
+    except SlackApiError as problem:
+        return Item(
+            "app token",
+            False,
+            f"Slack refused SLACK_APP_TOKEN ({problem.response.get('error')})",
+            f"create an app-level token with the connections:write scope under Basic Information in "
+            f"{APP_SETTINGS}, and enable Socket Mode there",
+        )
+    except OSError as problem:
+        return Item("app token", None, f"not checked: Slack did not answer ({type(problem).__name__})")
+    return Item("app token", True, "SLACK_APP_TOKEN opens a Socket Mode connection")
 
 
 def _database_items(settings: Settings) -> Iterator[Item]:

@@ -130,6 +130,25 @@ def test_an_unmigrated_database_is_named_and_migrate_fixes_it(
             check_then_migrate(url)
 
 
+def test_socket_mode_checks_the_app_token(database: Database, slack: FakeSlack, tmp_path: Path) -> None:
+    slack.granted_scopes = sorted(BOT_SCOPES)
+    env = operator_env(slack, url_of(database), SLACK_APP_TOKEN="xapp-1-A1-test", SLACK_SIGNING_SECRET=None)
+    good = run_cli(["check"], env, tmp_path)
+    assert good.exit_code == 0, good.output
+    assert lines_of(good.stdout)["settings"] == "[ok] settings: Socket Mode: SLACK_APP_TOKEN is set"
+    assert lines_of(good.stdout)["app token"].startswith("[ok] app token")
+    [opened] = slack.calls_to("apps.connections.open")
+    assert opened.token == "xapp-1-A1-test"
+
+    slack.fail_next("apps.connections.open", error="invalid_auth")
+    bad = run_cli(["check"], env, tmp_path)
+    assert bad.exit_code == 1
+    assert (
+        lines_of(bad.stdout)["app token"] == "[FAIL] app token: Slack refused SLACK_APP_TOKEN (invalid_auth)"
+    )
+    assert "connections:write" in bad.stdout
+
+
 def test_a_missing_setting_fails_the_first_check(slack: FakeSlack, tmp_path: Path) -> None:
     env = operator_env(slack, "sqlite://", SLACK_BOT_TOKEN=None)
     result = run_cli(["check"], env, tmp_path)

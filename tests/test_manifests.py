@@ -36,6 +36,8 @@ SOURCES = ("app.py", "logs.py", "settings.py", "bot", "handlers", "ops", "storag
 # private channels, DMs and group DMs (a shortcut or `/brm digest here` can come from any of them).
 METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "auth.test": (),
+    # `brm-bot check` in Socket Mode: the app-level token's own scope (connections:write), no bot scope.
+    "apps.connections.open": (),
     # chat:write.public: nudges and digests post to a party's public home channel without an invite.
     "chat.postMessage": ("chat:write", "chat:write.public"),
     "chat.update": ("chat:write",),

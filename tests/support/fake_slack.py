@@ -719,8 +719,7 @@ class FakeSlack:
         limit = int(params.get("limit") or 100)
         page = channels[start : start + limit]
         listed = [
-            {"id": c.id, "name": c.name, "is_private": c.is_private, "is_member": c.is_member}
-            for c in page
+            {"id": c.id, "name": c.name, "is_private": c.is_private, "is_member": c.is_member} for c in page
         ]
         following = str(start + limit) if start + limit < len(channels) else ""
         return {"channels": listed, "response_metadata": {"next_cursor": following}}
