@@ -16,7 +16,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
 
 from handlers.slack_client import make_web_client
@@ -137,12 +137,18 @@ def _app_token_item(settings: Settings) -> Item:
     return Item("app token", True, "SLACK_APP_TOKEN opens a Socket Mode connection")
 
 
+def schema_revisions(connection: Connection) -> tuple[str | None, str | None]:
+    """(the revision the database is at, None when it has no schema; the newest this code has)."""
+    current = MigrationContext.configure(connection).get_current_revision()
+    return current, ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+
+
 def _database_items(settings: Settings) -> Iterator[Item]:
     engine = make_engine(settings.database_url)
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
-            current = MigrationContext.configure(connection).get_current_revision()
+            current, head = schema_revisions(connection)
     except Exception as problem:
         first_line = (str(problem).splitlines() or [""])[0]
         yield Item(
@@ -157,7 +163,6 @@ def _database_items(settings: Settings) -> Iterator[Item]:
     finally:
         engine.dispose()
     yield Item("database reachable", True, _redacted(settings.database_url))
-    head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
     if current != head:
         yield Item(
             "database migrated",

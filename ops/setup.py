@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 from bot.clock import SystemClock
 from handlers.services import Services, build_services
 from logs import configure_logging
+from ops.check import schema_revisions
 from settings import Settings, SettingsError, load_settings
 from storage.db import Database
 
@@ -55,12 +56,18 @@ def settings_or_stop() -> Settings:
 def services_or_stop(settings: Settings) -> Services:
     try:
         db = Database.from_url(settings.database_url, clock=SystemClock())
-        with db.engine.connect():
-            pass
+        with db.engine.connect() as connection:
+            current, head = schema_revisions(connection)
     except Exception as problem:
         raise CannotRun(
             f"DATABASE_URL could not be opened ({type(problem).__name__}); `brm-bot check` says more"
         ) from None
+    if current != head:
+        db.dispose()
+        raise CannotRun(
+            f"the database's schema is at {current or 'nothing (an empty database)'} and this version needs "
+            f"{head}: run `brm-bot migrate` first"
+        )
     return build_services(settings, db=db)
 
 

@@ -159,6 +159,17 @@ def test_migrate_and_jobs_run_the_apps_own_commands(slack: FakeSlack, tmp_path: 
     assert bad.returncode == 2 and "'everything' is not one of 'all', 'web', 'worker'" in bad.stderr
 
 
+def test_a_command_on_an_unmigrated_database_says_to_migrate(slack: FakeSlack, tmp_path: Path) -> None:
+    env = operator_env(slack, f"sqlite:///{tmp_path / 'empty.db'}")
+    (tmp_path / "parties.csv").write_text("name\nDMV\n")
+    result = run_cli(["import", "parties", "parties.csv"], env, tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith(
+        "brm-bot: the database's schema is at nothing (an empty database)"
+    )
+    assert result.stderr.strip().endswith("run `brm-bot migrate` first")
+
+
 def test_a_command_with_a_bad_setting_says_which_in_one_line(slack: FakeSlack, tmp_path: Path) -> None:
     env = operator_env(slack, "sqlite://", LOG_FORMAT="yaml")
     result = run_cli(["digest", "preview", "--channel", "C1"], env, tmp_path)

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import subprocess
+import time
 import urllib.request
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.clock import FrozenClock
+from bot.recording import Origin, record_log
 from handlers.nudge_sender import sweep_nudges
+from storage.db import Database, migrate
 from tests.conftest import RunningApp
+from tests.support.fake_slack import FakeSlack
+from tests.test_json_logs import BRM_BOT
 from tests.test_nudges import LOG_WITH_ISSUE, TUESDAY_9_NY
+from tests.test_startup import base_env, free_port, stop_app
 
 
 def scrape(app: RunningApp) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -82,3 +93,59 @@ def test_slack_api_errors_are_counted_by_method_and_code_and_429s_apart(app: Run
     assert value(after, limited, method="users.info") - value(before, limited, method="users.info") == 1
     errors = ("brm_slack_api_errors_total", {"method": "users.info", "error": "user_not_found"})
     assert value(after, errors[0], **errors[1]) - value(before, errors[0], **errors[1]) == 1
+
+
+def test_a_worker_serves_its_own_counters_on_metrics_port(tmp_path: Path) -> None:
+    """`brm-bot serve --role worker` with METRICS_PORT: the 429 its nudge post met is counted there."""
+    ten_days_ago = datetime.now(UTC) - timedelta(days=10)  # the process below reads the wall clock
+    database_url = f"sqlite:///{tmp_path / 'brm.db'}"
+    db = Database.from_url(database_url, clock=FrozenClock(ten_days_ago))
+    migrate(db.engine)
+    with db.workspace("T1") as session:
+        record_log(
+            session,
+            text="DMV call. not working: portal login fails. follow up in 2 days",
+            origin=Origin(actor_id="U1", channel_id="C1"),
+            tz=ZoneInfo("America/New_York"),
+            now=ten_days_ago,
+        )
+    db.dispose()
+    with FakeSlack() as slack:
+        slack.add_user("U1", tz="America/New_York")
+        slack.fail_next("chat.postMessage", status=429, retry_after=1)
+        metrics_port = free_port()
+        env = {
+            **base_env(tmp_path),
+            "SLACK_BOT_TOKEN": "xoxb-worker-token",
+            "SLACK_SIGNING_SECRET": "s",
+            "SLACK_API_URL": slack.url,
+            "DATABASE_URL": database_url,
+            "METRICS_PORT": str(metrics_port),
+            "HOST": "127.0.0.1",
+        }
+        process = subprocess.Popen(
+            [str(BRM_BOT), "serve", "--role", "worker"],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            slack.wait_for("chat.postMessage", count=2, timeout=60)  # the 429, then the nudge
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    with urllib.request.urlopen(
+                        f"http://127.0.0.1:{metrics_port}/metrics", timeout=2
+                    ) as answer:
+                        text = answer.read().decode()
+                    break
+                except OSError:
+                    assert time.monotonic() < deadline, "the worker never served /metrics"
+                    time.sleep(0.2)
+        finally:
+            output = stop_app(process)
+    assert process.returncode == 0, output
+    assert 'brm_slack_rate_limited_total{method="chat.postMessage"} 1.0' in text
+    assert "brm_jobs_waiting" not in text  # the database's figures are the web process's to show
