@@ -7,6 +7,7 @@ the shell, no .env: the working directory is the test's own).
 
 from __future__ import annotations
 
+import logging
 import os
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -41,10 +42,16 @@ def operator_env(slack: FakeSlack, database_url: str, **more: str | None) -> dic
 
 
 def run_cli(args: list[str], env: dict[str, str | None], cwd: Path) -> Result:
-    """`brm-bot ARGS` in `cwd`; stdout and stderr apart (`result.stdout`, `result.stderr`)."""
+    """`brm-bot ARGS` in `cwd`; stdout and stderr apart (`result.stdout`, `result.stderr`).
+
+    The command sets up logging as a process of its own would; the test session's is put back after."""
     old = Path.cwd()
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     os.chdir(cwd)
     try:
         return CliRunner().invoke(installed_command(), args, env=env, catch_exceptions=False)
     finally:
         os.chdir(old)
+        root.handlers[:] = handlers
+        root.setLevel(level)
