@@ -209,15 +209,14 @@ def listen(wsgi_app: Any, port: int, host: str = DEFAULT_HOST, **options: Any) -
     try:
         return waitress.create_server(wsgi_app, host=host, port=port, **options)
     except OSError as problem:
+        if problem.errno == errno.EADDRNOTAVAIL:
+            raise CannotStart(f"HOST={host} is not an address of this machine; unset HOST for all") from None
         if problem.errno == errno.EADDRINUSE:
             why = "is in use by another program; stop that program or set PORT to a free port"
         elif problem.errno == errno.EACCES:
             why = "needs privileges this user does not have; set PORT to 1024 or above"
         else:
             why = f"cannot be listened on ({problem.strerror or type(problem).__name__})"
-        if problem.errno == errno.EADDRNOTAVAIL:
-            why = "is not an address of this machine; unset HOST to listen on all"
-            raise CannotStart(f"HOST={host} {why}") from None
         raise CannotStart(f"port {port} {why}") from None
 
 
