@@ -25,7 +25,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from prometheus_client import start_http_server
 from slack_bolt import App, BoltContext
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import text
@@ -35,17 +34,16 @@ from bot import dates
 from bot.clock import Clock, SystemClock
 from handlers.commands import SUBCOMMANDS
 from handlers.http_door import MAX_BODY_BYTES, SlackDoor
+from handlers.request_log import ObservedApp
 from handlers.scheduler import start_scheduler
 from handlers.services import Services, build_services
 from handlers.slack_client import make_web_client
 from logs import configure_logging
-from ops.metrics import METRICS_PATH, MetricsPage
-from ops.request_log import ObservedApp
+from runtime.metrics import METRICS_PATH, MetricsPage, count_refused, serve_worker_metrics
 from runtime.process import WorkerProcess
 from runtime.worker import Worker
 from settings import DEFAULT_HOST, ROLES, Settings, SettingsError, load_settings, role_setting
 from storage.db import Database, migrate
-from storage.delivery_counts import DeliveryCounts, delivery_counts
 from storage.jobs import queue_health
 
 log = logging.getLogger("brm")
@@ -82,7 +80,7 @@ def build_app(
     app.py runs them in worker processes instead (runtime/process.py).
     """
     services = build_services(settings, clock=clock, db=db)
-    bolt = ObservedApp(  # every request logged once and counted (ops/request_log.py)
+    bolt = ObservedApp(  # every request logged once and counted (handlers/request_log.py)
         subcommands=SUBCOMMANDS,
         client=services.client,
         signing_secret=settings.signing_secret or "",
@@ -121,9 +119,14 @@ class WsgiApp:
         self._slack = (
             None
             if socket_connected
-            else SlackDoor(brm.bolt, brm.services.settings.signing_secret or "", path=SLACK_EVENTS_PATH)
+            else SlackDoor(
+                brm.bolt,
+                brm.services.settings.signing_secret or "",
+                path=SLACK_EVENTS_PATH,
+                on_refused=count_refused,
+            )
         )
-        self._metrics = MetricsPage(self._delivery_counts)
+        self._metrics = MetricsPage(brm.services.db, brm.services.clock)
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
@@ -160,10 +163,6 @@ class WsgiApp:
             if not worker_process.alive():
                 return "no worker process", details
         return None, details
-
-    def _delivery_counts(self) -> DeliveryCounts:
-        with self._brm.services.db.system() as session:
-            return delivery_counts(session, now=self._brm.services.clock.now())
 
     def _database_reachable(self) -> bool:
         try:
@@ -369,9 +368,7 @@ def run_worker(settings: Settings, db: Database, *, parent: int | None, ready_fd
     worker.start()
     scheduler = start_scheduler(services)
     if settings.metrics_port:
-        # This process's own counters (Slack API errors, 429s); the queue's figures are the web's /metrics.
-        start_http_server(settings.metrics_port, addr=settings.host)
-        log.info("worker metrics on http://%s:%d/metrics", settings.host, settings.metrics_port)
+        serve_worker_metrics(settings.host, settings.metrics_port)
     if ready_fd is not None:
         os.write(ready_fd, b"r")
         os.close(ready_fd)

@@ -63,7 +63,7 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-# What a line may carry besides its message (the request log's fields, ops/request_log.py).
+# What a line may carry besides its message (the request log's fields, handlers/request_log.py).
 JSON_FIELDS = ("workspace", "user_id", "surface", "subcommand", "outcome", "duration_ms")
 
 

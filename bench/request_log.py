@@ -26,8 +26,8 @@ from slack_bolt import Ack, App, BoltRequest
 from slack_sdk import WebClient
 
 from handlers.commands import SUBCOMMANDS
+from handlers.request_log import ObservedApp
 from logs import configure_logging
-from ops.request_log import ObservedApp
 from tests.support.fake_slack import FakeSlack
 
 ROUNDS = 1000

@@ -2,7 +2,7 @@
 
 Retries honour `Retry-After` on 429, back off on 5xx and on dropped connections. Work that must not
 block on one busy channel (the nudge sender) handles 429 itself and uses `retries=False`. Every client
-counts its failures and 429s for the metrics (ops/slack_metrics.py).
+counts its failures and 429s for the metrics (handlers/slack_counting.py).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from ops.slack_metrics import CountingWebClient, RateLimitCounter
+from handlers.slack_counting import CountingWebClient, RateLimitCounter
 
 
 def make_web_client(

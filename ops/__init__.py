@@ -1,1 +1,1 @@
-"""Operating brm-bot: the admin command line (`brm-bot`), metrics and the request log."""
+"""`brm-bot`, the admin command line: above the app, which it builds and drives; nothing imports it."""

@@ -1,6 +1,6 @@
 """How many nudges and digests were sent and failed, and how the job queue stands, across every workspace.
 
-Read from the database at scrape time (ops/metrics.py): the worker processes send, the web process
+Read from the database at scrape time (runtime/metrics.py): the worker processes send, the web process
 answers the scrape, and the database is the one place that knows what all of them did.
 """
 

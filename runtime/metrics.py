@@ -1,10 +1,11 @@
 """Prometheus metrics: what this process counts as it goes, and what the database knows at scrape time.
 
-Counted here, per process: Slack requests by surface and outcome, the time to acknowledge them, and
-Slack Web API errors by method and error code (429s apart). Read from the database when scraped, for
+Counted per process: Slack requests by surface and outcome and the time to acknowledge them (here,
+by handlers/request_log.py and the HTTP door's refusals), Slack Web API errors by method and code and
+every 429 (handlers/slack_counting.py, in every client). Read from the database when scraped, for
 the whole deployment: the job queue's depth and oldest age, failed jobs, nudges and digests sent and
-failed. The web process serves both on `GET /metrics` (METRICS_PATH); a worker process serves its own
-counters on METRICS_PORT when that is set (the database's figures are the web process's to show).
+failed. The web process serves all of it on `GET /metrics` (METRICS_PATH); a worker process serves
+its own counters on METRICS_PORT when that is set (the database's figures are the web process's).
 """
 
 from __future__ import annotations
@@ -13,12 +14,21 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import (
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    start_http_server,
+)
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from prometheus_client.registry import Collector
 
-from storage.delivery_counts import DeliveryCounts
+from bot.clock import Clock
+from storage.db import Database
+from storage.delivery_counts import DeliveryCounts, delivery_counts
 
 log = logging.getLogger(__name__)
 
@@ -36,16 +46,11 @@ ACK_SECONDS = Histogram(
     ["surface"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0),
 )
-SLACK_API_ERRORS = Counter(
-    "brm_slack_api_errors",
-    "Slack Web API calls that failed once retries were spent, by method and Slack's error code",
-    ["method", "error"],
-)
-SLACK_RATE_LIMITED = Counter(
-    "brm_slack_rate_limited",
-    "HTTP 429 answers from the Slack Web API (each one, retried or not), by method",
-    ["method"],
-)
+
+
+def count_refused(status: int, reason: str) -> None:
+    """The HTTP door refused a request (bad signature, malformed, too large) before Bolt saw it."""
+    SLACK_REQUESTS.labels("unknown", "refused").inc()  # what it was is unknown until admitted
 
 
 class DatabaseFigures(Collector):
@@ -90,7 +95,11 @@ class DatabaseFigures(Collector):
 class MetricsPage:
     """The `/metrics` answer: this process's counters, then the database's figures."""
 
-    def __init__(self, read: Callable[[], DeliveryCounts]) -> None:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        def read() -> DeliveryCounts:
+            with db.system() as session:
+                return delivery_counts(session, now=clock.now())
+
         self._database = CollectorRegistry(auto_describe=False)
         self._database.register(DatabaseFigures(read))
 
@@ -101,3 +110,9 @@ class MetricsPage:
             "200 OK", [("Content-Type", CONTENT_TYPE_PLAIN_0_0_4), ("Content-Length", str(len(body)))]
         )
         return [body]
+
+
+def serve_worker_metrics(host: str, port: int) -> None:
+    """A worker's own counters (Slack API errors, 429s) on `host:port`, from a thread of its own."""
+    start_http_server(port, addr=host)
+    log.info("worker metrics on http://%s:%d%s", host, port, METRICS_PATH)

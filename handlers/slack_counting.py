@@ -1,7 +1,9 @@
-"""A Slack Web API client that counts what went wrong: errors by method and code, and every 429.
+"""A Slack Web API client that counts what went wrong, for the metrics: errors by method and code,
+and every 429.
 
-`make_web_client` (handlers/slack_client.py) builds every client the app uses as a `CountingWebClient`,
-so each call of the app, the scheduler's included, is counted in ops/metrics.py.
+`make_web_client` (handlers/slack_client.py) builds every client the app uses as a `CountingWebClient`
+with a `RateLimitCounter` first among its retry handlers, so each call of the app, the scheduler's
+included, is counted; `/metrics` shows the counts (runtime/metrics.py).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from prometheus_client import Counter
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry import RetryHandler, RetryState
@@ -16,7 +19,16 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.web import SlackResponse
 
-from ops.metrics import SLACK_API_ERRORS, SLACK_RATE_LIMITED
+SLACK_API_ERRORS = Counter(
+    "brm_slack_api_errors",
+    "Slack Web API calls that failed once retries were spent, by method and Slack's error code",
+    ["method", "error"],
+)
+SLACK_RATE_LIMITED = Counter(
+    "brm_slack_rate_limited",
+    "HTTP 429 answers from the Slack Web API (each one, retried or not), by method",
+    ["method"],
+)
 
 
 class CountingWebClient(WebClient):

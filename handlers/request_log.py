@@ -17,7 +17,7 @@ from typing import Any
 from slack_bolt import App, BoltRequest, BoltResponse
 
 from bot.commands import split_subcommand
-from ops.metrics import ACK_SECONDS, SLACK_REQUESTS
+from runtime.metrics import ACK_SECONDS, SLACK_REQUESTS
 
 log = logging.getLogger("brm.requests")
 
