@@ -3,6 +3,7 @@
     python app.py [--role all|web|worker]     serve (all: the web server and a worker process beside it)
     python app.py migrate                     create or upgrade the schema, then exit
     python app.py jobs failed | jobs retry [ID ...]    see and retry the jobs that failed for good
+    python app.py --playground [--demo]       try it in a local page, no Slack (the default with no settings)
 
 HTTP mode (the default) serves Slack on POST /slack/events, a health check on GET /healthz and
 Prometheus metrics on GET /metrics through waitress, a production WSGI server, on HOST:PORT. With
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import functools
 import gc
 import json
 import logging
@@ -32,19 +34,19 @@ from sqlalchemy import text
 import handlers
 from bot import dates
 from bot.clock import Clock, SystemClock
-from handlers.commands import SUBCOMMANDS
-from handlers.http_door import MAX_BODY_BYTES, SlackDoor
 from handlers.request_log import ObservedApp
-from handlers.scheduler import start_scheduler
-from handlers.services import Services, build_services
-from handlers.slack_client import make_web_client
 from logs import configure_logging
+from runtime.build import build_services
 from runtime.metrics import METRICS_PATH, MetricsPage, count_refused, serve_worker_metrics
 from runtime.process import WorkerProcess
+from runtime.scheduler import start_scheduler
+from runtime.services import Services
 from runtime.worker import Worker
-from settings import DEFAULT_HOST, ROLES, Settings, SettingsError, load_settings, role_setting
+from settings import ROLES, Settings, SettingsError, load_settings, role_setting, slack_settings_given
+from slack_api.client import bot_token_problem, make_web_client
 from storage.db import Database, migrate
 from storage.jobs import queue_health
+from web.http_door import MAX_BODY_BYTES, SlackDoor
 
 log = logging.getLogger("brm")
 
@@ -81,12 +83,11 @@ def build_app(
     """
     services = build_services(settings, clock=clock, db=db)
     bolt = ObservedApp(  # every request logged once and counted (handlers/request_log.py)
-        subcommands=SUBCOMMANDS,
         client=services.client,
         signing_secret=settings.signing_secret or "",
         # Ack inline in the request thread; the work after the ack is a job (handlers/after_ack.py).
         process_before_response=True,
-        # Over HTTP the door (handlers/http_door.py) checks every signature before Bolt sees the request,
+        # Over HTTP the door (web/http_door.py) checks every signature before Bolt sees the request,
         # and logs no body when one fails; Socket Mode requests carry no signature.
         request_verification_enabled=False,
     )
@@ -105,7 +106,7 @@ def build_app(
 
 
 class WsgiApp:
-    """Routes /slack/events through the door (handlers/http_door.py) to Bolt, and answers the load
+    """Routes /slack/events through the door (web/http_door.py) to Bolt, and answers the load
     balancer's health check and Prometheus's scrape (/metrics).
 
     In Socket Mode (`socket_connected` given) Slack's requests arrive over the socket and Bolt does
@@ -201,7 +202,7 @@ def server_options() -> dict[str, Any]:
     return {"threads": SERVER_THREADS, "ident": "brm-bot", "max_request_body_size": MAX_BODY_BYTES}
 
 
-def listen(wsgi_app: Any, port: int, host: str = DEFAULT_HOST, **options: Any) -> Any:
+def listen(wsgi_app: Any, port: int, *, host: str = "0.0.0.0", **options: Any) -> Any:
     """A waitress server bound to `host:port`; CannotStart, in one line, when the port cannot be had."""
     import waitress
 
@@ -256,24 +257,12 @@ def serve_socket_mode(brm: BrmApp) -> None:
         handler.close()
 
 
-def check_slack_token(settings: Settings) -> str | None:
-    """None when Slack accepts the bot token, else one line saying what is wrong."""
-    try:
-        make_web_client(settings.slack_api_url, settings.bot_token).auth_test()
-    except SlackApiError as problem:
-        return (
-            f"Slack refused SLACK_BOT_TOKEN ({problem.response.get('error')}): copy the Bot User OAuth Token "
-            "again from OAuth & Permissions in your app's settings at https://api.slack.com/apps"
-        )
-    except Exception as problem:
-        return f"could not reach Slack at SLACK_API_URL={settings.slack_api_url} ({type(problem).__name__})"
-    return None
-
-
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="app.py", description="brm-bot, a Slack bot for BRMs")
     parser.add_argument("--role", choices=ROLES, help="what this process does (default: BRM_ROLE, or all)")
     parser.add_argument("--migrate-only", action="store_true", help="migrate the schema, then exit")
+    parser.add_argument("--playground", action="store_true", help="try the bot in a local page, no Slack")
+    parser.add_argument("--demo", action="store_true", help="the playground, with a small made-up data set")
     # A worker the web process started (role all): who started it, and where to say it is ready.
     parser.add_argument("--parent", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--ready-fd", type=int, help=argparse.SUPPRESS)
@@ -283,6 +272,13 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(argv)
+    if wants_playground(arguments):
+        from playground.start import run_playground
+
+        serve = functools.partial(listen, **server_options())
+        return run_playground(
+            demo=arguments.demo, build_app=build_app, listen=serve, cannot_start=CannotStart
+        )
     try:
         settings = load_settings()
         if arguments.role:
@@ -318,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_admin_command(arguments.command, build_services(settings, db=db))
     if not worker_of:
-        problem_with_slack = check_slack_token(settings)
+        problem_with_slack = bot_token_problem(settings.slack_api_url, settings.bot_token)
         if problem_with_slack:
             print(f"brm-bot cannot start: {problem_with_slack}", file=sys.stderr)
             return 2
@@ -326,6 +322,12 @@ def main(argv: list[str] | None = None) -> int:
     if settings.role == "worker":
         return run_worker(settings, db, parent=worker_of, ready_fd=arguments.ready_fd)
     return run_web(settings, db)
+
+
+def wants_playground(arguments: argparse.Namespace) -> bool:
+    """Asked for, or `python app.py` alone with no Slack settings at all (a first try on a new machine)."""
+    bare = not (arguments.command or arguments.migrate_only or arguments.role or arguments.parent)
+    return arguments.playground or arguments.demo or (bare and not slack_settings_given())
 
 
 def run_web(settings: Settings, db: Database) -> int:

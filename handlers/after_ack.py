@@ -20,9 +20,10 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 
-from handlers.direct import tell_directly
-from handlers.services import Services, services_of, team_of
+from handlers.context import services_of, team_of
 from runtime.kinds import KINDS, JobRun, job_kind
+from runtime.services import Services
+from slack_api.direct import tell_directly
 
 log = logging.getLogger(__name__)
 

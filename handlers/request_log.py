@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Collection
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 
 from bot.commands import split_subcommand
+from handlers.commands.registry import find_subcommand
 from runtime.metrics import ACK_SECONDS, SLACK_REQUESTS
 
 log = logging.getLogger("brm.requests")
@@ -35,15 +35,11 @@ _PAYLOAD_SURFACES = {
 class ObservedApp(App):
     """A Bolt app whose every dispatched request is logged once and counted."""
 
-    def __init__(self, *args: Any, subcommands: Collection[str] = (), **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._subcommands = frozenset(subcommands)
-
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         started = time.perf_counter()
         response = super().dispatch(req)
         seconds = time.perf_counter() - started
-        seen = describe_request(req.body if isinstance(req.body, dict) else {}, self._subcommands)
+        seen = describe_request(req.body if isinstance(req.body, dict) else {})
         outcome = outcome_of(response)
         SLACK_REQUESTS.labels(seen["surface"], outcome).inc()
         ACK_SECONDS.labels(seen["surface"]).observe(seconds)
@@ -60,15 +56,16 @@ class ObservedApp(App):
         return response
 
 
-def describe_request(body: dict[str, Any], subcommands: Collection[str]) -> dict[str, str]:
+def describe_request(body: dict[str, Any]) -> dict[str, str]:
     """Workspace, user, surface and subcommand (or the listener's id) of a parsed Slack request."""
     payload_type = str(body.get("type") or "")
     event = body.get("event") if isinstance(body.get("event"), dict) else {}
     if "command" in body:
         surface = "command"
-        name, _rest = split_subcommand(str(body.get("text") or ""))
+        word, _rest = split_subcommand(str(body.get("text") or ""))
+        found = find_subcommand(word)
         # An unknown first word is the person's own text ("/brm DMV met Jane"): never logged.
-        subcommand = name if name in subcommands else ("help" if not name else "unknown")
+        subcommand = found.name if found else ("help" if not word else "unknown")
     elif payload_type == "event_callback":
         surface, subcommand = "event", str(event.get("type") or "")
     elif payload_type in _PAYLOAD_SURFACES:

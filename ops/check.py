@@ -19,9 +19,9 @@ from slack_sdk.web import SlackResponse
 from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
 
-from handlers.slack_client import make_web_client
 from ops.scopes import BOT_SCOPES
 from settings import Settings, SettingsError, load_settings
+from slack_api.client import make_web_client
 from storage.db import MIGRATIONS_DIR, make_engine
 
 APP_SETTINGS = "your app's settings at https://api.slack.com/apps"

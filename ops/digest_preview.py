@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 import click
 
 from bot.digest import digest_for
-from handlers.digest_sender import display_names
 from ops.setup import CannotRun, services_or_stop, settings_or_stop, workspace_or_stop
+from runtime.digest_sender import display_names
 from storage import digests
 
 

@@ -13,9 +13,10 @@ import click
 from slack_sdk.errors import SlackApiError
 
 from bot.clock import SystemClock
-from handlers.services import Services, build_services
 from logs import configure_logging
 from ops.check import schema_revisions
+from runtime.build import build_services
+from runtime.services import Services
 from settings import Settings, SettingsError, load_settings
 from storage.db import Database
 

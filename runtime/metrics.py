@@ -2,7 +2,7 @@
 
 Counted per process: Slack requests by surface and outcome and the time to acknowledge them (here,
 by handlers/request_log.py and the HTTP door's refusals), Slack Web API errors by method and code and
-every 429 (handlers/slack_counting.py, in every client). Read from the database when scraped, for
+every 429 (slack_api/counting.py, in every client). Read from the database when scraped, for
 the whole deployment: the job queue's depth and oldest age, failed jobs, nudges and digests sent and
 failed. The web process serves all of it on `GET /metrics` (METRICS_PATH); a worker process serves
 its own counters on METRICS_PORT when that is set (the database's figures are the web process's).

@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any, Protocol
 
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from bot.clock import Clock
-from runtime.kinds import KINDS
 from runtime.wake import Wake
 from storage import jobs
 from storage.db import Database, make_engine
@@ -31,10 +32,20 @@ LOCK_RETRY_SECONDS = 0.0005
 log = logging.getLogger(__name__)
 
 
+class KindLimits(Protocol):
+    """What the queue reads of a kind of job (`runtime.kinds.JobKind`) when it writes the job's row."""
+
+    max_attempts: int
+    time_limit: timedelta
+
+
 class JobQueue:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, kinds: Mapping[str, KindLimits]) -> None:
+        # The kinds are handed in (`runtime.kinds.KINDS`) so that the queue, which `Services` carries,
+        # does not import the kinds, whose jobs take a `Services`.
         self.db = db
         self.clock = clock
+        self.kinds = kinds
         self.wake = Wake(db.engine)
         self._insert_db = _without_lock_wait(db) if _sqlite_file(db) else db
 
@@ -63,7 +74,7 @@ class JobQueue:
     def _insert(
         self, kind: str, payload: dict[str, Any], *, team_id: str, enterprise_id: str | None, key: str | None
     ) -> int:
-        job_kind = KINDS[kind]
+        job_kind = self.kinds[kind]
         with self._insert_db.system() as session:
             job = jobs.enqueue(
                 session,

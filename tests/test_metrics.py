@@ -13,7 +13,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.clock import FrozenClock
 from bot.recording import Origin, record_log
-from handlers.nudge_sender import sweep_nudges
+from runtime.nudge_sender import sweep_nudges
 from storage.db import Database, migrate
 from tests.conftest import RunningApp
 from tests.support.fake_slack import FakeSlack

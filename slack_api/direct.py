@@ -13,7 +13,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
-from handlers.slack_failures import SLACK_FAILURES, failure_code
+from slack_api.failures import SLACK_FAILURES, failure_code
 
 log = logging.getLogger(__name__)
 

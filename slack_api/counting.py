@@ -1,7 +1,7 @@
 """A Slack Web API client that counts what went wrong, for the metrics: errors by method and code,
 and every 429.
 
-`make_web_client` (handlers/slack_client.py) builds every client the app uses as a `CountingWebClient`
+`make_web_client` (slack_api/client.py) builds every client the app uses as a `CountingWebClient`
 with a `RateLimitCounter` first among its retry handlers, so each call of the app, the scheduler's
 included, is counted; `/metrics` shows the counts (runtime/metrics.py).
 """
