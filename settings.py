@@ -175,7 +175,7 @@ def _slack_api_url(raw: str) -> str:
     return raw if raw.endswith("/") else raw + "/"
 
 
-def _port(raw: str, name: str) -> int:
+def _port(raw: str, name: str = "PORT") -> int:
     if not raw.isdigit() or not 0 < int(raw) < 65536:
         raise SettingsError(f"{name} must be a whole number from 1 to 65535, not {raw!r}")
     return int(raw)
