@@ -17,8 +17,11 @@ COPY pyproject.toml README.md LICENSE app.py settings.py logs.py ./
 COPY bot ./bot
 COPY handlers ./handlers
 COPY ops ./ops
+COPY playground ./playground
 COPY runtime ./runtime
+COPY slack_api ./slack_api
 COPY storage ./storage
+COPY web ./web
 RUN pip install . \
     && useradd --system --uid 10001 --user-group --home-dir /data --create-home brm \
     && rm -rf /src
