@@ -1,6 +1,6 @@
 """One log line and the metrics for every Slack request the app handles, whichever way it arrived.
 
-`ObservedApp` is the Bolt app with its `dispatch` timed: over HTTP the door (handlers/http_door.py)
+`ObservedApp` is the Bolt app with its `dispatch` timed: over HTTP the door (web/http_door.py)
 and in Socket Mode the socket handler both hand each request to `dispatch`, so both are covered.
 The line names the workspace, the user, the surface, what was asked (a known subcommand, or the id
 of the event, action, view or shortcut: the app's own names, never the person's words) and the

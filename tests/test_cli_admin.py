@@ -18,9 +18,8 @@ from bot.text import normalise_name
 from storage.db import Database
 from storage.models import Party
 from tests.conftest import RunningApp
-from tests.support.cli import installed_command, operator_env, run_cli
+from tests.support.cli import BRM_BOT, installed_command, operator_env, run_cli
 from tests.support.fake_slack import FakeSlack
-from tests.test_json_logs import BRM_BOT
 from tests.test_startup import base_env
 
 

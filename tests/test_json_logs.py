@@ -5,16 +5,14 @@ and what people typed is not in the log at INFO. HOST chooses the address bound.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import urllib.request
 from pathlib import Path
 
+from tests.support.cli import launch_brm_bot
 from tests.support.fake_slack import FakeSlack
 from tests.support.signing import SlackClient
 from tests.test_startup import base_env, free_port, stop_app, wait_for_health
 
-BRM_BOT = Path(sys.executable).parent / "brm-bot"  # the console script pip installed
 # Words only the person typed: none may reach the log at INFO.
 TYPED = ("Quokkaville", "cantaloupe", "Zebrafish", "papaya")
 
@@ -33,14 +31,7 @@ def test_json_logs_one_object_per_line_a_line_per_request_and_no_typed_words(tmp
             "HOST": "127.0.0.1",
             "LOG_FORMAT": "json",
         }
-        process = subprocess.Popen(
-            [str(BRM_BOT), "serve"],
-            cwd=tmp_path,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+        process = launch_brm_bot(["serve"], env, tmp_path)
         try:
             wait_for_health(port)
             client = SlackClient(f"http://127.0.0.1:{port}", "json-signing-secret", slack)

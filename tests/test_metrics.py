@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import subprocess
 import time
 import urllib.request
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.clock import FrozenClock
-from bot.recording import Origin, record_log
 from runtime.nudge_sender import sweep_nudges
-from storage.db import Database, migrate
 from tests.conftest import RunningApp
+from tests.support.cli import launch_brm_bot
 from tests.support.fake_slack import FakeSlack
-from tests.test_json_logs import BRM_BOT
+from tests.support.records import issue_due_while_down
 from tests.test_nudges import LOG_WITH_ISSUE, TUESDAY_9_NY
 from tests.test_startup import base_env, free_port, stop_app
 
@@ -97,19 +92,8 @@ def test_slack_api_errors_are_counted_by_method_and_code_and_429s_apart(app: Run
 
 def test_a_worker_serves_its_own_counters_on_metrics_port(tmp_path: Path) -> None:
     """`brm-bot serve --role worker` with METRICS_PORT: the 429 its nudge post met is counted there."""
-    ten_days_ago = datetime.now(UTC) - timedelta(days=10)  # the process below reads the wall clock
     database_url = f"sqlite:///{tmp_path / 'brm.db'}"
-    db = Database.from_url(database_url, clock=FrozenClock(ten_days_ago))
-    migrate(db.engine)
-    with db.workspace("T1") as session:
-        record_log(
-            session,
-            text="DMV call. not working: portal login fails. follow up in 2 days",
-            origin=Origin(actor_id="U1", channel_id="C1"),
-            tz=ZoneInfo("America/New_York"),
-            now=ten_days_ago,
-        )
-    db.dispose()
+    issue_due_while_down(database_url)
     with FakeSlack() as slack:
         slack.add_user("U1", tz="America/New_York")
         slack.fail_next("chat.postMessage", status=429, retry_after=1)
@@ -123,14 +107,7 @@ def test_a_worker_serves_its_own_counters_on_metrics_port(tmp_path: Path) -> Non
             "METRICS_PORT": str(metrics_port),
             "HOST": "127.0.0.1",
         }
-        process = subprocess.Popen(
-            [str(BRM_BOT), "serve", "--role", "worker"],
-            cwd=tmp_path,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+        process = launch_brm_bot(["serve", "--role", "worker"], env, tmp_path)
         try:
             slack.wait_for("chat.postMessage", count=2, timeout=60)  # the 429, then the nudge
             deadline = time.monotonic() + 30

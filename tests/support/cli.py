@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
+import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from click.testing import CliRunner, Result
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 from tests.support.fake_slack import FakeSlack
 
+BRM_BOT = Path(sys.executable).parent / "brm-bot"  # the console script pip installed
 _SETTINGS_PREFIXES = ("SLACK_", "DATABASE_", "BRM_", "LOG_", "PORT", "HOST", "METRICS_")
 
 
@@ -55,3 +58,10 @@ def run_cli(args: list[str], env: dict[str, str | None], cwd: Path) -> Result:
         os.chdir(old)
         root.handlers[:] = handlers
         root.setLevel(level)
+
+
+def launch_brm_bot(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen:
+    """`brm-bot ARGS` as a process of its own, both output streams on one pipe (see stop_app)."""
+    return subprocess.Popen(
+        [str(BRM_BOT), *args], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
