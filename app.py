@@ -4,6 +4,7 @@
     python app.py migrate                     create or upgrade the schema, then exit
     python app.py jobs failed | jobs retry [ID ...]    see and retry the jobs that failed for good
     python app.py --playground [--demo]       try it in a local page, no Slack (the default with no settings)
+    python app.py export --workspace T... --out FILE.zip [...]    a records export (export --help)
 
 HTTP mode (the default) serves Slack on POST /slack/events, a health check on GET /healthz and
 Prometheus metrics on GET /metrics through waitress, a production WSGI server, on HOST:PORT. With
@@ -266,8 +267,12 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     # A worker the web process started (role all): who started it, and where to say it is ready.
     parser.add_argument("--parent", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--ready-fd", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("command", nargs="*", help="migrate | jobs failed | jobs retry [ID ...]")
-    return parser.parse_args(argv)
+    parser.add_argument("command", nargs="*", help="migrate | jobs failed | jobs retry [ID ...] | export ...")
+    arguments, rest = parser.parse_known_args(argv)
+    if rest and arguments.command[:1] != ["export"]:  # only the export has options (runtime/records_cli.py)
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    arguments.command += rest
+    return arguments
 
 
 def main(argv: list[str] | None = None) -> int:

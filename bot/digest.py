@@ -152,7 +152,7 @@ def build_digest(
         ),
         _listed_section(":white_check_mark: *Got better: closed this week*", facts.closed, lines.closed),
         DigestSection(
-            f":snowflake: *Going cold: no contact in {counted(facts.cold_after_days, 'day')}*",
+            _cold_title(facts),
             tuple(lines.cold(p, healths[p.party_id], facts.cold_after_days) for p in cold),
         ),
         DigestSection(
@@ -167,6 +167,14 @@ def build_digest(
         fallback=fallback,
         sections=tuple(s for s in sections if s.items or s.unlisted),
     )
+
+
+def _cold_title(facts: DigestFacts) -> str:
+    """Parties with a cadence go cold past it; the others after the workspace's days."""
+    days = counted(facts.cold_after_days, "day")
+    if any(p.cadence_days for p in facts.parties):
+        return f":snowflake: *Going cold: past their cadence, or no contact in {days}*"
+    return f":snowflake: *Going cold: no contact in {days}*"
 
 
 def _listed_section(title: str, listed: Listed, line: Any) -> DigestSection:

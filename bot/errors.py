@@ -18,3 +18,7 @@ class InputError(BrmError):
 
 class NotFound(BrmError):
     """The record named (an issue number, a party) does not exist in this workspace."""
+
+
+class NotAllowed(BrmError):
+    """The person may not do this here (records work is for records administrators); nothing was written."""

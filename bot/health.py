@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
 
+from bot.cadence import describe_cadence
 from bot.plural import counted
 from storage.digest_facts import STALE_ISSUE_AGE, PartyFacts, SentimentTally
 
@@ -34,7 +35,8 @@ OPEN_ISSUES_RED = 6
 # Follow-up dates on open issues that have passed.
 OVERDUE_AMBER = 1
 OVERDUE_RED = 3
-# No contact for the workspace's cold_after_days is amber; this many times that is red.
+# No contact for the party's cadence (else the workspace's cold_after_days) is amber; this many
+# times that is red.
 COLD_RED_FACTOR = 1.5
 # Sentiment scores run from -1 (all negative) to +1 (all positive); a move this big is a trend.
 TREND_STEP = 0.34
@@ -138,8 +140,14 @@ def days_since_contact(facts: PartyFacts, now: datetime) -> int | None:
     return max(0, (now - facts.last_contact_at).days)
 
 
+def cold_after(facts: PartyFacts, cold_after_days: int) -> int:
+    """Days without contact after which this relationship goes cold: its cadence, when it has one."""
+    return facts.cadence_days or cold_after_days
+
+
 def is_cold(facts: PartyFacts, now: datetime, cold_after_days: int) -> bool:
-    """No contact for `cold_after_days`, or none logged ever with a party older than that."""
+    """No contact for its cadence (else `cold_after_days`), or none ever with a party older than that."""
+    cold_after_days = cold_after(facts, cold_after_days)
     days = days_since_contact(facts, now)
     if days is None:
         return (now - facts.created_at).days >= cold_after_days
@@ -152,8 +160,9 @@ def _contact_reasons(facts: PartyFacts, now: datetime, cold_after_days: int) -> 
     days = days_since_contact(facts, now)
     if days is None:
         return [Reason(Level.AMBER, "no contact logged yet")]
-    level = Level.RED if days >= cold_after_days * COLD_RED_FACTOR else Level.AMBER
-    return [Reason(level, f"no contact in {counted(days, 'day')}")]
+    level = Level.RED if days >= cold_after(facts, cold_after_days) * COLD_RED_FACTOR else Level.AMBER
+    past = f", past its cadence ({describe_cadence(facts.cadence_days)})" if facts.cadence_days else ""
+    return [Reason(level, f"no contact in {counted(days, 'day')}{past}")]
 
 
 def _sentiment_reasons(facts: PartyFacts) -> list[Reason]:

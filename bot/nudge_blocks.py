@@ -216,7 +216,7 @@ class _Labels:
         return truncate(f"Reopen {self.record}", _LABEL_CHARS)
 
 
-def _button(
+def nudge_button(
     nudge: Nudge, action_id: str, label: str, spoken: str, style: str | None = None
 ) -> dict[str, Any]:
     element = {
@@ -236,9 +236,9 @@ def _buttons(nudge: Nudge, ids: ButtonIds, labels: _Labels) -> dict[str, Any]:
         "type": "actions",
         "block_id": f"brm_nudge_{nudge.id}",
         "elements": [
-            _button(nudge, ids.close, "Close" if labels.is_issue else "Done", labels.close, "primary"),
-            _button(nudge, ids.snooze_day, "Snooze 1 day", labels.snooze("1 day")),
-            _button(nudge, ids.snooze_week, "Snooze 1 week", labels.snooze("1 week")),
+            nudge_button(nudge, ids.close, "Close" if labels.is_issue else "Done", labels.close, "primary"),
+            nudge_button(nudge, ids.snooze_day, "Snooze 1 day", labels.snooze("1 day")),
+            nudge_button(nudge, ids.snooze_week, "Snooze 1 week", labels.snooze("1 week")),
         ],
     }
 
@@ -247,5 +247,5 @@ def _reopen_button(nudge: Nudge, ids: ButtonIds, labels: _Labels) -> dict[str, A
     return {
         "type": "actions",
         "block_id": f"brm_nudge_{nudge.id}_reopen",
-        "elements": [_button(nudge, ids.reopen, "Reopen", labels.reopen())],
+        "elements": [nudge_button(nudge, ids.reopen, "Reopen", labels.reopen())],
     }

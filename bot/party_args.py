@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.cadence import read_cadence
 from bot.errors import InputError, NotFound
 from bot.limits import NAME_LIMIT  # party names and aliases; the columns hold 200
 from bot.party_names import KnownParty, PartyMatch, find_party
@@ -26,7 +27,8 @@ UNALIAS_EXAMPLE = "/brm party DMV unalias Motor Vehicles"
 OWNER_EXAMPLE = "/brm party DMV owner @jane"
 CHANNEL_EXAMPLE = "/brm party DMV channel #dmv-team"
 RENAME_EXAMPLE = "/brm party DMV rename Department of Motor Vehicles"
-ACTIONS = ("kind", "alias", "unalias", "owner", "channel", "rename")
+CADENCE_EXAMPLE = "/brm party DMV cadence every 2 weeks"
+ACTIONS = ("kind", "alias", "unalias", "owner", "channel", "rename", "cadence")
 EXAMPLES = {
     "kind": KIND_EXAMPLE,
     "alias": ALIAS_EXAMPLE,
@@ -34,6 +36,7 @@ EXAMPLES = {
     "owner": OWNER_EXAMPLE,
     "channel": CHANNEL_EXAMPLE,
     "rename": RENAME_EXAMPLE,
+    "cadence": CADENCE_EXAMPLE,
 }
 
 _ACTION_WORDS = {action: action for action in ACTIONS} | {
@@ -64,8 +67,8 @@ class PartyCommand:
     """What `/brm party` was asked to do.
 
     `action` is "list", "show" or one of ACTIONS. `party` is the matched party (None for "list").
-    `value`: the kind, the alias, the new name, the owner's user id or the channel id; None for
-    `owner none` and `channel none` (and for "list" and "show").
+    `value`: the kind, the alias, the new name, the owner's user id, the channel id or the cadence in
+    days; None for `owner none`, `channel none`, `cadence none` (and for "list" and "show").
     """
 
     action: str
@@ -94,6 +97,9 @@ def read_party_command(
         return PartyCommand(action, party, value)
     if action == "owner":
         return PartyCommand(action, party, read_owner(value, user_id=user_id))
+    if action == "cadence":  # days, as text like every value here; None: the kind's default
+        days = read_cadence(value, example=CADENCE_EXAMPLE)
+        return PartyCommand(action, party, str(days) if days else None)
     return PartyCommand(action, party, read_channel(value, channel_id=channel_id))
 
 

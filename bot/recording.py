@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot import nudges
+from bot import nudges, touchpoints
+from bot.contact_links import PeopleLinked, link_people
 from bot.dates import ParsedDate
 from bot.errors import InputError
 from bot.limits import check_name, fit_contact, fit_title
@@ -42,6 +43,7 @@ class LogReceipt:
     draft: LogDraft
     tz: ZoneInfo
     notes: list[str] = field(default_factory=list)
+    people: PeopleLinked = field(default_factory=PeopleLinked)
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,7 @@ def record_log(session: Session, *, text: str, origin: Origin, tz: ZoneInfo, now
         )
 
     party = resolve_party(session, draft.party, origin)
-    interaction = save_interaction(
+    interaction, people = save_interaction_linking(
         session,
         NewInteraction(
             party=party,
@@ -137,7 +139,13 @@ def record_log(session: Session, *, text: str, origin: Origin, tz: ZoneInfo, now
         for title in draft.issues
     ]
     return LogReceipt(
-        interaction=interaction, party=party, party_match=draft.party, issues=issues, draft=draft, tz=tz
+        interaction=interaction,
+        party=party,
+        party_match=draft.party,
+        issues=issues,
+        draft=draft,
+        tz=tz,
+        people=people,
     )
 
 
@@ -157,11 +165,16 @@ class NewInteraction:
 
 
 def save_interaction(session: Session, new: NewInteraction, origin: Origin) -> Interaction:
-    """Write an interaction, its contacts and its audit row."""
+    """Write an interaction, link its people to the party's contacts, and write its audit row."""
+    return save_interaction_linking(session, new, origin)[0]
+
+
+def save_interaction_linking(
+    session: Session, new: NewInteraction, origin: Origin
+) -> tuple[Interaction, PeopleLinked]:
+    """`save_interaction`, also saying which people were linked to contacts and which are new."""
     party = new.party
     contacts = [(fit_contact(name), fit_contact(role) if role else None) for name, role in new.contacts]
-    for name, role in contacts:
-        parties.find_or_add_contact(session, party, name=name, role=role)
     interaction = add_interaction(
         session,
         Interaction(
@@ -193,7 +206,9 @@ def save_interaction(session: Session, new: NewInteraction, origin: Origin) -> I
         follow_up_at=interaction.follow_up_at,
     )
     nudges.plan_follow_up(session, interaction=interaction)
-    return interaction
+    people = link_people(session, party, interaction, names=contacts, user_ids=new.people)
+    touchpoints.replan(session, party)  # the relationship's next touchpoint is a cadence from this one
+    return interaction, people
 
 
 def raise_issue(

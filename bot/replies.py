@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from bot.contact_links import people_lines
 from bot.date_format import format_local
 from bot.errors import BrmError
 from bot.recording import LogReceipt
@@ -87,6 +88,7 @@ def log_receipt(receipt: LogReceipt) -> tuple[str, Blocks]:
     people += [safe_mrkdwn(_contact_label(c)) for c in interaction.contacts]
     if people:
         lines.append(f"*People:* {', '.join(people)}")
+    lines += people_lines(receipt.people, party)
     if interaction.sentiment:
         lines.append(f"*Mood:* {SENTIMENT_EMOJI.get(interaction.sentiment, '')} {interaction.sentiment}")
     if interaction.follow_up_at:

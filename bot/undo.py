@@ -6,6 +6,10 @@ by a slash command, within UNDO_WINDOW, with what it brought along: the issues a
 pending nudges, and a party the log created that nothing else uses. It refuses once a nudge for it
 has gone out, or when someone has worked on its issues since: then people may already rely on it,
 and closing it says what happened instead. The audit log keeps what was removed.
+
+An undone record is deleted, not kept as withdrawn: it was a slip of the last 24 hours that nobody
+acted on, and its `undone` audit event keeps what it said. A record under a legal hold is never
+undone (the refusal names the hold), and a party a hold names is never removed with it.
 """
 
 from __future__ import annotations
@@ -16,11 +20,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from bot import touchpoints
 from bot.errors import InputError
 from bot.plural import noun
+from bot.records.holds import held_refusal
 from bot.replies import Blocks, context, section
 from bot.text import safe_mrkdwn, truncate
 from storage.audit import history, record_change
+from storage.contacts import unlink_interactions
 from storage.models import (
     AuditEvent,
     Contact,
@@ -34,6 +41,7 @@ from storage.models import (
 )
 from storage.parties import get_party
 from storage.records import issues_raised_with
+from storage.records_holds import holds_covering, holds_naming_party
 
 UNDO_WINDOW = timedelta(hours=24)
 UNDO_EXAMPLE = "/brm undo"
@@ -120,6 +128,13 @@ def _undo_records(
             + _close_hint(issues),
             example=UNDO_EXAMPLE,
         )
+    for held in [record, *(issue for issue in issues if issue is not record)]:
+        covering = holds_covering(session, held)
+        if covering:
+            thing = (
+                f"Your last {what}" if held is record else f"Issue #{getattr(held, 'number', '')} it raised"
+            )
+            raise InputError(held_refusal(covering[0], thing), example=UNDO_EXAMPLE)
     party = get_party(session, record.party_id)
     assert party is not None
     said = interaction.summary if interaction is not None else issues[0].title
@@ -129,9 +144,12 @@ def _undo_records(
     session.exec(delete(Nudge).where(col(Nudge.id).in_([n.id for n in nudges])))  # type: ignore[call-overload]
     session.exec(delete(Issue).where(col(Issue.id).in_(issue_ids)))  # type: ignore[call-overload]
     if interaction is not None:
+        unlink_interactions(session, [interaction.id])  # type: ignore[list-item]
         session.exec(delete(Interaction).where(col(Interaction.id) == interaction.id))  # type: ignore[call-overload]
     created = next((event for event in record_history if event.action in _OWN_ACTIONS), None)
     party_removed = _remove_party_if_only_this_used_it(session, party, created)
+    if not party_removed:
+        touchpoints.replan(session, party)  # the last touchpoint is the one before the undone log
     record_change(
         session,
         actor_id=actor_id,
@@ -173,13 +191,14 @@ def _remove_party_if_only_this_used_it(session: Session, party: Party, created: 
         and [event.action for event in party_history] == ["created"]
         and party_history[0].id == created.id - 1  # type: ignore[operator]
     )
-    if not created_with_it:
+    if not created_with_it or holds_naming_party(session, party.id):  # type: ignore[arg-type]
         return False
     for model in (Interaction, Issue):
         if session.exec(select(model.id).where(col(model.party_id) == party.id)).first() is not None:
             return False
     session.exec(delete(PartyAlias).where(col(PartyAlias.party_id) == party.id))  # type: ignore[call-overload]
     session.exec(delete(Contact).where(col(Contact.party_id) == party.id))  # type: ignore[call-overload]
+    session.exec(delete(Nudge).where(col(Nudge.party_id) == party.id))  # type: ignore[call-overload]
     session.exec(delete(Party).where(col(Party.id) == party.id))  # type: ignore[call-overload]
     return True
 

@@ -7,7 +7,19 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import actions, commands, errors, events, home, outsiders, profile_events, shortcuts, views
+from handlers import (
+    actions,
+    commands,
+    contact_buttons,
+    errors,
+    events,
+    home,
+    outsiders,
+    profile_events,
+    shortcuts,
+    touchpoint_nudges,
+    views,
+)
 
 
 def register_all(app: App) -> None:
@@ -18,5 +30,7 @@ def register_all(app: App) -> None:
     home.register(app)
     events.register(app)
     actions.register(app)
+    touchpoint_nudges.register(app)
+    contact_buttons.register(app)
     shortcuts.register(app)
     views.register(app)

@@ -12,10 +12,11 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.nudge_actions import reaction_action
+from bot.nudge_actions import NudgeAction, reaction_action
 from handlers.after_ack import after_ack
 from handlers.context import services_of, team_of
 from runtime.nudge_messages import act_and_refresh, find_nudge
+from runtime.touchpoint_messages import DONE, SNOOZED, act_on_touchpoint
 from storage.models import Surface
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,15 @@ def _on_reaction(
         return  # not a nudge (or another workspace's): none of our business
     if user_id == context.bot_user_id or services.directory.person(team_id, user_id, client).is_bot:
         log.info("reaction %s on nudge %s by bot %s ignored", event.get("reaction"), nudge.id, user_id)
+        return
+    if nudge.party_id is not None:  # a touchpoint nudge: ✅ is done, 💤 a snooze; taking one away, nothing
+        what = {NudgeAction.CLOSE: DONE, NudgeAction.SNOOZE_WEEK: SNOOZED}.get(action)
+        if what is not None:
+            act_on_touchpoint(
+                services, client, team_id=team_id, enterprise_id=context.enterprise_id,
+                nudge_id=nudge.id, what=what, actor_id=user_id, surface=Surface.REACTION,  # type: ignore[arg-type]
+                event_id=body.get("event_id"),
+            )  # fmt: skip
         return
     act_and_refresh(
         services,

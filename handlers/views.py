@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,12 +27,13 @@ from sqlmodel import Session
 
 from bot import replies
 from bot.capture import interaction_receipt, issue_receipt
+from bot.contact_links import PeopleLinked, linked_note
 from bot.errors import InputError
 from bot.form_fields import Field, PartyChoice, Source
 from bot.form_reading import FormErrors, InteractionForm, IssueForm, read_interaction_form, read_issue_form
 from bot.forms import describe_record
 from bot.party_names import PartyMatch
-from bot.recording import NewInteraction, Origin, raise_issue, resolve_party, save_interaction
+from bot.recording import NewInteraction, Origin, raise_issue, resolve_party, save_interaction_linking
 from bot.text import safe_mrkdwn, truncate
 from handlers.after_ack import after_ack
 from handlers.context import services_of, team_of
@@ -110,10 +111,13 @@ class Saved:
 
     record: Interaction | Issue
     party: Party
+    people: PeopleLinked = field(default_factory=PeopleLinked)  # an interaction's people linked to contacts
 
     def receipt(self, tz: ZoneInfo, *, in_thread: bool) -> tuple[str, replies.Blocks]:
         if isinstance(self.record, Interaction):
-            return interaction_receipt(self.record, self.party, tz, in_thread=in_thread)
+            text, blocks = interaction_receipt(self.record, self.party, tz, in_thread=in_thread)
+            note = linked_note(self.people, public=in_thread)
+            return text, blocks + ([replies.context(note)] if note else [])
         return issue_receipt(self.record, self.party, tz, in_thread=in_thread)
 
 
@@ -218,7 +222,7 @@ def save(
         if interactions:
             _refuse_duplicate(session, interactions, tz)
         party = _party(session, form.party, origin)
-        interaction = save_interaction(
+        interaction, people = save_interaction_linking(
             session,
             NewInteraction(
                 party=party,
@@ -232,7 +236,7 @@ def save(
             ),
             origin,
         )
-        return Saved(interaction, party)
+        return Saved(interaction, party, people)
     if issues:
         _refuse_duplicate(session, issues, tz)
     party = _party(session, form.party, origin)

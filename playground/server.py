@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, parse_qsl
 
+from playground.files import MAX_UPLOAD
 from playground.page import Page, PageError
 from playground.web_api import WebApi
 
@@ -56,6 +57,16 @@ class PlaygroundServer:
         if path.startswith("/response/") and method == "POST":
             status, text = self.api.respond(path[len("/response/") :], _json_body(environ) or {})
             return _send(start_response, status, text.encode(), "text/plain; charset=utf-8")
+        if path.startswith("/upload/") and method == "POST":
+            status, text = self.api.uploads.receive(path[len("/upload/") :], _read(environ, MAX_UPLOAD))
+            return _send(start_response, status, text.encode(), "text/plain; charset=utf-8")
+        if path.startswith("/files/") and method == "GET":
+            found = self.api.uploads.download(path[len("/files/") :])
+            if found is None:
+                return _send(start_response, 404, b"no such file", "text/plain; charset=utf-8")
+            return _send(
+                start_response, 200, found[1], mimetypes.guess_type(found[0])[0] or "application/octet-stream"
+            )
         if path.startswith("/archives/") and method == "GET":
             # A permalink the bot shows: back to the page, at that message.
             _, _, channel, ts = path.split("/", 3)
@@ -99,10 +110,10 @@ class PlaygroundServer:
             return _json(start_response, 400, {"error": str(problem)})
 
 
-def _read(environ: dict[str, Any]) -> bytes:
+def _read(environ: dict[str, Any], limit: int = MAX_PAGE_BODY) -> bytes:
     length = environ.get("CONTENT_LENGTH") or "0"
     size = int(length) if length.isdigit() else 0
-    return environ["wsgi.input"].read(min(size, MAX_PAGE_BODY)) if size else b""
+    return environ["wsgi.input"].read(min(size, limit)) if size else b""
 
 
 def _json_body(environ: dict[str, Any]) -> dict[str, Any] | None:

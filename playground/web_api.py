@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from playground.files import UploadRefused, Uploads
 from playground.workspace import (
     APP_ID,
     BOT_ID,
@@ -45,6 +46,7 @@ class WebApi:
     def __init__(self, workspace: Workspace, base_url: str) -> None:
         self.workspace = workspace
         self.base_url = base_url.rstrip("/")
+        self.uploads = Uploads(workspace, self.base_url)  # a records export's zip
         self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "auth.test": self._auth_test,
             "team.info": self._team_info,
@@ -65,6 +67,8 @@ class WebApi:
             "views.push": self._views_push,
             "views.update": self._views_update,
             "views.publish": self._views_publish,
+            "files.getUploadURLExternal": self.uploads.get_upload_url,
+            "files.completeUploadExternal": self._complete_upload,
         }
 
     def call(self, method: str, params: dict[str, Any], token: str | None) -> dict[str, Any]:
@@ -84,7 +88,7 @@ class WebApi:
                 return {"ok": False, "error": "unknown_method"}
             try:
                 return {"ok": True, **handler(params)}
-            except Failure as failed:
+            except (Failure, UploadRefused) as failed:
                 self.workspace.problem(f"{method} answered {failed.error}")
                 return {"ok": False, "error": failed.error}
 
@@ -146,6 +150,11 @@ class WebApi:
         if message is None:
             raise Failure("message_not_found")
         return message
+
+    def _complete_upload(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self.uploads.complete(
+            params, self._channel(params, "channel_id") if params.get("channel_id") else None
+        )
 
     def _post_message(self, params: dict[str, Any]) -> dict[str, Any]:
         channel_id = self._channel(params)

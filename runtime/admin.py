@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import sys
 
+from runtime.records_cli import run_export_command
 from runtime.services import Services
 from storage import jobs
 
-USAGE = "usage: python app.py migrate | jobs failed | jobs retry [ID ...] (no ID: every failed job)"
+USAGE = (
+    "usage: python app.py migrate | jobs failed | jobs retry [ID ...] (no ID: every failed job) | "
+    "export --workspace T... --out FILE.zip [...] (python app.py export --help)"
+)
 
 
 def run_admin_command(words: list[str], services: Services) -> int:
+    if words[:1] == ["export"]:
+        return run_export_command(words[1:], services)
     if words[:2] == ["jobs", "failed"] and len(words) == 2:
         return list_failed(services)
     if words[:2] == ["jobs", "retry"] and all(word.isdigit() for word in words[2:]):

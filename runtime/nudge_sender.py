@@ -37,9 +37,11 @@ from slack_sdk import WebClient
 
 from bot import nudges as rules
 from bot.nudge_blocks import NudgeFacts, nudge_message
+from bot.touchpoints import touchpoint_send_time
 from runtime.nudge_messages import BUTTONS, nudge_facts
 from runtime.nudge_post import NudgePoster, Outcome, Posted, RateLimited, Unsure
 from runtime.services import Services
+from runtime.touchpoint_messages import render_touchpoint, touchpoint_facts
 from slack_api.client import make_web_client
 from storage import nudges as store
 from storage.audit import record_change
@@ -73,7 +75,7 @@ class Prepared:
     """A claimed nudge, read and rendered, ready to post."""
 
     nudge: Nudge
-    facts: NudgeFacts
+    facts: NudgeFacts | None  # None for a touchpoint nudge
     text: str
     blocks: list[dict[str, Any]]
     tz: ZoneInfo
@@ -200,11 +202,15 @@ class NudgeSender:
             nudge = store.nudge_by_id(session, item.id)
             if nudge is None or nudge.status != NudgeStatus.SENDING or nudge.claimed_by != self.worker:
                 return None
-            facts = nudge_facts(session, nudge, fresh=True)
-            if facts is None or not facts.is_open:
+            touchpoint = nudge.party_id is not None  # a relationship past its cadence (bot/touchpoints.py)
+            facts = None if touchpoint else nudge_facts(session, nudge, fresh=True)
+            if not touchpoint and (facts is None or not facts.is_open):
                 store.mark_cancelled(session, item.id, worker=self.worker)
                 log.info("nudge %s cancelled: its record is closed, done or gone", item.id)
                 return None
+        if touchpoint:
+            return self._prepare_touchpoint(item, nudge, now)
+        assert facts is not None
         workspace = self._workspace_rules(item.team_id)
         # Slack is asked for the owner's timezone outside any transaction (it may be slow).
         tz = services.directory.timezone(item.team_id, nudge.owner_id)
@@ -216,6 +222,26 @@ class NudgeSender:
             return None
         text, blocks = nudge_message(facts, buttons=BUTTONS, tz=tz, now=now)
         return Prepared(nudge=nudge, facts=facts, text=text, blocks=blocks, tz=tz, rules=workspace)
+
+    def _prepare_touchpoint(self, item: store.ClaimedNudge, nudge: Nudge, now: datetime) -> Prepared | None:
+        """A touchpoint nudge goes out in the owner's working hours, while its relationship is due."""
+        workspace = self._workspace_rules(item.team_id)
+        tz = self.services.directory.timezone(item.team_id, nudge.owner_id)
+        # Read in the workspace's own session: the cadence defaults are the workspace's settings.
+        with self.services.db.workspace(item.team_id) as session:
+            touchpoint = touchpoint_facts(session, nudge, fresh=True)
+            if touchpoint is None:
+                store.mark_cancelled(session, item.id, worker=self.worker)
+                log.info(
+                    "touchpoint nudge %s cancelled: its party or contact is gone or has no cadence", item.id
+                )
+                return None
+            when = touchpoint_send_time(nudge.due_at, tz=tz, region=workspace.holiday_region)
+            if when > now:
+                store.release(session, [item.id], worker=self.worker, due_at=when, count_attempt=False)
+                return None
+        text, blocks = render_touchpoint(touchpoint, tz=tz, now=now)
+        return Prepared(nudge=nudge, facts=None, text=text, blocks=blocks, tz=tz, rules=workspace)
 
     def _workspace_rules(self, team_id: str) -> WorkspaceRules:
         with self._lock:
@@ -269,11 +295,15 @@ class NudgeSender:
             # Our lease ran out and another process holds the nudge; it looks before posting.
             log.warning("nudge %s posted (%s) after its claim expired", nudge.id, posted.ts)
             return 1
-        if nudge.escalated_to is None and rules.should_renudge(prepared.facts.issue):
+        if nudge.escalated_to is None and prepared.facts and rules.should_renudge(prepared.facts.issue):
             self._plan_next(session, prepared, now)
         entity, entity_id = (
             ("issue", nudge.issue_id) if nudge.issue_id else ("interaction", nudge.interaction_id)
         )
+        if nudge.party_id is not None:
+            entity, entity_id = (
+                ("contact", nudge.contact_id) if nudge.contact_id else ("party", nudge.party_id)
+            )
         record_change(
             session,
             actor_id=None,
@@ -291,6 +321,7 @@ class NudgeSender:
 
     def _plan_next(self, session: Any, prepared: Prepared, now: datetime) -> None:
         """The weekly reminder after this one, and a copy in the party's home channel from the third on."""
+        assert prepared.facts is not None
         nudge, issue = prepared.nudge, prepared.facts.issue
         assert issue is not None
         escalate_to = rules.escalation_channel(

@@ -17,6 +17,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from runtime.digest_sender import send_due_digests
 from runtime.nudge_sender import sweep_nudges
+from runtime.retention_daily import SWEEP_SECONDS as RETENTION_SWEEP_SECONDS
+from runtime.retention_daily import start_due_retention
 from runtime.services import Services
 from storage.events import forget_events_before
 from storage.jobs import forget_done_before, queue_health
@@ -70,6 +72,7 @@ SWEEPS: list[Sweep] = [
     Sweep("digests", send_due_digests, every_seconds=60),
     Sweep("jobs", report_the_queue, every_seconds=60),
     Sweep("housekeeping", forget_handled_events, every_seconds=3600),
+    Sweep("retention", start_due_retention, every_seconds=RETENTION_SWEEP_SECONDS),
 ]
 
 

@@ -28,3 +28,8 @@ class Action(StrEnum):
     NUDGE_SNOOZE_DAY = "brm_nudge_snooze_day"
     NUDGE_SNOOZE_WEEK = "brm_nudge_snooze_week"
     NUDGE_REOPEN = "brm_nudge_reopen"
+    TOUCHPOINT_LOG = "brm_touchpoint_log"
+    TOUCHPOINT_SNOOZE = "brm_touchpoint_snooze"
+    TOUCHPOINT_NOT_NEEDED = "brm_touchpoint_not_needed"
+    HOME_LOG_TOUCHPOINT = "brm_home_log_touchpoint"
+    ADD_CONTACT = "brm_add_contact"  # on a /brm log reply: add someone it named as a contact

@@ -25,6 +25,7 @@ from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 from sqlalchemy.orm.util import LoaderCriteriaOption
 from sqlmodel import Session
 
+import storage.records_models  # noqa: F401  (its tables are scoped like the rest: registered before any session)
 from storage.models import STAMPED, WorkspaceScoped
 
 log = logging.getLogger(__name__)

@@ -83,6 +83,9 @@ class PartyFacts:
     oldest_open_at: datetime | None = None
     last_contact_at: datetime | None = None
     last_contact_permalink: str | None = None
+    # How long without contact is going cold: the party's cadence (its own or its kind's default);
+    # None: the workspace's cold_after_days.
+    cadence_days: int | None = None
     sentiment_now: SentimentTally = field(default_factory=SentimentTally)
     sentiment_before: SentimentTally = field(default_factory=SentimentTally)
     top_issues: tuple[IssueLine, ...] = ()

@@ -95,6 +95,7 @@ def _party_facts(
     open_stats = _open_issue_stats(session, ids, now)
     top = _top_open_issues(session, ids) if with_top_issues else {}
     sentiment = _sentiment(session, ids, now)
+    defaults = session.exec(select(Workspace.cadence_by_kind)).first() or {}
     return tuple(
         PartyFacts(
             party_id=p["id"],
@@ -102,6 +103,7 @@ def _party_facts(
             created_at=p["created_at"],
             last_contact_at=p["last_contact_at"],
             last_contact_permalink=p["last_contact_permalink"],
+            cadence_days=p["cadence_days"] or defaults.get(p["kind"]),
             top_issues=tuple(top.get(p["id"], ())),
             **open_stats.get(p["id"], {}),
             **sentiment.get(p["id"], {}),
@@ -133,6 +135,8 @@ def _parties(session: Session, party_ids: Sequence[int] | None) -> list[dict[str
         Party.id,
         Party.name,
         Party.created_at,
+        Party.kind,
+        Party.cadence_days,
         latest.with_only_columns(Interaction.occurred_at).scalar_subquery().label("last_contact_at"),
         latest.with_only_columns(Interaction.permalink).scalar_subquery().label("last_contact_permalink"),
     ).where(*_in_parties(Party.id, party_ids))

@@ -101,6 +101,8 @@ class Workspace(WorkspaceScoped, table=True):
     cold_after_days: int = Field(default=30)
     # The weekly digest names owners in plain text unless this is on: a mention notifies them every week.
     digest_mentions: bool = Field(default=False)
+    # Touchpoint cadence in days per party kind ("agency": 14); a kind not named has none.
+    cadence_by_kind: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = stamped()
 
 
@@ -116,6 +118,8 @@ class Party(WorkspaceScoped, table=True):
     owner_id: str | None = Field(default=None, max_length=32)
     home_channel_id: str | None = Field(default=None, max_length=32)
     created_by: str | None = Field(default=None, max_length=32)
+    cadence_days: int | None = Field(default=None)  # None: the workspace's default for its kind
+    touched_at: datetime | None = Field(default=None)  # a touchpoint nudge marked done or not needed
     created_at: datetime = stamped()
 
 
@@ -130,13 +134,19 @@ class PartyAlias(WorkspaceScoped, table=True):
 
 
 class Contact(WorkspaceScoped, table=True):
-    """A person at a party."""
+    """A person at a party: `role` from storage.contact_models.ContactRole, `title` as known ("CIO")."""
+
+    __table_args__ = (Index("ix_contact_name", "team_id", "name_key"),)
 
     id: int | None = Field(default=None, primary_key=True)
     party_id: int = Field(foreign_key="party.id", index=True)
     name: str = Field(max_length=200)
+    name_key: str = Field(default="", max_length=200)  # normalised name: case and punctuation folded
     role: str | None = Field(default=None, max_length=200)
+    title: str | None = Field(default=None, max_length=200)
     slack_user_id: str | None = Field(default=None, max_length=32)
+    cadence_days: int | None = Field(default=None)  # a key contact's own touchpoint cadence
+    touched_at: datetime | None = Field(default=None)
     created_at: datetime = stamped()
 
 
@@ -273,6 +283,9 @@ class Nudge(WorkspaceScoped, table=True):
     id: int | None = Field(default=None, primary_key=True)
     issue_id: int | None = Field(default=None, foreign_key="issue.id", index=True)
     interaction_id: int | None = Field(default=None, foreign_key="interaction.id", index=True)
+    # A touchpoint nudge (a relationship past its cadence): the party, and the key contact if it is one.
+    party_id: int | None = Field(default=None, foreign_key="party.id", index=True)
+    contact_id: int | None = Field(default=None, foreign_key="contact.id")
     owner_id: str = Field(max_length=32)
     due_at: datetime
     sequence: int = Field(default=1)  # the how-manieth nudge for this record

@@ -10,7 +10,7 @@ from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from storage.models import Contact, Interaction, Issue, IssueStatus, Party, PartyAlias
+from storage.models import Interaction, Issue, IssueStatus, Party, PartyAlias
 
 
 def party_names(session: Session) -> list[tuple[int, str, tuple[str, ...]]]:
@@ -54,26 +54,6 @@ def create_party(
             raise
         return existing, False
     return party, True
-
-
-def find_or_add_contact(
-    session: Session, party: Party, *, name: str, role: str | None, slack_user_id: str | None = None
-) -> Contact:
-    """The party's contact of that name, created (or given the role now known) when needed."""
-    contact = session.exec(select(Contact).where(Contact.party_id == party.id, Contact.name == name)).first()
-    if contact is None:
-        contact = Contact(
-            team_id=party.team_id,
-            enterprise_id=party.enterprise_id,
-            party_id=party.id,
-            name=name,
-            role=role,
-            slack_user_id=slack_user_id,
-        )
-        session.add(contact)
-    elif role and contact.role != role:
-        contact.role = role
-    return contact
 
 
 def aliases_of(session: Session, party_id: int) -> list[PartyAlias]:
@@ -162,3 +142,8 @@ def party_row(session: Session, party: Party) -> PartyRow:
         select(func.max(Interaction.occurred_at)).where(Interaction.party_id == party.id)
     ).one()
     return PartyRow(party, int(open_issues), last)
+
+
+def owned_parties(session: Session, owner_id: str) -> list[Party]:
+    """The parties someone owns, by name."""
+    return list(session.exec(select(Party).where(Party.owner_id == owner_id).order_by(Party.name_key)))

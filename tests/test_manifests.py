@@ -46,6 +46,9 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     # `brm-bot import`: home channels by name, among public and private channels.
     "conversations.list": ("channels:read", "groups:read"),
     "conversations.open": ("im:write",),  # always a DM with one person
+    # A records export's zip, shared in the requester's DM.
+    "files.getUploadURLExternal": ("files:write",),
+    "files.completeUploadExternal": ("files:write",),
     "reactions.add": ("reactions:write",),
     "users.info": ("users:read",),
     "users.lookupByEmail": ("users:read.email",),  # `brm-bot import`: owners by e-mail
@@ -326,7 +329,7 @@ def test_an_unsubscribed_event_and_a_missing_url_are_reported(
 
 
 def test_a_scope_nothing_needs_is_reported(http_manifest: dict[str, Any], the_app: Registered) -> None:
-    http_manifest["oauth_config"]["scopes"]["bot"].append("files:write")
+    http_manifest["oauth_config"]["scopes"]["bot"].append("pins:write")
     assert manifest_problems(http_manifest, the_app, called_methods(), http=True) == [
-        "bot scope files:write is declared but nothing needs it"
+        "bot scope pins:write is declared but nothing needs it"
     ]

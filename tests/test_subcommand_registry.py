@@ -4,6 +4,8 @@ Signed slash commands and events in, what reached the fake Slack out; on SQLite 
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bot.replies import with_issue_number
@@ -16,8 +18,9 @@ from tests.test_log_command import reply_text
 
 
 def shown_example(example: str) -> str:
-    # As a reply shows it: in a workspace with no issue yet `#12` reads `#N`, and mrkdwn is escaped.
-    return safe_mrkdwn(with_issue_number(example, None))
+    # As a reply shows it: in a workspace with no issue yet `#12` reads `#N`, and mrkdwn is escaped;
+    # and as it stands in the JSON the reply is searched in (a quote in an example is `\"` there).
+    return json.dumps(safe_mrkdwn(with_issue_number(example, None)), ensure_ascii=False)[1:-1]
 
 
 def test_every_alias_answers_as_its_subcommand(app: RunningApp) -> None:

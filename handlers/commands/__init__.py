@@ -35,8 +35,13 @@ import handlers.commands.digest
 import handlers.commands.follow_ups
 import handlers.commands.health
 import handlers.commands.party
+import handlers.commands.contact
 import handlers.commands.undo
-import handlers.commands.settings  # noqa: F401
+import handlers.commands.settings
+import handlers.commands.admin
+import handlers.commands.hold
+import handlers.commands.export
+import handlers.commands.retention  # noqa: F401
 
 # isort: on
 

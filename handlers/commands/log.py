@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from bot.contact_links import offer_buttons
 from bot.recording import LOG_EXAMPLE, Origin, record_log
 from bot.replies import log_receipt
 from bot.text import mentioned_users, name_mentions
 from handlers.commands.registry import subcommand
 from handlers.commands.request import CommandRequest
+from slack_api.ids import Action
 
 
 @subcommand(
@@ -37,4 +39,6 @@ def run(request: CommandRequest) -> None:
             tz=tz,
             now=services.clock.now(),
         )
-    request.reply(*log_receipt(receipt))
+    text, blocks = log_receipt(receipt)
+    blocks += offer_buttons(receipt.people, receipt.party, action_id=Action.ADD_CONTACT)
+    request.reply(text, blocks)

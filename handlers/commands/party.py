@@ -7,8 +7,10 @@ refusal rolls everything back), and the answer is ephemeral: the party's card wi
 
 from __future__ import annotations
 
+from bot import touchpoints
 from bot.parties import change_party
 from bot.party_args import OWNER_EXAMPLE, PartyCommand, read_party_command
+from bot.party_cadence import cadence_line, set_party_cadence
 from bot.party_replies import LIST_LIMIT, party_card, party_list
 from bot.recording import known_parties
 from bot.replies import context
@@ -23,6 +25,7 @@ from storage.parties import aliases_of, get_party, list_parties, party_row
     help="Parties: list, show one, set kind, alias, owner, home channel",
     example="/brm party DMV channel #dmv-team",
     aliases=("parties",),
+    more_examples=(("How often to touch a relationship", "/brm party DMV cadence every 2 weeks"),),
 )
 def run(request: CommandRequest) -> None:
     services = request.services
@@ -44,8 +47,14 @@ def run(request: CommandRequest) -> None:
             change = None
             if command.action != "show":
                 _check_owner(request, command)
-                change = change_party(session, party, command, actor_id=request.user_id)
+                if command.action == "cadence":
+                    days = int(command.value) if command.value else None
+                    change = set_party_cadence(session, party, days, actor_id=request.user_id)
+                else:
+                    change = change_party(session, party, command, actor_id=request.user_id)
                 session.flush()
+                if command.action in ("owner", "kind"):  # whose nudge it is, and which default applies
+                    touchpoints.replan(session, party)
             text, blocks = party_card(
                 party_row(session, party),
                 aliases_of(session, party.id),
@@ -53,6 +62,7 @@ def run(request: CommandRequest) -> None:
                 match=command.party,
                 change=change,
             )
+            blocks.insert(1, context(cadence_line(session, party, tz=tz)))
     if command.action == "channel" and command.value:
         warning = _home_channel_warning(request, command.value)
         if warning:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 
+from bot.cadence_settings import cadence_lines, set_default_cadence
 from bot.replies import context, section
 from bot.workspace_settings import fiscal_year_start, read_setting
 from handlers.commands.registry import subcommand
@@ -23,7 +24,11 @@ def run(request: CommandRequest) -> None:
     services = request.services
     with services.db.workspace(request.team_id, request.enterprise_id) as session:
         workspace = ensure_workspace(session)
-        if request.text.strip():
+        name, _, rest = request.text.strip().partition(" ")
+        if name.lower() == "cadence":
+            said = set_default_cadence(session, workspace, rest, actor_id=request.user_id)
+            headline = f":gear: Done: {said}."
+        elif request.text.strip():
             change = read_setting(request.text)
             old = getattr(workspace, change.column)
             setattr(workspace, change.column, change.value)
@@ -53,6 +58,7 @@ def run(request: CommandRequest) -> None:
             _fiscal_year_line(workspace, default_state),
             "• *digest-mentions*: "
             + ("on: the digest @-mentions people" if workspace.digest_mentions else "off: names, no pings"),
+            cadence_lines(workspace),
         ]
     request.reply(
         headline.removeprefix(":gear: "),
@@ -61,7 +67,7 @@ def run(request: CommandRequest) -> None:
             context(
                 "Change one: `/brm settings holidays CA` · `/brm settings renudge 14` · "
                 "`/brm settings cold 45` · `/brm settings fiscal-year april` · "
-                "`/brm settings digest-mentions on`"
+                "`/brm settings digest-mentions on` · `/brm settings cadence agency every month`"
             ),
         ],
     )

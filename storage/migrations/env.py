@@ -8,7 +8,9 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401  (registers the tables on the metadata)
+import storage.contact_models  # (and the contacts tables)
+import storage.models  # registers the tables on the metadata
+import storage.records_models  # noqa: F401  (and the public-records tables)
 
 target_metadata = SQLModel.metadata
 

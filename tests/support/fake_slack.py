@@ -40,6 +40,8 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
+from tests.support.fake_files import FakeUploads
+
 # Params that slack_sdk sends as JSON strings in form bodies; parsed so tests can assert on structure.
 _JSON_STRING_PARAMS = ("blocks", "attachments", "view", "metadata", "unfurls")
 
@@ -171,6 +173,8 @@ class FakeSlack:
             "views.push": self._views_push,
             "views.update": self._views_update,
             "views.publish": self._views_publish,
+            "files.getUploadURLExternal": lambda params: self.uploads.get_upload_url(params),
+            "files.completeUploadExternal": lambda params: self.uploads.complete_upload(params),
         }
 
     def _set_fresh_state(self) -> None:
@@ -199,6 +203,7 @@ class FakeSlack:
         self._last_post_at: dict[str, float] = {}
         self._next_ts = _FIRST_TS_MICROS
         self._next_view = 1
+        self.uploads = FakeUploads(self)  # files.getUploadURLExternal and its upload URLs
         self._response_names = 0
         self.add_user(
             self.bot_user_id, name="brm-bot", real_name="BRM Bot", is_bot=True, tz="America/New_York"
@@ -283,12 +288,16 @@ class FakeSlack:
         team_id: str | None = None,
         enterprise_id: str | None = None,
         deleted: bool = False,
+        is_admin: bool = False,
+        is_owner: bool = False,
+        is_primary_owner: bool = False,
     ) -> dict[str, Any]:
         """Make `users.info` know this user; returns the user object it will answer with.
 
         `team_id` other than the fake's own team: a person of another workspace, such as a guest from
         another organisation in a Slack Connect channel (signed requests then name that team as
-        theirs). `enterprise_id`: they belong to that Enterprise Grid org (`enterprise_user`)."""
+        theirs). `enterprise_id`: they belong to that Enterprise Grid org (`enterprise_user`).
+        `is_admin`, `is_owner`, `is_primary_owner`: their role in the workspace, as Slack reports it."""
         name = name or user_id.lower()
         real_name = real_name or name
         zone_now = datetime.now(ZoneInfo(tz))
@@ -313,8 +322,9 @@ class FakeSlack:
             "tz_label": _TZ_LABELS.get(abbreviation, abbreviation),
             "tz_offset": tz_offset if tz_offset is not None else int(offset.total_seconds()) if offset else 0,
             "is_bot": is_bot,
-            "is_admin": False,
-            "is_owner": False,
+            "is_admin": is_admin or is_owner or is_primary_owner,
+            "is_owner": is_owner or is_primary_owner,
+            "is_primary_owner": is_primary_owner,
             "is_app_user": False,
             "updated": 1_700_000_000,
             "profile": profile,
@@ -606,8 +616,8 @@ class FakeSlack:
             raise SlackApiFailure("channel_not_found")
         return channel_id
 
-    def _postable_channel(self, params: dict[str, Any]) -> str:
-        channel_id = self._existing_channel(params)
+    def _postable_channel(self, params: dict[str, Any], key: str = "channel") -> str:
+        channel_id = self._existing_channel(params, key)
         if channel_id[0] in "CG" and not self._channel(channel_id).is_member:
             raise SlackApiFailure("not_in_channel")
         return channel_id
@@ -954,6 +964,9 @@ class _Handler(BaseHTTPRequestHandler):
                     params.update(parse_qsl(text, keep_blank_values=True))
             status, body, extra = fake._handle_api(method, params, headers)
             self._send(status, json.dumps(body), "application/json; charset=utf-8", extra)
+        elif parts.path.startswith("/upload/") and self.command == "POST":
+            status, text = fake.uploads.receive(unquote(parts.path[len("/upload/") :]), raw, headers)
+            self._send(status, text, "text/plain", {})
         elif parts.path.startswith("/response/") and self.command == "POST":
             name = unquote(parts.path[len("/response/") :])
             status, text, extra = fake._handle_response_url(name, raw, headers)

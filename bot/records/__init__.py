@@ -1,0 +1,1 @@
+"""Public-records work: exports for a records request, retention schedules, legal holds."""
