@@ -6,9 +6,8 @@
     python app.py --playground [--demo]       try it in a local page, no Slack (the default with no settings)
     python app.py export --workspace T... --out FILE.zip [...]    a records export (export --help)
 
-HTTP mode (the default) serves Slack on POST /slack/events, a health check on GET /healthz and
-Prometheus metrics on GET /metrics through waitress, a production WSGI server, on HOST:PORT. With
-SLACK_APP_TOKEN set, it connects over Socket Mode.
+HTTP mode (the default) serves Slack on POST /slack/events, GET /healthz and GET /metrics through
+waitress, a production WSGI server, on HOST:PORT. With SLACK_APP_TOKEN set, it uses Socket Mode.
 Work after an acknowledgement is a job in the database (runtime/), run by the worker processes.
 """
 
@@ -118,16 +117,9 @@ class WsgiApp:
     def __init__(self, brm: BrmApp, *, socket_connected: Callable[[], bool] | None = None) -> None:
         self._brm = brm
         self._socket_connected = socket_connected
-        self._slack = (
-            None
-            if socket_connected
-            else SlackDoor(
-                brm.bolt,
-                brm.services.settings.signing_secret or "",
-                path=SLACK_EVENTS_PATH,
-                on_refused=count_refused,
-            )
-        )
+        secret = brm.services.settings.signing_secret or ""
+        door = SlackDoor(brm.bolt, secret, path=SLACK_EVENTS_PATH, on_refused=count_refused)
+        self._slack = None if socket_connected else door
         self._metrics = MetricsPage(brm.services.db, brm.services.clock)
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:

@@ -7,9 +7,10 @@
     brm-bot import parties FILE.csv         bulk import (a dry run unless --apply)
     brm-bot backup [--to FILE]              a consistent copy of the SQLite database
     brm-bot digest preview --channel C…     a channel's digest, as text
+    brm-bot export --workspace T… --out F   a public-records export (`python app.py export`)
 
-Settings come from the environment (and .env) as for the app. `serve`, `migrate` and `jobs` run the
-app's own entry point (app.py), so they behave exactly as `python app.py …` does.
+Settings come from the environment (and .env) as for the app. `serve`, `migrate`, `jobs` and `export`
+run the app's own entry point (app.py), so they behave exactly as `python app.py …` does.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ops.digest_preview import digest
 from ops.party_import import OPTIONAL, REQUIRED, check_rows, import_parties
 from ops.setup import services_or_stop, settings_or_stop, workspace_or_stop
 from ops.slack_lookup import SlackLookup
+from runtime.records_cli import export_parser
 from settings import ROLES
 
 
@@ -69,7 +71,14 @@ def jobs_retry(job_ids: tuple[int, ...]) -> None:
     _run_app(["jobs", "retry", *map(str, job_ids)])
 
 
-# `brm-bot export …` wraps `python app.py export …` here once the records export has landed.
+@main.command(context_settings={"ignore_unknown_options": True, "help_option_names": []})
+@click.argument("words", nargs=-1, type=click.UNPROCESSED)
+def export(words: tuple[str, ...]) -> None:
+    """A public-records export to a zip (`python app.py export`; --help lists its options)."""
+    if not words or "--help" in words or "-h" in words:
+        click.echo(export_parser().format_help().replace("app.py export", "brm-bot export"))
+        raise SystemExit(0 if words else 2)
+    _run_app(["export", *words])
 
 
 @main.group("import")

@@ -3,11 +3,13 @@ commands that wrap `python app.py` (serve, migrate, jobs)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import subprocess
 import threading
 import time
+import zipfile
 from pathlib import Path
 
 import click
@@ -34,11 +36,21 @@ def every_command(group: click.Command, path: tuple[str, ...] = ()) -> list[tupl
 def test_every_command_has_help(tmp_path: Path) -> None:
     commands = every_command(installed_command())
     names = {" ".join(path) for path in commands}
-    assert {"serve", "migrate", "jobs failed", "jobs retry", "check", "import parties", "backup"} <= names
+    assert {
+        "serve",
+        "migrate",
+        "jobs failed",
+        "jobs retry",
+        "check",
+        "import parties",
+        "backup",
+        "export",
+    } <= names
     assert "digest preview" in names
     for path in commands:
         result = run_cli([*path, "--help"], {}, tmp_path)
-        assert result.exit_code == 0 and result.stdout.startswith("Usage: "), (path, result.output)
+        # `export` shows the app's own export options (argparse's "usage:"), click the rest ("Usage:").
+        assert result.exit_code == 0 and result.stdout.lower().startswith("usage: "), (path, result.output)
         # Each says what it does, past the usage line.
         assert len(result.stdout.splitlines()) > 3, path
 
@@ -174,3 +186,17 @@ def test_a_command_with_a_bad_setting_says_which_in_one_line(slack: FakeSlack, t
     result = run_cli(["digest", "preview", "--channel", "C1"], env, tmp_path)
     assert result.exit_code == 2
     assert result.stderr.strip() == "brm-bot: LOG_FORMAT must be text or json, not 'yaml'"
+
+
+def test_export_runs_the_apps_records_export(app: RunningApp, tmp_path: Path) -> None:
+    app.command("log DMV call about renewals, tense")
+    out = tmp_path / "request-114.zip"
+    env = operator_env(app.slack, app.db.engine.url.render_as_string(hide_password=False))
+    done = run_cli(["export", "--workspace", "T1", "--out", str(out), "--requester", "J. Doe"], env, tmp_path)
+    assert done.exit_code == 0, done.output
+    with zipfile.ZipFile(out) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["requested_by"] == "J. Doe" and manifest["record_counts"]["interactions"] == 1
+
+    shown = run_cli(["export", "--help"], {}, tmp_path)
+    assert shown.exit_code == 0 and shown.stdout.startswith("usage: brm-bot export [-h] --workspace")
