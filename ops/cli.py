@@ -4,7 +4,7 @@
     brm-bot migrate                         create or upgrade the schema
     brm-bot jobs failed | jobs retry [ID…]  the jobs that failed for good
     brm-bot check                           is this setup ready? a checklist with fixes
-    brm-bot import parties FILE.csv         bulk import (a dry run unless --apply)
+    brm-bot import parties|contacts FILE.csv   bulk import (a dry run unless --apply)
     brm-bot backup [--to FILE]              a consistent copy of the SQLite database
     brm-bot digest preview --channel C…     a channel's digest, as text
     brm-bot export --workspace T… --out F   a public-records export (`python app.py export`)
@@ -16,15 +16,16 @@ run the app's own entry point (app.py), so they behave exactly as `python app.py
 from __future__ import annotations
 
 from pathlib import Path
+from types import ModuleType
 
 import click
 
 import app
+from ops import contact_import, party_import
 from ops.backup import backup
 from ops.check import check
 from ops.csv_import import BadFile, echo_plan, echo_problems, read_rows
 from ops.digest_preview import digest
-from ops.party_import import OPTIONAL, REQUIRED, check_rows, import_parties
 from ops.setup import services_or_stop, settings_or_stop, workspace_or_stop
 from ops.slack_lookup import SlackLookup
 from runtime.records_cli import export_parser
@@ -96,19 +97,38 @@ def import_parties_command(file: Path, apply: bool) -> None:
     owner_email (a Slack user's e-mail), home_channel (#name or id). An empty cell leaves the party's
     value as it is. A file with any bad row writes nothing.
     """
+    _import(file, apply, party_import, "parties")
+
+
+@import_.command("contacts")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--apply", "apply", is_flag=True, help="Write the changes (without it: only show them).")
+def import_contacts_command(file: Path, apply: bool) -> None:
+    """Import contacts from FILE.csv.
+
+    Columns: party (required: its name or an alias), name (required), role (sponsor, decision maker,
+    technical lead, account manager, champion, other), title (such as CIO), email (their Slack user,
+    when they have one). An empty cell leaves the contact's value as it is. A file with any bad row
+    writes nothing.
+    """
+    _import(file, apply, contact_import, "contacts")
+
+
+def _import(file: Path, apply: bool, kind: ModuleType, what: str) -> None:
+    """Read and check the whole file, then plan (and with `apply`, write) in one transaction."""
     settings = settings_or_stop()
     try:
-        rows = read_rows(file, required=REQUIRED, optional=OPTIONAL)
+        rows = read_rows(file, required=kind.REQUIRED, optional=kind.OPTIONAL)
         services = services_or_stop(settings)
         workspace = workspace_or_stop(services)
-        lines = check_rows(rows, SlackLookup(services.client))
+        lines = kind.check_rows(rows, SlackLookup(services.client))
         with services.db.workspace(workspace.team_id, workspace.enterprise_id) as session:
-            plan = import_parties(session, lines, apply=apply, source=f"import {file.name}")
+            plan = kind.import_rows(session, lines, apply=apply, source=f"import {file.name}")
     except BadFile as bad:
         echo_problems(file, bad.problems)
         raise SystemExit(1) from None
     click.echo(f"Workspace {workspace.name} ({workspace.team_id}), {len(lines)} rows in {file}:")
-    echo_plan(plan, applied=apply, what="parties")
+    echo_plan(plan, applied=apply, what=what)
 
 
 main.add_command(check)

@@ -150,7 +150,7 @@ def _clashes_within(lines: Sequence[PartyLine]) -> list[Problem]:
     return problems
 
 
-def import_parties(session: Session, lines: Sequence[PartyLine], *, apply: bool, source: str) -> Plan:
+def import_rows(session: Session, lines: Sequence[PartyLine], *, apply: bool, source: str) -> Plan:
     """What the file changes in this workspace session's parties; written only when `apply`.
 
     BadFile when a row clashes with a party already there (its name or alias taken by another party):

@@ -25,6 +25,7 @@ class Found:
 
     id: str | None
     problem: str | None = None
+    is_bot: bool = False
 
 
 class SlackLookup:
@@ -53,7 +54,7 @@ class SlackLookup:
         if user.get("deleted"):
             return Found(user["id"], f"{email} is a deactivated account")
         if user.get("is_bot"):
-            return Found(user["id"], f"{email} is a bot")
+            return Found(user["id"], f"{email} is a bot", is_bot=True)
         return Found(user["id"])
 
     def channel(self, name: str) -> Found:
