@@ -19,12 +19,11 @@ from sqlmodel import Session
 from bot.contact_args import read_person_name, read_role, read_title
 from bot.errors import InputError
 from bot.text import normalise_name
-from ops.csv_import import BadFile, Plan, Planned, Problem, Row
-from ops.slack_lookup import LookupFailed, SlackLookup
+from ops.csv_import import BadFile, Plan, Planned, Problem, Row, audit_import, each_row_checked
+from ops.slack_lookup import SlackLookup
 from storage import contacts as store
 from storage import parties
-from storage.audit import record_change
-from storage.models import Contact, Party, Surface
+from storage.models import Contact, Party
 
 REQUIRED = ("party", "name")
 OPTIONAL = ("role", "title", "email")
@@ -48,16 +47,7 @@ class ContactLine:
 
 def check_rows(rows: Sequence[Row], lookup: SlackLookup) -> list[ContactLine]:
     """Every row checked, Slack users found by e-mail; BadFile naming each bad line."""
-    problems: list[Problem] = []
-    checked: list[ContactLine] = []
-    try:
-        for row in rows:
-            line, row_problems = _check_row(row, lookup)
-            problems += row_problems
-            if line is not None:
-                checked.append(line)
-    except LookupFailed as failed:
-        raise BadFile([Problem(None, f"Slack could not be asked: {failed}")]) from None
+    checked, problems = each_row_checked(rows, lambda row: _check_row(row, lookup))
     first: dict[tuple[str, str], int] = {}
     for line in checked:
         seen = first.setdefault((line.party_key, line.key), line.line)
@@ -189,16 +179,7 @@ def _change(
 def _audit(
     session: Session, contact: Contact, line: ContactLine, source: str, action: str, **detail: Any
 ) -> None:
-    session.flush()
-    record_change(
-        session,
-        actor_id=None,  # no Slack user made it: the surface and the source say where it came from
-        surface=Surface.IMPORT,
-        action=action,
-        entity="contact",
-        entity_id=contact.id,  # type: ignore[arg-type]
-        name=contact.name,
-        source=source,
-        line=line.line,
-        **detail,
-    )
+    session.flush()  # a changed contact's row first, as its audit row follows it
+    audit_import(
+        session, "contact", contact.id, action, source=source, line=line.line, name=contact.name, **detail
+    )  # type: ignore[arg-type]

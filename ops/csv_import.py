@@ -1,6 +1,6 @@
 """Reading an import file (CSV with a header row) and reporting what an import would do or did.
 
-Shared by every kind of import (`brm-bot import parties`, and contacts once they have a table): the
+Shared by every kind of import (`brm-bot import parties`, `brm-bot import contacts`): the
 file is read and every row checked before anything is written, each problem is reported with its line
 number, and a file with any problem writes nothing. What a row would change is a `Planned` line; the
 dry run prints the plan, `--apply` carries it out in one transaction.
@@ -9,11 +9,19 @@ dry run prints the plan, `--apply` carries it out in one transaction.
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
+from sqlmodel import Session
+
+from ops.slack_lookup import LookupFailed
+from storage.audit import record_change
+from storage.models import Surface
+
+T = TypeVar("T")
 
 # Files from spreadsheets: a UTF-8 byte order mark is common, and tolerated.
 ENCODING = "utf-8-sig"
@@ -120,6 +128,38 @@ def read_rows(path: Path, *, required: Sequence[str], optional: Sequence[str]) -
     if problems:
         raise BadFile(problems)
     return rows
+
+
+def each_row_checked(
+    rows: Sequence[Row], check_row: Callable[[Row], tuple[T | None, list[Problem]]]
+) -> tuple[list[T], list[Problem]]:
+    """Every row through `check_row` (the checked line, or None, and the row's problems), all of them
+    even after a bad one, so that one run names every bad line. Slack out of reach is the one problem."""
+    checked: list[T] = []
+    problems: list[Problem] = []
+    try:
+        for row in rows:
+            line, row_problems = check_row(row)
+            problems += row_problems
+            if line is not None:
+                checked.append(line)
+    except LookupFailed as failed:
+        raise BadFile([Problem(None, f"Slack could not be asked: {failed}")]) from None
+    return checked, problems
+
+
+def audit_import(session: Session, entity: str, entity_id: int, action: str, **detail: Any) -> None:
+    """The audit row of one change an import made: surface "import", and (in `detail`) the source
+    file and the line."""
+    record_change(
+        session,
+        actor_id=None,  # no Slack user made it: the surface and the source say where it came from
+        surface=Surface.IMPORT,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        **detail,
+    )
 
 
 def echo_problems(path: Path, problems: Sequence[Problem]) -> None:

@@ -20,11 +20,10 @@ from bot.errors import InputError
 from bot.limits import NAME_LIMIT
 from bot.party_args import read_kind
 from bot.text import normalise_name
-from ops.csv_import import BadFile, Plan, Planned, Problem, Row
-from ops.slack_lookup import LookupFailed, SlackLookup
+from ops.csv_import import BadFile, Plan, Planned, Problem, Row, audit_import, each_row_checked
+from ops.slack_lookup import SlackLookup
 from storage import parties
-from storage.audit import record_change
-from storage.models import Party, PartyKind, Surface
+from storage.models import Party, PartyKind
 
 REQUIRED = ("name",)
 OPTIONAL = ("kind", "aliases", "owner_email", "home_channel")
@@ -48,16 +47,7 @@ class PartyLine:
 
 def check_rows(rows: Sequence[Row], lookup: SlackLookup) -> list[PartyLine]:
     """Every row checked, owners and channels found in Slack; BadFile naming each bad line."""
-    problems: list[Problem] = []
-    checked: list[PartyLine] = []
-    try:
-        for row in rows:
-            line, row_problems = _check_row(row, lookup)
-            problems += row_problems
-            if line is not None:
-                checked.append(line)
-    except LookupFailed as failed:
-        raise BadFile([Problem(None, f"Slack could not be asked: {failed}")]) from None
+    checked, problems = each_row_checked(rows, lambda row: _check_row(row, lookup))
     problems += _clashes_within(checked)
     if problems:
         raise BadFile(sorted(problems, key=lambda p: p.line or 0))
@@ -256,15 +246,6 @@ def _add_aliases(
 
 
 def _audit(session: Session, party: Party, line: PartyLine, source: str, action: str, **detail: Any) -> None:
-    record_change(
-        session,
-        actor_id=None,  # no Slack user made it: the surface and the source say where it came from
-        surface=Surface.IMPORT,
-        action=action,
-        entity="party",
-        entity_id=party.id,  # type: ignore[arg-type]
-        party=party.name,
-        source=source,
-        line=line.line,
-        **detail,
-    )
+    audit_import(
+        session, "party", party.id, action, source=source, line=line.line, party=party.name, **detail
+    )  # type: ignore[arg-type]
