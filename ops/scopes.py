@@ -16,6 +16,7 @@ BOT_SCOPES = frozenset(
         "reactions:write",
         "users:read",
         "users:read.email",
+        "files:write",
         "channels:read",
         "groups:read",
         "im:read",
