@@ -37,6 +37,7 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +101,7 @@ class Replies:
         self.posted.append(message)
 
 
-def command(services: Services, text: str) -> Callable[[], list[dict[str, Any]]]:
+def command(services: Services, text: str, team_id: str = TEAM) -> Callable[[], list[dict[str, Any]]]:
     name, _, rest = text.partition(" ")
     handler = SUBCOMMANDS[name].run
 
@@ -108,7 +109,7 @@ def command(services: Services, text: str) -> Callable[[], list[dict[str, Any]]]
         replies = Replies()
         request = CommandRequest(
             services=services,
-            team_id=TEAM,
+            team_id=team_id,
             enterprise_id=None,
             user_id=USER,
             channel_id=CHANNEL,
@@ -185,7 +186,8 @@ def timed_read(run: Callable[[], object], runs: int) -> Timing:
     return timing
 
 
-def measure(db: Database, fake: FakeSlack, runs: int, only: list[str]) -> dict[str, Timing]:
+def bench_services(db: Database, fake: FakeSlack, now: datetime = NOW) -> Services:
+    """The app's services on `db`, its Web API the fake Slack, its clock frozen at `now`."""
     settings = Settings(
         bot_token="xoxb-bench-token",
         signing_secret=None,
@@ -194,7 +196,11 @@ def measure(db: Database, fake: FakeSlack, runs: int, only: list[str]) -> dict[s
         slack_api_url=fake.url,
         port=0,
     )
-    services = build_services(settings, clock=FrozenClock(NOW), db=db)
+    return build_services(settings, clock=FrozenClock(now), db=db)
+
+
+def measure(db: Database, fake: FakeSlack, runs: int, only: list[str]) -> dict[str, Timing]:
+    services = bench_services(db, fake)
     reads: list[tuple[str, Callable[[], Any]]] = [(label, command(services, text)) for label, text in READS]
     reads.append(("Home tab", home(services, fake)))
     if only:

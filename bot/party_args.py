@@ -1,4 +1,4 @@
-"""Reading `/brm party [<name> [kind|alias|unalias|owner|channel|rename <value>]]`.
+"""Reading `/brm party [<name> [history | kind|alias|unalias|owner|channel|rename <value>]]`.
 
 Pure: no Slack, no database. Party names contain spaces ("Department of Revenue kind vendor"), so the
 text is split at an action keyword; when a keyword could also be part of a name ("Office of Channel
@@ -28,7 +28,8 @@ OWNER_EXAMPLE = "/brm party DMV owner @jane"
 CHANNEL_EXAMPLE = "/brm party DMV channel #dmv-team"
 RENAME_EXAMPLE = "/brm party DMV rename Department of Motor Vehicles"
 CADENCE_EXAMPLE = "/brm party DMV cadence every 2 weeks"
-ACTIONS = ("kind", "alias", "unalias", "owner", "channel", "rename", "cadence")
+HISTORY_EXAMPLE = "/brm party DMV history"
+ACTIONS = ("kind", "alias", "unalias", "owner", "channel", "rename", "cadence", "history")
 EXAMPLES = {
     "kind": KIND_EXAMPLE,
     "alias": ALIAS_EXAMPLE,
@@ -37,6 +38,7 @@ EXAMPLES = {
     "channel": CHANNEL_EXAMPLE,
     "rename": RENAME_EXAMPLE,
     "cadence": CADENCE_EXAMPLE,
+    "history": HISTORY_EXAMPLE,
 }
 
 _ACTION_WORDS = {action: action for action in ACTIONS} | {
@@ -46,6 +48,7 @@ _ACTION_WORDS = {action: action for action in ACTIONS} | {
     "owned-by": "owner",
     "home": "channel",
     "rename-to": "rename",
+    "timeline": "history",
 }
 _KIND_WORDS = {kind.value: kind.value for kind in PartyKind} | {
     "agencies": PartyKind.AGENCY.value,
@@ -87,6 +90,12 @@ def read_party_command(
     party = _match(name, parties, words)
     if action is None:
         return PartyCommand("show", party)
+    if action == "history":
+        if value:
+            raise InputError(
+                "`history` takes nothing after it: *More* shows older entries.", example=HISTORY_EXAMPLE
+            )
+        return PartyCommand(action, party)
     if action == "kind":
         return PartyCommand(action, party, read_kind(value))
     if action in ("alias", "rename"):

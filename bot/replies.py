@@ -46,6 +46,17 @@ def new_party_note(party: Party, *, again: str) -> str:
     )
 
 
+_PLAIN_LINK = re.compile(r"https://[^\s<>|]+")
+
+
+def message_link(permalink: str | None) -> str:
+    """ " · <permalink|message>" for a record captured from a message, else "". Only a plain https
+    address is linked: a link must not be able to close Slack's `<…|…>` token early."""
+    if permalink and _PLAIN_LINK.fullmatch(permalink):
+        return f" · <{permalink}|message>"
+    return ""
+
+
 def section(text: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, 3000)}}
 

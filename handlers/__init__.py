@@ -13,6 +13,7 @@ from handlers import (
     contact_buttons,
     errors,
     events,
+    history,
     home,
     outsiders,
     profile_events,
@@ -32,5 +33,6 @@ def register_all(app: App) -> None:
     actions.register(app)
     touchpoint_nudges.register(app)
     contact_buttons.register(app)
+    history.register(app)
     shortcuts.register(app)
     views.register(app)

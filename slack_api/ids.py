@@ -33,3 +33,4 @@ class Action(StrEnum):
     TOUCHPOINT_NOT_NEEDED = "brm_touchpoint_not_needed"
     HOME_LOG_TOUCHPOINT = "brm_home_log_touchpoint"
     ADD_CONTACT = "brm_add_contact"  # on a /brm log reply: add someone it named as a contact
+    HISTORY_MORE = "brm_party_history_more"  # *More* and *Newest* under `/brm party <name> history`

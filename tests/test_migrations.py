@@ -7,10 +7,13 @@ from alembic.migration import MigrationContext
 
 from storage.db import Database
 from storage.models import SQLModel
+from storage.search_index import outside_the_models
 
 
 def test_migrations_match_the_models(database: Database) -> None:
     with database.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": outside_the_models}
+        )
         differences = compare_metadata(context, SQLModel.metadata)
     assert differences == [], "models.py and the migrations disagree; add or fix a migration"

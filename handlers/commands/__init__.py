@@ -36,6 +36,7 @@ import handlers.commands.follow_ups
 import handlers.commands.health
 import handlers.commands.party
 import handlers.commands.contact
+import handlers.commands.search
 import handlers.commands.undo
 import handlers.commands.settings
 import handlers.commands.admin

@@ -11,12 +11,14 @@ from bot import touchpoints
 from bot.parties import change_party
 from bot.party_args import OWNER_EXAMPLE, PartyCommand, read_party_command
 from bot.party_cadence import cadence_line, set_party_cadence
+from bot.party_history import history_reply
 from bot.party_replies import LIST_LIMIT, party_card, party_list
 from bot.recording import known_parties
 from bot.replies import context
 from handlers.commands.registry import subcommand
 from handlers.commands.request import CommandRequest
 from slack_api.channel_access import INVITE, bot_access
+from slack_api.ids import Action
 from storage.parties import aliases_of, get_party, list_parties, party_row
 
 
@@ -25,7 +27,10 @@ from storage.parties import aliases_of, get_party, list_parties, party_row
     help="Parties: list, show one, set kind, alias, owner, home channel",
     example="/brm party DMV channel #dmv-team",
     aliases=("parties",),
-    more_examples=(("How often to touch a relationship", "/brm party DMV cadence every 2 weeks"),),
+    more_examples=(
+        ("How often to touch a relationship", "/brm party DMV cadence every 2 weeks"),
+        ("A party's timeline, newest first", "/brm party DMV history"),
+    ),
 )
 def run(request: CommandRequest) -> None:
     services = request.services
@@ -40,6 +45,11 @@ def run(request: CommandRequest) -> None:
         if command.action == "list":
             page = list_parties(session, limit=LIST_LIMIT)
             text, blocks = party_list(page.rows, total=page.total)
+        elif command.action == "history":
+            assert command.party is not None and command.party.party_id is not None
+            party = get_party(session, command.party.party_id)
+            assert party is not None
+            text, blocks = history_reply(session, party, tz=tz, action_id=Action.HISTORY_MORE)
         else:
             assert command.party is not None and command.party.party_id is not None
             party = get_party(session, command.party.party_id)

@@ -11,6 +11,7 @@ from sqlmodel import SQLModel
 import storage.contact_models  # (and the contacts tables)
 import storage.models  # registers the tables on the metadata
 import storage.records_models  # noqa: F401  (and the public-records tables)
+from storage.search_index import outside_the_models
 
 target_metadata = SQLModel.metadata
 
@@ -21,6 +22,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying them
         compare_type=True,
+        include_name=outside_the_models,  # the search index is the migrations' alone
     )
     with context.begin_transaction():
         context.run_migrations()
