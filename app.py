@@ -6,8 +6,8 @@
     python app.py --playground [--demo]       try it in a local page, no Slack (the default with no settings)
     python app.py export --workspace T... --out FILE.zip [...]    a records export (export --help)
 
-HTTP mode (the default) serves Slack on POST /slack/events and a health check on GET /healthz
-through waitress, a production WSGI server. With SLACK_APP_TOKEN set, it connects over Socket Mode.
+HTTP mode (the default) serves Slack on POST /slack/events, GET /healthz and GET /metrics through
+waitress, a production WSGI server, on HOST:PORT. With SLACK_APP_TOKEN set, it uses Socket Mode.
 Work after an acknowledgement is a job in the database (runtime/), run by the worker processes.
 """
 
@@ -34,14 +34,16 @@ from sqlalchemy import text
 import handlers
 from bot import dates
 from bot.clock import Clock, SystemClock
+from handlers.request_log import ObservedApp
 from logs import configure_logging
 from runtime.build import build_services
+from runtime.metrics import METRICS_PATH, MetricsPage, count_refused, serve_worker_metrics
 from runtime.process import WorkerProcess
 from runtime.scheduler import start_scheduler
 from runtime.services import Services
 from runtime.worker import Worker
 from settings import ROLES, Settings, SettingsError, load_settings, role_setting, slack_settings_given
-from slack_api.client import make_web_client
+from slack_api.client import bot_token_problem, make_web_client
 from storage.db import Database, migrate
 from storage.jobs import queue_health
 from web.http_door import MAX_BODY_BYTES, SlackDoor
@@ -80,7 +82,7 @@ def build_app(
     app.py runs them in worker processes instead (runtime/process.py).
     """
     services = build_services(settings, clock=clock, db=db)
-    bolt = App(
+    bolt = ObservedApp(  # every request logged once and counted (handlers/request_log.py)
         client=services.client,
         signing_secret=settings.signing_secret or "",
         # Ack inline in the request thread; the work after the ack is a job (handlers/after_ack.py).
@@ -105,7 +107,7 @@ def build_app(
 
 class WsgiApp:
     """Routes /slack/events through the door (web/http_door.py) to Bolt, and answers the load
-    balancer's health check.
+    balancer's health check and Prometheus's scrape (/metrics).
 
     In Socket Mode (`socket_connected` given) Slack's requests arrive over the socket and Bolt does
     not check signatures, so this server answers the health check only, which then also says
@@ -115,17 +117,18 @@ class WsgiApp:
     def __init__(self, brm: BrmApp, *, socket_connected: Callable[[], bool] | None = None) -> None:
         self._brm = brm
         self._socket_connected = socket_connected
-        self._slack = (
-            None
-            if socket_connected
-            else SlackDoor(brm.bolt, brm.services.settings.signing_secret or "", path=SLACK_EVENTS_PATH)
-        )
+        secret = brm.services.settings.signing_secret or ""
+        door = SlackDoor(brm.bolt, secret, path=SLACK_EVENTS_PATH, on_refused=count_refused)
+        self._slack = None if socket_connected else door
+        self._metrics = MetricsPage(brm.services.db, brm.services.clock)
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             problem, details = self._health()
             status = "503 Service Unavailable" if problem else "200 OK"
             return _json(start_response, status, {"status": problem or "ok", "details": details})
+        if environ.get("PATH_INFO") == METRICS_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            return self._metrics(environ, start_response)
         if self._slack is None:
             return _json(start_response, "404 Not Found", {"status": "not found"})
         return self._slack(environ, start_response)
@@ -181,8 +184,8 @@ def start(brm: BrmApp) -> None:
     if settings.socket_mode:
         serve_socket_mode(brm)
         return
-    server = listen(brm.wsgi(), settings.port, **server_options())
-    log.info("serving Slack on http://0.0.0.0:%d%s", settings.port, SLACK_EVENTS_PATH)
+    server = listen(brm.wsgi(), settings.port, host=settings.host, **server_options())
+    log.info("serving Slack on http://%s:%d%s", settings.host, settings.port, SLACK_EVENTS_PATH)
     server.run()  # returns on Ctrl-C or SIGTERM
 
 
@@ -193,12 +196,14 @@ def server_options() -> dict[str, Any]:
 
 
 def listen(wsgi_app: Any, port: int, *, host: str = "0.0.0.0", **options: Any) -> Any:
-    """A waitress server bound to `port`; CannotStart, in one line, when the port cannot be had."""
+    """A waitress server bound to `host:port`; CannotStart, in one line, when the port cannot be had."""
     import waitress
 
     try:
         return waitress.create_server(wsgi_app, host=host, port=port, **options)
     except OSError as problem:
+        if problem.errno == errno.EADDRNOTAVAIL:
+            raise CannotStart(f"HOST={host} is not an address of this machine; unset HOST for all") from None
         if problem.errno == errno.EADDRINUSE:
             why = "is in use by another program; stop that program or set PORT to a free port"
         elif problem.errno == errno.EACCES:
@@ -232,31 +237,17 @@ def serve_socket_mode(brm: BrmApp) -> None:
     log.info("connected to Slack over Socket Mode")
     try:
         health_check = WsgiApp(brm, socket_connected=handler.client.is_connected)
-        health = listen(health_check, settings.port, threads=2, ident="brm-bot")
+        health = listen(health_check, settings.port, host=settings.host, threads=2, ident="brm-bot")
     except CannotStart:
         handler.close()
         raise
     threading.Thread(target=health.run, name="brm-health", daemon=True).start()
-    log.info("answering health checks on http://0.0.0.0:%d%s", settings.port, HEALTH_PATH)
+    log.info("answering health checks on http://%s:%d%s", settings.host, settings.port, HEALTH_PATH)
     try:
         threading.Event().wait()  # the handler's own threads receive and answer; this one waits for a stop
     finally:
         health.close()
         handler.close()
-
-
-def check_slack_token(settings: Settings) -> str | None:
-    """None when Slack accepts the bot token, else one line saying what is wrong."""
-    try:
-        make_web_client(settings.slack_api_url, settings.bot_token).auth_test()
-    except SlackApiError as problem:
-        return (
-            f"Slack refused SLACK_BOT_TOKEN ({problem.response.get('error')}): copy the Bot User OAuth Token "
-            "again from OAuth & Permissions in your app's settings at https://api.slack.com/apps"
-        )
-    except Exception as problem:
-        return f"could not reach Slack at SLACK_API_URL={settings.slack_api_url} ({type(problem).__name__})"
-    return None
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -297,6 +288,7 @@ def main(argv: list[str] | None = None) -> int:
         settings.log_level,
         process_name="worker" if worker_of else "",
         secrets=(settings.bot_token, settings.signing_secret, settings.app_token),
+        log_format=settings.log_format,
     )
     if not worker_of:
         log.info("starting with %r", settings)
@@ -319,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_admin_command(arguments.command, build_services(settings, db=db))
     if not worker_of:
-        problem_with_slack = check_slack_token(settings)
+        problem_with_slack = bot_token_problem(settings.slack_api_url, settings.bot_token)
         if problem_with_slack:
             print(f"brm-bot cannot start: {problem_with_slack}", file=sys.stderr)
             return 2
@@ -374,6 +366,8 @@ def run_worker(settings: Settings, db: Database, *, parent: int | None, ready_fd
     worker = Worker(services)
     worker.start()
     scheduler = start_scheduler(services)
+    if settings.metrics_port:
+        serve_worker_metrics(settings.host, settings.metrics_port)
     if ready_fd is not None:
         os.write(ready_fd, b"r")
         os.close(ready_fd)

@@ -1,9 +1,12 @@
-"""Logging for every brm-bot process: one format, and no Slack secret ever reaches a log line."""
+"""Logging for every brm-bot process: one format (text, or JSON with LOG_FORMAT=json), and no Slack
+secret ever reaches a log line in either."""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+import time
 from collections.abc import Iterable
 from urllib.parse import quote
 
@@ -60,12 +63,46 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def configure_logging(level: str, process_name: str = "", *, secrets: Iterable[str | None] = ()) -> None:
+# What a line may carry besides its message (the request log's fields, handlers/request_log.py).
+JSON_FIELDS = ("workspace", "user_id", "surface", "subcommand", "outcome", "duration_ms")
+
+
+class JsonLines(logging.Formatter):
+    """One JSON object per line: time, level, logger, process, message, the request fields a line
+    carries, and a traceback when there is one. Runs after `RedactSecrets`, so it shows what that
+    left: the message and traceback already redacted."""
+
+    converter = time.gmtime  # times in UTC, marked Z
+
+    def __init__(self, process_name: str = "") -> None:
+        super().__init__()
+        self._process = process_name or "web"
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, object] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
+            "level": record.levelname,
+            "logger": record.name,
+            "process": self._process,
+            "message": record.getMessage(),
+        }
+        line.update({name: getattr(record, name) for name in JSON_FIELDS if hasattr(record, name)})
+        if record.exc_info or record.exc_text:
+            line["traceback"] = record.exc_text or self.formatException(record.exc_info)  # type: ignore[arg-type]
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+def configure_logging(
+    level: str, process_name: str = "", *, secrets: Iterable[str | None] = (), log_format: str = "text"
+) -> None:
     """`secrets`: values of this app's settings (tokens, the signing secret) that no line may show."""
     handler = logging.StreamHandler()
     handler.addFilter(RedactSecrets(secrets))
     prefix = f"[{process_name}] " if process_name else ""
-    handler.setFormatter(logging.Formatter(f"%(asctime)s %(levelname)s {prefix}%(name)s: %(message)s"))
+    if log_format == "json":
+        handler.setFormatter(JsonLines(process_name))
+    else:
+        handler.setFormatter(logging.Formatter(f"%(asctime)s %(levelname)s {prefix}%(name)s: %(message)s"))
     logging.basicConfig(level=level, handlers=[handler], force=True)
     logging.getLogger("slack_bolt.App").addFilter(_BoltTokenNotice())
     if level != "DEBUG":

@@ -6,7 +6,9 @@ value; `load_settings` raises `SettingsError` carrying that line and `app.py` pr
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlparse
@@ -18,6 +20,8 @@ from sqlalchemy.exc import ArgumentError
 DEFAULT_DATABASE_URL = "sqlite:///brm-bot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_PORT = 3000
+DEFAULT_HOST = "0.0.0.0"
+LOG_FORMATS = ("text", "json")
 # What one process does: answer Slack (web), run the jobs and the scheduler (worker), or both on one
 # machine (all: the web server plus a worker process beside it).
 ROLES = ("all", "web", "worker")
@@ -40,6 +44,9 @@ class Settings:
     log_level: str = "INFO"
     holiday_state: str | None = None  # BRM_HOLIDAY_STATE: the US state whose holidays get no nudges
     role: str = "all"  # BRM_ROLE, or `--role` on the command line
+    host: str = DEFAULT_HOST  # HOST: the address the HTTP server binds
+    log_format: str = "text"  # LOG_FORMAT: text, or json for one JSON object per line
+    metrics_port: int | None = None  # METRICS_PORT: where a worker process serves its /metrics
 
     @property
     def socket_mode(self) -> bool:
@@ -48,7 +55,7 @@ class Settings:
     def __repr__(self) -> str:  # secrets never reach a log line through a repr
         return (
             f"Settings(socket_mode={self.socket_mode}, database={_redact_url(self.database_url)}, "
-            f"slack_api_url={self.slack_api_url}, port={self.port}, role={self.role})"
+            f"slack_api_url={self.slack_api_url}, host={self.host}, port={self.port}, role={self.role})"
         )
 
 
@@ -95,10 +102,13 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
         app_token=app_token,
         database_url=_database_url(env.get("DATABASE_URL", DEFAULT_DATABASE_URL)),
         slack_api_url=_slack_api_url(env.get("SLACK_API_URL", DEFAULT_SLACK_API_URL)),
-        port=_port(env.get("PORT", str(DEFAULT_PORT))),
+        port=_port(env.get("PORT", str(DEFAULT_PORT)), "PORT"),
         log_level=_log_level(env.get("LOG_LEVEL", "INFO")),
         holiday_state=_holiday_state(env.get("BRM_HOLIDAY_STATE")),
         role=role_setting(env.get("BRM_ROLE", "all"), "BRM_ROLE"),
+        host=_host(env.get("HOST", DEFAULT_HOST)),
+        log_format=_log_format(env.get("LOG_FORMAT", "text")),
+        metrics_port=_port(env["METRICS_PORT"], "METRICS_PORT") if "METRICS_PORT" in env else None,
     )
 
 
@@ -165,10 +175,31 @@ def _slack_api_url(raw: str) -> str:
     return raw if raw.endswith("/") else raw + "/"
 
 
-def _port(raw: str) -> int:
+def _port(raw: str, name: str = "PORT") -> int:
     if not raw.isdigit() or not 0 < int(raw) < 65536:
-        raise SettingsError(f"PORT must be a whole number from 1 to 65535, not {raw!r}")
+        raise SettingsError(f"{name} must be a whole number from 1 to 65535, not {raw!r}")
     return int(raw)
+
+
+def _host(raw: str) -> str:
+    try:
+        ipaddress.ip_address(raw)
+    except ValueError:
+        if not _HOSTNAME.fullmatch(raw):
+            raise SettingsError(
+                f"HOST must be an address to listen on, such as 127.0.0.1, 0.0.0.0 or ::, not {raw!r}"
+            ) from None
+    return raw
+
+
+_HOSTNAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
+
+
+def _log_format(raw: str) -> str:
+    log_format = raw.lower()
+    if log_format not in LOG_FORMATS:
+        raise SettingsError(f"LOG_FORMAT must be text or json, not {raw!r}")
+    return log_format
 
 
 def _log_level(raw: str) -> str:

@@ -2,7 +2,7 @@
 
 Code raises typed errors (bot/errors.py). `error_boundary` turns them into the right answer on the
 surface the caller names (an ephemeral reply, a DM, the ack's text):
-- a `BrmError` is something the person can fix: logged at INFO, its text told to them as it is;
+- a `BrmError` is something the person can fix: logged at INFO (its text at DEBUG), told to them as it is;
 - anything else is ours: logged once, with the traceback and a fresh reference, and the person is told
   what failed and the reference to quote to an admin.
 `handle_error` (registered with `app.error`) is the same for listeners that answer no errors of their
@@ -60,15 +60,18 @@ def error_boundary(
     """Run the block; answer what it raises (see the module docstring) instead of letting it out.
 
     The log lines, filed under the caller's `logger`: "`failed` (reference R, `about`)" with the
-    traceback, or "`refused`: the error's text". `tell_failure(reference)` and `tell_refusal(problem)`
-    answer the person; without `tell_refusal` a `BrmError` is answered as a failure."""
+    traceback, or "`refused`" (the error's text at DEBUG only). `tell_failure(reference)` and
+    `tell_refusal(problem)` answer the person; without `tell_refusal` a `BrmError` is answered as a
+    failure."""
     caught = Caught()
     try:
         yield caught
     except Exception as problem:
         caught.problem = problem
         if isinstance(problem, BrmError) and tell_refusal is not None:
-            logger.info("%s: %s", refused or failed, problem.text)
+            # The text told to the person can quote what they typed: in the log at DEBUG only.
+            logger.info("%s", refused or failed)
+            logger.debug("%s: %s", refused or failed, problem.text)
             tell_refusal(problem)
             return
         caught.reference = new_reference()

@@ -92,7 +92,7 @@ def check_form(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
     try:
         context["checked_form"] = read_form(view, services_of(context).clock.now())
     except FormErrors as problem:
-        log.info("form %s refused: %s", view.get("callback_id"), problem)
+        log.info("form %s refused: %s", view.get("callback_id"), sorted(problem.errors))  # fields, not words
         ack(response_action="errors", errors=problem.errors)
         return
     except ValueError:

@@ -34,7 +34,8 @@ def tell_directly(
     if response_url and _respond(response_url, text, blocks):
         return True
     if not dm_fallback:
-        log.info("not telling %s by DM: %s", user_id, text)
+        log.info("not telling %s by DM", user_id)
+        log.debug("not telling %s by DM: %s", user_id, text)
         return False
     try:
         channel = client.conversations_open(users=user_id)["channel"]["id"]

@@ -73,6 +73,7 @@ class Surface(StrEnum):
     REACTION = "reaction"
     BUTTON = "button"
     SCHEDULER = "scheduler"
+    IMPORT = "import"  # `brm-bot import`: the detail names the file and the line
 
 
 class NudgeStatus(StrEnum):

@@ -35,18 +35,23 @@ MANIFESTS = {"http": ROOT / "manifests" / "http.json", "socket-mode": ROOT / "ma
 # private channels, DMs and group DMs (a shortcut or `/brm digest here` can come from any of them).
 METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "auth.test": (),
+    # `brm-bot check` in Socket Mode: the app-level token's own scope (connections:write), no bot scope.
+    "apps.connections.open": (),
     # chat:write.public: nudges and digests post to a party's public home channel without an invite.
     "chat.postMessage": ("chat:write", "chat:write.public"),
     "chat.update": ("chat:write",),
     "chat.getPermalink": (),
     "conversations.info": ("channels:read", "groups:read", "im:read", "mpim:read"),
     "conversations.history": ("channels:history", "groups:history", "im:history", "mpim:history"),
+    # `brm-bot import`: home channels by name, among public and private channels.
+    "conversations.list": ("channels:read", "groups:read"),
     "conversations.open": ("im:write",),  # always a DM with one person
     # A records export's zip, shared in the requester's DM.
     "files.getUploadURLExternal": ("files:write",),
     "files.completeUploadExternal": ("files:write",),
     "reactions.add": ("reactions:write",),
     "users.info": ("users:read",),
+    "users.lookupByEmail": ("users:read.email",),  # `brm-bot import`: owners by e-mail
     "views.open": (),
     "views.publish": (),
 }

@@ -213,28 +213,10 @@ def wait_for_health(port: int, timeout: float = 90) -> dict:
 
 
 def test_nudges_that_came_due_while_the_app_was_down_go_out_when_it_starts(tmp_path: Path) -> None:
-    from datetime import UTC, datetime, timedelta
-    from zoneinfo import ZoneInfo
+    from tests.support.records import issue_due_while_down
 
-    from bot.clock import FrozenClock
-    from bot.recording import Origin, record_log
-    from storage.db import Database, migrate
-
-    # The real process below reads the wall clock, so the records are written ten days before it.
-    ten_days_ago = datetime.now(UTC) - timedelta(days=10)
     database_url = f"sqlite:///{tmp_path / 'brm.db'}"
-    db = Database.from_url(database_url, clock=FrozenClock(ten_days_ago))
-    migrate(db.engine)
-    with db.workspace("T1") as session:
-        receipt = record_log(
-            session,
-            text="DMV call. not working: portal login fails. follow up in 2 days",
-            origin=Origin(actor_id="U1", channel_id="C1"),
-            tz=ZoneInfo("America/New_York"),
-            now=ten_days_ago,
-        )
-    db.dispose()
-    [issue] = receipt.issues
+    issue = issue_due_while_down(database_url)
 
     with FakeSlack() as slack:
         slack.add_user("U1", tz="America/New_York")

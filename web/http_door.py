@@ -15,7 +15,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -47,8 +47,18 @@ class Refused(Exception):
 class SlackDoor:
     """A WSGI app for Slack's POSTs to `path`: checks each request, then lets Bolt dispatch it."""
 
-    def __init__(self, bolt: App, signing_secret: str, *, path: str, max_body: int = MAX_BODY_BYTES) -> None:
+    def __init__(
+        self,
+        bolt: App,
+        signing_secret: str,
+        *,
+        path: str,
+        max_body: int = MAX_BODY_BYTES,
+        on_refused: Callable[[int, str], None] | None = None,
+    ) -> None:
+        """`on_refused(status, reason)` is told of each refusal (the metrics count them)."""
         self._bolt = bolt
+        self._on_refused = on_refused
         self._verifier = SignatureVerifier(signing_secret) if signing_secret else None
         self._path = path
         self._max_body = max_body
@@ -62,6 +72,8 @@ class SlackDoor:
             declared = environ.get("CONTENT_LENGTH") or ""
             size = f"{declared} bytes" if declared.isascii() and declared.isdigit() else "size unknown"
             log.warning("refused %s (%s): %s", self._path, size, refused.reason)
+            if self._on_refused is not None:
+                self._on_refused(refused.status, refused.reason)
             return _answer(start_response, WsgiHttpResponse(refused.status, _TEXT, refused.reason))
         answer = self._bolt.dispatch(request)
         return _answer(start_response, WsgiHttpResponse(answer.status, answer.headers, answer.body))

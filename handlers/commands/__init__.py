@@ -136,11 +136,13 @@ def run_subcommand(
         body=body,
     )
     found = find_subcommand(name)
+    # An unknown first word is the person's own text ("/brm DMV met Jane"): the log names no such word.
+    logged = found.name if found else "(unknown)"
     with error_boundary(
         log,
-        f"/brm {name} failed",
+        f"/brm {logged} failed",
         about=f"team {request.team_id}, user {request.user_id}",
-        refused=f"/brm {name} refused for {request.user_id}",
+        refused=f"/brm {logged} refused for {request.user_id}",
         tell_refusal=lambda problem: request.reply(*problem_blocks(problem, request.example_number())),
         tell_failure=lambda reference: request.reply(
             *error_blocks("Sorry, that didn't work and nothing was saved.", reference)

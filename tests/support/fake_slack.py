@@ -155,6 +155,7 @@ class FakeSlack:
         self._handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "auth.test": self._auth_test,
             "users.info": self._users_info,
+            "users.lookupByEmail": self._users_lookup_by_email,
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
@@ -164,6 +165,7 @@ class FakeSlack:
             "conversations.info": self._conversations_info,
             "conversations.join": self._conversations_join,
             "conversations.history": self._conversations_history,
+            "conversations.list": self._conversations_list,
             "reactions.add": self._reactions_add,
             "reactions.remove": self._reactions_remove,
             "reactions.get": self._reactions_get,
@@ -183,6 +185,9 @@ class FakeSlack:
         self.strict: bool = False
         # The Enterprise Grid org the bot's own workspace belongs to, as `auth.test` reports it.
         self.enterprise_id: str | None = None
+        # The scopes every answer to a token reports in its `x-oauth-scopes` header, as Slack's do
+        # (None: no such header, as from a proxy that drops it).
+        self.granted_scopes: list[str] | None = None
         self.calls: list[Call] = []
         self.responses: list[ResponsePost] = []
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
@@ -524,6 +529,8 @@ class FakeSlack:
                 status, body, extra = 500, {"ok": False, "error": "internal_error", "_done": body}, {}
             self.calls.append(Call(method, params, headers, arrived, token, status, body))
             self._cond.notify_all()
+            if self.granted_scopes is not None and token:
+                extra = {**extra, "x-oauth-scopes": ",".join(self.granted_scopes)}
         return status, body, extra
 
     def _answer(self, method: str, params: dict[str, Any], token: str | None) -> tuple[int, dict, dict]:
@@ -705,6 +712,27 @@ class FakeSlack:
         if str(params.get("include_locale", "")).lower() in ("1", "true"):
             answer["locale"] = "en-US"
         return {"user": answer}
+
+    def _users_lookup_by_email(self, params: dict[str, Any]) -> dict[str, Any]:
+        wanted = str(params.get("email", "")).lower()
+        for user in self._users.values():
+            if str(user["profile"].get("email", "")).lower() == wanted and wanted:
+                return {"user": json.loads(json.dumps(user))}
+        raise SlackApiFailure("users_not_found")
+
+    def _conversations_list(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The channels added with `add_channel`, in pages of `limit`; the cursor is the next index."""
+        channels = [c for c in self._channels.values() if not c.not_found]
+        types = str(params.get("types") or "public_channel").split(",")
+        channels = [c for c in channels if ("private_channel" if c.is_private else "public_channel") in types]
+        start = int(params.get("cursor") or 0)
+        limit = int(params.get("limit") or 100)
+        page = channels[start : start + limit]
+        listed = [
+            {"id": c.id, "name": c.name, "is_private": c.is_private, "is_member": c.is_member} for c in page
+        ]
+        following = str(start + limit) if start + limit < len(channels) else ""
+        return {"channels": listed, "response_metadata": {"next_cursor": following}}
 
     def _chat_post_message(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = self._postable_channel(params)

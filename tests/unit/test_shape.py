@@ -25,6 +25,8 @@ MAY_IMPORT = {
     # The playground builds the app with app.py's own build_app (handed over, not imported).
     "playground": {"runtime", "bot", "storage", "settings", "logs"},
     "app": {"handlers", "runtime", "slack_api", "web", "bot", "storage", "settings", "logs", "playground"},
+    # The admin command line (`brm-bot`) sits above the app it drives; nothing imports it.
+    "ops": {"app", "runtime", "slack_api", "bot", "storage", "settings", "logs"},
 }
 
 
