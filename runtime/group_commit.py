@@ -8,7 +8,8 @@ is waiting, inserts them in one statement, commits once, and then wakes each wai
 its job's id (or with the error, when the commit failed: then none of those jobs exists, and each
 request answers that nothing was saved). "Committed before the ack" stays exactly true; the
 requests that arrive while one batch commits form the next batch, so the more requests wait, the
-fewer transactions there are.
+fewer transactions there are. On PostgreSQL a few writers commit side by side (the server then
+flushes their commits to disk together, too); SQLite has one write lock, so one writer.
 
 SQLite: the writer's connection does not use SQLite's own busy wait, which sleeps in steps of up
 to 100 ms and misses the short gaps between a worker's transactions; it asks for the write lock
@@ -35,6 +36,7 @@ from storage.jobs import NewJob, insert_jobs
 LOCK_WAIT_SECONDS = 2.5  # Slack allows 3 s for the acknowledgement
 LOCK_RETRY_SECONDS = 0.0005
 MAX_BATCH = 500
+POSTGRES_WRITERS = 4
 
 log = logging.getLogger(__name__)
 
@@ -71,18 +73,19 @@ class JobWriter:
         self._after_commit = after_commit
         self._pending: list[_Waiting] = []
         self._ready = threading.Condition()
-        self._thread: threading.Thread | None = None
+        self._writers = 1 if self._sqlite else POSTGRES_WRITERS
+        self._threads: list[threading.Thread] = []
 
     def insert(self, job: NewJob) -> int:
         """Block until `job` is committed; its id. Raises what the commit raised (nothing saved)."""
         waiting = _Waiting(job, time.monotonic())
         with self._ready:
             self._pending.append(waiting)
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(
-                    target=self._write_forever, name="brm-job-writer", daemon=True
-                )
-                self._thread.start()
+            self._threads = [thread for thread in self._threads if thread.is_alive()]
+            if len(self._threads) < self._writers:
+                thread = threading.Thread(target=self._write_forever, name="brm-job-writer", daemon=True)
+                thread.start()
+                self._threads.append(thread)
             self._ready.notify()
         waiting.done.wait()
         if waiting.error is not None:
