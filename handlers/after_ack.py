@@ -22,6 +22,7 @@ from slack_bolt import Ack, BoltContext, Respond
 
 from handlers.direct import tell_directly
 from handlers.services import Services, services_of, team_of
+from runtime.job_client import job_client
 from runtime.kinds import KINDS, JobRun, job_kind
 
 log = logging.getLogger(__name__)
@@ -111,7 +112,7 @@ def _arguments(services: Services, job: JobRun) -> dict[str, Any]:
         "body": body,
         "payload": body,
         "context": context,
-        "client": services.client,
+        "client": job_client(services.client, job),
         "event": body.get("event"),
         "view": body.get("view"),
         "shortcut": body if body.get("type") in ("shortcut", "message_action") else None,
