@@ -370,3 +370,13 @@ class Job(WorkspaceScoped, table=True):
     created_at: datetime = stamped()
     updated_at: datetime = stamped()
     finished_at: datetime | None = Field(default=None)
+
+
+class SlackPace(SQLModel, table=True):
+    """When a channel may next get a message: Slack's one a second per channel, shared by every
+    sender process through the database (storage/slack_pace.py)."""
+
+    __tablename__ = "slack_pace"
+
+    channel_key: str = Field(primary_key=True, max_length=96)  # "team:channel"
+    next_at: datetime

@@ -1,0 +1,30 @@
+"""slack pace: when each channel may next get a message, shared by every sender process
+
+Revision ID: 0009_slack_pace
+Revises: 0006_job_queue
+Create Date: 2026-12-01 14:20:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision = "0009_slack_pace"
+down_revision = "0006_job_queue"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "slack_pace",
+        sa.Column("channel_key", sqlmodel.sql.sqltypes.AutoString(length=96), nullable=False),
+        sa.Column("next_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("channel_key"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("slack_pace")
