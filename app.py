@@ -36,9 +36,11 @@ from handlers.scheduler import start_scheduler
 from handlers.services import Services, build_services
 from handlers.slack_client import make_web_client
 from logs import configure_logging
+from runtime.heartbeat import Heartbeat
 from runtime.process import WorkerProcess
 from runtime.worker import Worker
 from settings import ROLES, Settings, SettingsError, load_settings, role_setting
+from storage import heartbeats
 from storage.db import Database, migrate
 from storage.jobs import queue_health
 
@@ -149,6 +151,14 @@ class WsgiApp:
             details["worker_process"] = "ready" if worker_process.alive() else "down"
             if not worker_process.alive():
                 return "no worker process", details
+        if self._brm.worker is None:  # the jobs run in worker processes: is any of them alive?
+            try:
+                problem = _workers_problem(self._brm.services, details)
+            except Exception:
+                log.exception("health check: the database has no heartbeat table (was its schema dropped?)")
+                return "database schema missing", {}
+            if problem:
+                return problem, details
         return None, details
 
     def _database_reachable(self) -> bool:
@@ -159,6 +169,18 @@ class WsgiApp:
         except Exception:
             log.exception("health check: database unreachable")
             return False
+
+
+def _workers_problem(services: Services, details: dict[str, Any]) -> str | None:
+    with services.db.system() as session:
+        beating = heartbeats.alive(session, now=services.clock.now())
+    details["workers_alive"] = beating.workers
+    details["schedulers_alive"] = beating.schedulers
+    if not beating.workers:
+        return "no worker alive"
+    if not beating.schedulers:
+        return "no scheduler alive"
+    return None
 
 
 def _json(start_response: Any, status: str, answer: dict[str, Any]) -> list[bytes]:
@@ -351,6 +373,8 @@ def run_worker(settings: Settings, db: Database, *, parent: int | None, ready_fd
     worker = Worker(services)
     worker.start()
     scheduler = start_scheduler(services)
+    heartbeat = Heartbeat(services, worker.name, lambda: bool(scheduler.running))
+    heartbeat.start()
     if ready_fd is not None:
         os.write(ready_fd, b"r")
         os.close(ready_fd)
@@ -360,6 +384,7 @@ def run_worker(settings: Settings, db: Database, *, parent: int | None, ready_fd
             log.error("the web process %d is gone; stopping", parent)
             break
     log.info("stopping: finishing the jobs in flight")
+    heartbeat.stop()
     scheduler.shutdown(wait=True)
     worker.stop()
     services.db.dispose()

@@ -380,3 +380,13 @@ class SlackPace(SQLModel, table=True):
 
     channel_key: str = Field(primary_key=True, max_length=96)  # "team:channel"
     next_at: datetime
+
+
+class WorkerHeartbeat(SQLModel, table=True):
+    """A worker process saying every few seconds that it runs, and whether its scheduler does."""
+
+    __tablename__ = "worker_heartbeat"
+
+    worker: str = Field(primary_key=True, max_length=128)
+    scheduler_running: bool = Field(default=False)
+    beat_at: datetime

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.fake_slack import FakeSlack
-from tests.test_startup import _children, base_env, free_port, launch, wait_for_health
+from tests.test_startup import _children, base_env, free_port, launch
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ class Output:
 
 @contextmanager
 def running_app(tmp_path: Path, slack: FakeSlack, env: dict[str, str] | None = None) -> Iterator[tuple]:
-    """`python app.py` on a SQLite file, healthy: (process, port, output, database path)."""
+    """`python app.py` on a SQLite file, answering health checks: (process, port, output, database path)."""
     port = free_port()
     path = tmp_path / "brm.db"
     process = launch(
@@ -66,7 +66,7 @@ def running_app(tmp_path: Path, slack: FakeSlack, env: dict[str, str] | None = N
     )
     output = Output(process)
     try:
-        wait_for_health(port)
+        assert wait_until(lambda: answers(port), timeout=90), output.text()
         yield process, port, output, path
     finally:
         if process.poll() is None:
@@ -82,6 +82,14 @@ def health(port: int) -> tuple[int, dict]:
         return answer.code, json.loads(answer.read())
 
 
+def answers(port: int) -> bool:
+    try:
+        health(port)
+        return True
+    except OSError:
+        return False
+
+
 def wait_until(condition, timeout: float) -> bool:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -95,7 +103,7 @@ def test_a_worker_that_keeps_dying_is_restarted_less_and_less_often_and_health_s
     tmp_path: Path, fake_slack: FakeSlack
 ) -> None:
     with running_app(tmp_path, fake_slack) as (process, port, output, path):
-        assert health(port)[0] == 200
+        assert wait_until(lambda: health(port)[0] == 200, timeout=60)
         with sqlite3.connect(path) as connection:  # the database lost its schema
             connection.execute("DROP TABLE job")
         [worker] = _children(process.pid)
@@ -106,3 +114,32 @@ def test_a_worker_that_keeps_dying_is_restarted_less_and_less_often_and_health_s
         assert status == 503 and answer["status"] == "database schema missing"
         assert waits()[:3] == [1.0, 2.0, 4.0]
         assert process.poll() is None  # the web process carries on, answering 503
+
+
+def test_a_web_process_says_when_no_worker_is_alive_anywhere(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    with running_app(tmp_path, fake_slack, {"BRM_ROLE": "web"}) as (_web, port, _output, path):
+        status, answer = health(port)
+        assert (status, answer["status"]) == (503, "no worker alive")  # none has started yet
+        worker_env = {
+            **base_env(tmp_path),
+            "SLACK_BOT_TOKEN": "xoxb-live-token",
+            "SLACK_SIGNING_SECRET": "s",
+            "SLACK_API_URL": fake_slack.url,
+            "DATABASE_URL": f"sqlite:///{path}",
+            "BRM_ROLE": "worker",
+        }
+        worker = launch(worker_env, own_group=True)
+        try:
+            assert wait_until(lambda: health(port)[0] == 200, timeout=60)
+            details = health(port)[1]["details"]
+            assert (details["workers_alive"], details["schedulers_alive"]) == (1, 1)
+            os.killpg(worker.pid, signal.SIGKILL)  # its machine is gone: no clean stop, no goodbye
+            worker.wait(timeout=10)
+            assert wait_until(lambda: health(port)[1]["status"] == "no worker alive", timeout=40)
+            assert health(port)[0] == 503
+            worker = launch(worker_env, own_group=True)  # another one comes up
+            assert wait_until(lambda: health(port)[0] == 200, timeout=60)
+        finally:
+            if worker.poll() is None:
+                os.killpg(worker.pid, signal.SIGKILL)
+            worker.communicate(timeout=30)

@@ -1,4 +1,5 @@
-"""slack pace: when each channel may next get a message, shared by every sender process
+"""slack pace: when each channel may next get a message, shared by every sender process; and
+the workers' heartbeats, which the health check of a web process reads
 
 Revision ID: 0009_slack_pace
 Revises: 0006_job_queue
@@ -24,7 +25,15 @@ def upgrade() -> None:
         sa.Column("next_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("channel_key"),
     )
+    op.create_table(
+        "worker_heartbeat",
+        sa.Column("worker", sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+        sa.Column("scheduler_running", sa.Boolean(), nullable=False),
+        sa.Column("beat_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("worker"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("worker_heartbeat")
     op.drop_table("slack_pace")
