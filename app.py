@@ -64,6 +64,7 @@ class BrmApp:
             self.worker.stop()
         if self.worker_process is not None:
             self.worker_process.stop()
+        self.services.jobs.close()
 
     def wsgi(self) -> WsgiApp:
         return WsgiApp(self)

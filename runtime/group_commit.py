@@ -26,6 +26,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import OperationalError
@@ -62,7 +63,7 @@ class JobWriter:
         self,
         engine: Engine,
         *,
-        now: Callable[[], object],
+        now: Callable[[], datetime],
         in_transaction: InTransaction,
         after_commit: Callable[[], None],
     ) -> None:
@@ -75,6 +76,7 @@ class JobWriter:
         self._ready = threading.Condition()
         self._writers = 1 if self._sqlite else POSTGRES_WRITERS
         self._threads: list[threading.Thread] = []
+        self._closing = False
 
     def insert(self, job: NewJob) -> int:
         """Block until `job` is committed; its id. Raises what the commit raised (nothing saved)."""
@@ -97,6 +99,8 @@ class JobWriter:
         while True:
             with self._ready:
                 while not self._pending:
+                    if self._closing:
+                        return
                     self._ready.wait()
                 batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
             try:
@@ -111,6 +115,19 @@ class JobWriter:
                 waiting.done.set()
             self._after_commit()
 
+    def close(self) -> None:
+        """Let the writers finish what waits and end (a later insert starts them again)."""
+        with self._ready:
+            self._closing = True
+            self._ready.notify_all()
+            threads, self._threads = self._threads, []
+        for thread in threads:
+            thread.join(timeout=10)
+        with self._ready:
+            self._closing = False
+        if self._sqlite:
+            self._engine.dispose()
+
     def _commit(self, batch: list[_Waiting]) -> list[int]:
         deadline = batch[0].arrived + LOCK_WAIT_SECONDS
         while True:
@@ -118,7 +135,7 @@ class JobWriter:
                 with self._engine.connect() as connection:
                     if self._sqlite:
                         connection.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock, or "locked" at once
-                    ids = insert_jobs(connection, [w.job for w in batch], now=self._now())  # type: ignore[arg-type]
+                    ids = insert_jobs(connection, [w.job for w in batch], now=self._now())
                     self._in_transaction(connection)
                     connection.commit()
                     return ids

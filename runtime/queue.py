@@ -66,6 +66,10 @@ class JobQueue:
         self.wake.after_commit()
         return job_id
 
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+
 
 def _in_memory(db: Database) -> bool:
     url = db.engine.url
