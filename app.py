@@ -3,6 +3,7 @@
     python app.py [--role all|web|worker]     serve (all: the web server and a worker process beside it)
     python app.py migrate                     create or upgrade the schema, then exit
     python app.py jobs failed | jobs retry [ID ...]    see and retry the jobs that failed for good
+    python app.py --playground [--demo]       try it in a local page, no Slack (the default with no settings)
 
 HTTP mode (the default) serves Slack on POST /slack/events and a health check on GET /healthz
 through waitress, a production WSGI server. With SLACK_APP_TOKEN set, it connects over Socket Mode.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import functools
 import gc
 import json
 import logging
@@ -26,23 +28,22 @@ from typing import Any
 
 from slack_bolt import App, BoltContext
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import text
 
 import handlers
 from bot import dates
 from bot.clock import Clock, SystemClock
-from handlers.http_door import MAX_BODY_BYTES, SlackDoor
-from handlers.scheduler import start_scheduler
-from handlers.services import Services, build_services
-from handlers.slack_client import make_web_client
 from logs import configure_logging
+from runtime.build import build_services
+from runtime.health_check import health_problem
 from runtime.heartbeat import Heartbeat
 from runtime.process import WorkerProcess
+from runtime.scheduler import start_scheduler
+from runtime.services import Services
 from runtime.worker import Worker
-from settings import ROLES, Settings, SettingsError, load_settings, role_setting
-from storage import heartbeats
+from settings import ROLES, Settings, SettingsError, load_settings, role_setting, slack_settings_given
+from slack_api.client import make_web_client
 from storage.db import Database, migrate
-from storage.jobs import queue_health
+from web.http_door import MAX_BODY_BYTES, SlackDoor
 
 log = logging.getLogger("brm")
 
@@ -84,7 +85,7 @@ def build_app(
         signing_secret=settings.signing_secret or "",
         # Ack inline in the request thread; the work after the ack is a job (handlers/after_ack.py).
         process_before_response=True,
-        # Over HTTP the door (handlers/http_door.py) checks every signature before Bolt sees the request,
+        # Over HTTP the door (web/http_door.py) checks every signature before Bolt sees the request,
         # and logs no body when one fails; Socket Mode requests carry no signature.
         request_verification_enabled=False,
     )
@@ -103,7 +104,7 @@ def build_app(
 
 
 class WsgiApp:
-    """Routes /slack/events through the door (handlers/http_door.py) to Bolt, and answers the load
+    """Routes /slack/events through the door (web/http_door.py) to Bolt, and answers the load
     balancer's health check.
 
     In Socket Mode (`socket_connected` given) Slack's requests arrive over the socket and Bolt does
@@ -130,58 +131,14 @@ class WsgiApp:
         return self._slack(environ, start_response)
 
     def _health(self) -> tuple[str | None, dict[str, Any]]:
-        """What is wrong (None: nothing), and how the job queue stands."""
-        if not self._database_reachable():
-            return "database unreachable", {}
-        try:
-            with self._brm.services.db.system() as session:
-                queue = queue_health(session, now=self._brm.services.clock.now())
-        except Exception:
-            log.exception("health check: the database has no job table (was its schema dropped?)")
-            return "database schema missing", {}
-        details: dict[str, Any] = {
-            "jobs_waiting": queue.waiting,
-            "oldest_waiting_seconds": round(queue.oldest_waiting_seconds or 0.0, 1),
-            "jobs_running": queue.running,
-            "jobs_failed": queue.failed,
-        }
-        if self._socket_connected is not None and not self._socket_connected():
-            return "not connected to Slack", details
+        """What is wrong (None: nothing), and how the job queue stands (runtime/health_check.py)."""
         worker_process = self._brm.worker_process
-        if worker_process is not None:
-            details["worker_process"] = "ready" if worker_process.alive() else "down"
-            if not worker_process.alive():
-                return "no worker process", details
-        if self._brm.worker is None:  # the jobs run in worker processes: is any of them alive?
-            try:
-                problem = _workers_problem(self._brm.services, details)
-            except Exception:
-                log.exception("health check: the database has no heartbeat table (was its schema dropped?)")
-                return "database schema missing", {}
-            if problem:
-                return problem, details
-        return None, details
-
-    def _database_reachable(self) -> bool:
-        try:
-            with self._brm.services.db.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-            return True
-        except Exception:
-            log.exception("health check: database unreachable")
-            return False
-
-
-def _workers_problem(services: Services, details: dict[str, Any]) -> str | None:
-    with services.db.system() as session:
-        beating = heartbeats.alive(session, now=services.clock.now())
-    details["workers_alive"] = beating.workers
-    details["schedulers_alive"] = beating.schedulers
-    if not beating.workers:
-        return "no worker alive"
-    if not beating.schedulers:
-        return "no scheduler alive"
-    return None
+        return health_problem(
+            self._brm.services,
+            jobs_run_here=self._brm.worker is not None,
+            worker_process_alive=None if worker_process is None else worker_process.alive(),
+            socket_connected=None if self._socket_connected is None else self._socket_connected(),
+        )
 
 
 def _json(start_response: Any, status: str, answer: dict[str, Any]) -> list[bytes]:
@@ -211,12 +168,12 @@ def server_options() -> dict[str, Any]:
     return {"threads": SERVER_THREADS, "ident": "brm-bot", "max_request_body_size": MAX_BODY_BYTES}
 
 
-def listen(wsgi_app: Any, port: int, **options: Any) -> Any:
+def listen(wsgi_app: Any, port: int, *, host: str = "0.0.0.0", **options: Any) -> Any:
     """A waitress server bound to `port`; CannotStart, in one line, when the port cannot be had."""
     import waitress
 
     try:
-        return waitress.create_server(wsgi_app, host="0.0.0.0", port=port, **options)
+        return waitress.create_server(wsgi_app, host=host, port=port, **options)
     except OSError as problem:
         if problem.errno == errno.EADDRINUSE:
             why = "is in use by another program; stop that program or set PORT to a free port"
@@ -282,6 +239,8 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="app.py", description="brm-bot, a Slack bot for BRMs")
     parser.add_argument("--role", choices=ROLES, help="what this process does (default: BRM_ROLE, or all)")
     parser.add_argument("--migrate-only", action="store_true", help="migrate the schema, then exit")
+    parser.add_argument("--playground", action="store_true", help="try the bot in a local page, no Slack")
+    parser.add_argument("--demo", action="store_true", help="the playground, with a small made-up data set")
     # A worker the web process started (role all): who started it, and where to say it is ready.
     parser.add_argument("--parent", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--ready-fd", type=int, help=argparse.SUPPRESS)
@@ -291,6 +250,13 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(argv)
+    if wants_playground(arguments):
+        from playground.start import run_playground
+
+        serve = functools.partial(listen, **server_options())
+        return run_playground(
+            demo=arguments.demo, build_app=build_app, listen=serve, cannot_start=CannotStart
+        )
     try:
         settings = load_settings()
         if arguments.role:
@@ -333,6 +299,12 @@ def main(argv: list[str] | None = None) -> int:
     if settings.role == "worker":
         return run_worker(settings, db, parent=worker_of, ready_fd=arguments.ready_fd)
     return run_web(settings, db)
+
+
+def wants_playground(arguments: argparse.Namespace) -> bool:
+    """Asked for, or `python app.py` alone with no Slack settings at all (a first try on a new machine)."""
+    bare = not (arguments.command or arguments.migrate_only or arguments.role or arguments.parent)
+    return arguments.playground or arguments.demo or (bare and not slack_settings_given())
 
 
 def run_web(settings: Settings, db: Database) -> int:

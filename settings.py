@@ -102,6 +102,27 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
     )
 
 
+# With none of these set, `python app.py` serves the playground (playground/) instead of Slack.
+SLACK_SETTINGS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN")
+
+
+def slack_settings_given(environ: Mapping[str, str] | None = None, *, dotenv: bool = True) -> list[str]:
+    """The Slack settings that are set (in the environment or `.env`); none means "try the playground"."""
+    if environ is None:
+        if dotenv:
+            from dotenv import load_dotenv
+
+            load_dotenv(override=False)
+        environ = os.environ
+    return [name for name in SLACK_SETTINGS if (environ.get(name) or "").strip()]
+
+
+def port_setting(environ: Mapping[str, str] | None = None) -> int:
+    """PORT alone (the playground needs no other setting); SettingsError when it is not a port."""
+    raw = ((os.environ if environ is None else environ).get("PORT") or "").strip()
+    return _port(raw or str(DEFAULT_PORT))
+
+
 def role_setting(raw: str, where: str) -> str:
     role = raw.lower()
     if role not in ROLES:

@@ -43,7 +43,8 @@ from sqlalchemy import create_engine, func, text
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
-from bot.digest import build_digest, digest_for, render_digest
+from bot.digest import build_digest, digest_for
+from bot.digest_layout import render_digest
 from storage.db import Database, migrate
 from storage.digest_queries import digest_facts
 from storage.models import Interaction, Issue

@@ -51,9 +51,11 @@ from bench.digest_compose import (
     sqlite_db,
 )
 from bot.clock import FrozenClock
-from handlers.commands import SUBCOMMANDS, CommandRequest
+from handlers.commands.registry import SUBCOMMANDS
+from handlers.commands.request import CommandRequest
 from handlers.home import publish_home
-from handlers.services import Services, build_services
+from runtime.build import build_services
+from runtime.services import Services
 from settings import Settings
 from storage.db import Database, migrate
 from storage.records import issue_by_number
@@ -100,7 +102,7 @@ class Replies:
 
 def command(services: Services, text: str) -> Callable[[], list[dict[str, Any]]]:
     name, _, rest = text.partition(" ")
-    handler = SUBCOMMANDS[name]
+    handler = SUBCOMMANDS[name].run
 
     def run() -> list[dict[str, Any]]:
         replies = Replies()

@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.date_format import format_local, slack_date
-from bot.forms import PartyChoice, Prefill
+from bot.form_fields import PartyChoice, Prefill
 from bot.log_parsing import parse_log_text
 from bot.party_names import KnownParty
 from bot.replies import Blocks, context, section

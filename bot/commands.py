@@ -1,26 +1,12 @@
-"""Reading the subcommand of `/brm <subcommand> <rest>`."""
+"""Reading the subcommand of `/brm <subcommand> <rest>` (its aliases are declared with it:
+handlers/commands/registry.py)."""
 
 from __future__ import annotations
 
-ALIASES = {
-    "": "help",
-    "?": "help",
-    "h": "help",
-    "ls": "list",
-    "new": "issue",
-    "raise": "issue",
-    "parties": "party",
-    "followups": "follow-ups",
-    "follow-up": "follow-ups",
-    "followup": "follow-ups",
-    "fu": "follow-ups",
-    "reassign": "assign",
-}
-
 
 def split_subcommand(text: str) -> tuple[str, str]:
-    """("log", "DMV met Jane...") from "log DMV met Jane..."; an empty text asks for help."""
+    """("log", "DMV met Jane...") from "log DMV met Jane..."; an empty text gives "" (`/brm help`)."""
     text = (text or "").strip()
     word, _, rest = text.partition(" ")
     name = word.lower()
-    return ALIASES.get(name, name), rest.strip()
+    return name, rest.strip()

@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import IntEnum
 
 from bot.plural import counted
-from storage.digest_queries import STALE_ISSUE_AGE, PartyFacts, SentimentTally
+from storage.digest_facts import STALE_ISSUE_AGE, PartyFacts, SentimentTally
 
 
 class Level(IntEnum):

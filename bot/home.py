@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.date_format import format_local
 from bot.follow_up_list import follow_up_line
 from bot.issue_replies import issue_line
-from bot.replies import Blocks, context, help_examples, packed_sections, section
+from bot.replies import Blocks, HelpLines, context, help_examples, packed_sections, section
 from storage.follow_ups import FollowUpPage
 from storage.issues import IssuePage
 
@@ -18,11 +18,18 @@ HOME_ISSUES = 10
 
 
 def home_view(
-    follow_ups: FollowUpPage, issues: IssuePage, *, tz: ZoneInfo, now: datetime, example_number: int | None
+    follow_ups: FollowUpPage,
+    issues: IssuePage,
+    *,
+    tz: ZoneInfo,
+    now: datetime,
+    example_number: int | None,
+    help_lines: HelpLines,
 ) -> dict[str, Any]:
     """The Home tab for one person (at most 100 blocks, as Slack allows; this uses about 30).
 
-    `example_number`: an issue that exists in the workspace, for the examples of what you can do.
+    `example_number`: an issue that exists in the workspace, for the examples of what you can do
+    (`help_lines`, those of `/brm help`).
     """
     blocks: Blocks = [
         {"type": "header", "text": {"type": "plain_text", "text": "Your BRM desk"}},
@@ -54,5 +61,5 @@ def home_view(
         blocks.append(context("No open issues are yours. Raise one: `/brm issue DMV renewal emails bounce`."))
     blocks.append({"type": "divider"})
 
-    blocks.append(section("*What you can do*\n" + help_examples(example_number)))
+    blocks.append(section("*What you can do*\n" + help_examples(help_lines, example_number)))
     return {"type": "home", "blocks": blocks}

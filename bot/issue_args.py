@@ -1,5 +1,5 @@
 """Reading the arguments of the issue commands: `/brm issue`, `/brm close`, `/brm reopen`,
-`/brm snooze` and `/brm list`.
+`/brm snooze` and `/brm assign` (`/brm list`'s are bot/list_filter.py).
 
 Pure: no Slack, no database, deterministic given `now`. What cannot be read becomes an `InputError`
 (or a `problems` entry) with an example that works, so nothing is written on bad input.
@@ -25,8 +25,6 @@ CLOSE_EXAMPLE = "/brm close #12 vendor patched the login page"
 REOPEN_EXAMPLE = "/brm reopen #12"
 SNOOZE_EXAMPLE = "/brm snooze #12 next Monday"
 ASSIGN_EXAMPLE = "/brm assign #12 @sam"
-LIST_EXAMPLE = "/brm list DMV overdue"
-LIST_FILTERS = ("open", "closed", "mine", "overdue", "all")
 
 # Issue numbers are small; anything longer is a typo, and would not fit the database's integer.
 _MAX_NUMBER_DIGITS = 9
@@ -112,7 +110,7 @@ _NOT_SEVERITY_AFTER = frozenset(
     {"is", "are", "was", "were", "be", "been", "being", "too", "very", "so", "still", "remains", "remain"}
     | {"stays", "stay", "getting", "gets", "got", "running", "runs", "not"}
 )
-_OWNER = re.compile(
+OWNER_MENTION = re.compile(
     r"(?:\b(?:owner|owned\s+by|assign(?:ed)?\s+to)\s*:?\s*)?<@(?P<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>", re.I
 )
 # "@jane" that Slack did not turn into a mention: a name we cannot look up.
@@ -186,10 +184,10 @@ def parse_issue_text(text: str, *, parties: Sequence[KnownParty], tz: ZoneInfo, 
 
 
 def _read_owner(text: str, notes: list[str], problems: list[str]) -> tuple[str | None, str]:
-    owners = list(dict.fromkeys(m["id"] for m in _OWNER.finditer(text)))
+    owners = list(dict.fromkeys(m["id"] for m in OWNER_MENTION.finditer(text)))
     if len(owners) > 1:
         problems.append("That mentions more than one person. An issue has one owner: mention only them.")
-    text = _OWNER.sub(" ", text)
+    text = OWNER_MENTION.sub(" ", text)
     for m in _LOOSE_HANDLE.finditer(text):
         if m["name"].lower() not in _BROADCASTS:
             notes.append(
@@ -287,7 +285,7 @@ def read_party_lead(text: str, parties: Sequence[KnownParty]) -> tuple[PartyMatc
             return _named(name, parties), _after_lead(text, lead.end())
     best: tuple[PartyMatch, int] | None = None
     for end in prefixes:
-        match = _known_party(text[:end], parties)
+        match = known_party(text[:end], parties)
         if match is None:
             continue
         if (
@@ -307,10 +305,10 @@ def read_party_lead(text: str, parties: Sequence[KnownParty]) -> tuple[PartyMatc
 
 def _named(name: str, parties: Sequence[KnownParty]) -> PartyMatch:
     """The party a clearly given name means: a known one, or a new one by that name."""
-    return _known_party(name, parties) or PartyMatch(name, None, name, "new", 0.0)
+    return known_party(name, parties) or PartyMatch(name, None, name, "new", 0.0)
 
 
-def _known_party(words: str, parties: Sequence[KnownParty]) -> PartyMatch | None:
+def known_party(words: str, parties: Sequence[KnownParty]) -> PartyMatch | None:
     """A known party by name, alias or a close enough near miss (exact and alias matches score 100)."""
     match = find_party(words, parties)
     return match if match is not None and match.score >= NEAR_MISS_SCORE else None
@@ -337,80 +335,10 @@ def _all_words_in(candidate: str, name: str) -> bool:
     return all(word in name_words for word in normalise_name(candidate).split())
 
 
-# --- what `/brm list` shows -------------------------------------------------------------------------
-
-_STATUS_WORDS = {
-    "open": "open",
-    "opened": "open",
-    "closed": "closed",
-    "done": "closed",
-    "resolved": "closed",
-    "all": "all",
-    "any": "all",
-    "everything": "all",
-}
-_MINE_WORDS = frozenset({"mine", "my", "me"})
-_OVERDUE_WORDS = frozenset({"overdue", "late"})
-
-
-@dataclass(frozen=True)
-class ListFilter:
-    """Which issues `/brm list` shows; the filters combine."""
-
-    status: str = "open"  # "open", "closed" or "all"
-    owner_id: str | None = None  # "mine", or a mentioned person
-    overdue: bool = False  # open issues whose follow-up date has passed
-    party: PartyMatch | None = None
-
-
-def read_list_filter(text: str, *, parties: Sequence[KnownParty], user_id: str) -> ListFilter:
-    """Read `/brm list [party] [open|closed|mine|overdue|all] [@person]`, in any order."""
-    statuses: set[str] = set()
-    owners = list(dict.fromkeys(m["id"] for m in _OWNER.finditer(text)))
-    words = []
-    overdue = False
-    for word in _OWNER.sub(" ", text).split():
-        key = word.lower().strip(",.;")
-        if key in _STATUS_WORDS:
-            statuses.add(_STATUS_WORDS[key])
-        elif key in _MINE_WORDS:
-            owners.append(user_id)
-        elif key in _OVERDUE_WORDS:
-            overdue = True
-        elif key:
-            words.append(word)
-    owners = list(dict.fromkeys(owners))
-    if len(owners) > 1:
-        raise InputError("List one person's issues at a time.", example="/brm list mine overdue")
-    status = (
-        "all"
-        if "all" in statuses or {"open", "closed"} <= statuses
-        else (statuses.pop() if statuses else "open")
-    )
-    if overdue and status == "closed":
-        raise InputError("Only open issues can be overdue.", example=LIST_EXAMPLE)
-    party = None
-    if words:
-        name = " ".join(words)
-        party = _known_party(name, parties)
-        if party is None:
-            raise NotFound(
-                f"I don't know a party called “{safe_mrkdwn(name)}”. "
-                f"Filters you can add: {', '.join(LIST_FILTERS)}.",
-                example=LIST_EXAMPLE,
-            )
-    return ListFilter(
-        status="open" if overdue else status,
-        owner_id=owners[0] if owners else None,
-        overdue=overdue,
-        party=party,
-    )
-
-
 def read_new_owner(text: str, *, user_id: str) -> str:
     """Who an issue goes to: one person mentioned, or `me`; InputError otherwise."""
-    people = list(dict.fromkeys(m["id"] for m in _OWNER.finditer(text)))
-    rest = _OWNER.sub(" ", text).strip().lower()
+    people = list(dict.fromkeys(m["id"] for m in OWNER_MENTION.finditer(text)))
+    rest = OWNER_MENTION.sub(" ", text).strip().lower()
     if not people and rest in ("me", "myself"):
         return user_id
     if len(people) != 1 or rest not in ("", "to"):

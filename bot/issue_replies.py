@@ -11,8 +11,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.date_format import format_local
-from bot.issue_args import ListFilter
 from bot.issues import IssueReceipt
+from bot.list_filter import ListFilter
 from bot.plural import counted, noun
 from bot.replies import Blocks, context, new_party_note, section
 from bot.text import safe_mrkdwn, truncate

@@ -28,7 +28,7 @@ Blocks = list[dict[str, Any]]
 
 @dataclass(frozen=True)
 class ButtonIds:
-    """The action ids of a nudge's buttons (kept with the other ids in handlers/ids.py)."""
+    """The action ids of a nudge's buttons (kept with the other ids in slack_api/ids.py)."""
 
     close: str
     snooze_day: str

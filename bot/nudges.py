@@ -7,7 +7,7 @@ Rules (the README's "Follow-up nudges" section says the same for people):
 - an issue still open after a nudge is nudged again every `renudge_days` (default 7) days;
 - from the third unanswered nudge on, a copy also goes to the party's home channel, if it has one.
 
-Everything here is pure (no Slack, no clock): the sender in `handlers/nudge_sender.py` supplies the
+Everything here is pure (no Slack, no clock): the sender in `runtime/nudge_sender.py` supplies the
 owner's timezone, the workspace's holiday region and "now". The message itself is `bot/nudge_blocks.py`.
 """
 

@@ -7,12 +7,12 @@ Everything a person typed goes through `safe_mrkdwn` before it is shown, so that
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from bot.date_format import format_local
 from bot.errors import BrmError
-from bot.recording import LOG_EXAMPLE, LogReceipt
+from bot.recording import LogReceipt
 from bot.text import a_kind, safe_mrkdwn, truncate
 from storage.models import Party
 
@@ -30,25 +30,6 @@ KIND_EMOJI = {
     "visit": ":office:",
     "chat": ":speech_balloon:",
 }
-
-HELP_EXAMPLES = [
-    ("Log a touchpoint", LOG_EXAMPLE),
-    (
-        "Log a call from yesterday",
-        "/brm log DOT call with @sam yesterday 3pm, great meeting. follow up in 2 weeks",
-    ),
-    ("Raise an issue for a colleague", "/brm issue DMV renewal emails bounce @sam by Friday high"),
-    ("List what is open", "/brm list DMV open"),
-    ("One issue whole, with its history", "/brm show #12"),
-    ("Close an issue", "/brm close #12 vendor patched the login page"),
-    ("Snooze, reopen or hand over", "/brm snooze #12 next Monday · /brm reopen #12 · /brm assign #12 @sam"),
-    ("Weekly digest in this channel", "/brm digest on monday 9:00"),
-    ("Your follow-ups, overdue first (or everyone's)", "/brm follow-ups all"),
-    ("A party's health", "/brm health DMV"),
-    ("Parties: list, show one, set kind, alias, owner, home channel", "/brm party DMV channel #dmv-team"),
-    ("Take back your last log or issue", "/brm undo"),
-    ("Workspace settings (holidays, re-nudges, going cold)", "/brm settings holidays CA"),
-]
 
 
 def new_party_note(party: Party, *, again: str) -> str:
@@ -145,19 +126,23 @@ def with_issue_number(example: str, number: int | None) -> str:
     return EXAMPLE_NUMBER.sub(f"#{number}" if number is not None else "#N", example)
 
 
-def help_examples(number: int | None) -> str:
+HelpLines = Sequence[tuple[str, str]]  # (what, a command to copy), one per line of `/brm help`
+
+
+def help_examples(lines: HelpLines, number: int | None) -> str:
     """One line per thing people can do, with a command to copy; issue `number` is one that exists."""
     return "\n".join(
-        f"• {label}: `{safe_mrkdwn(with_issue_number(example, number))}`" for label, example in HELP_EXAMPLES
+        f"• {label}: `{safe_mrkdwn(with_issue_number(example, number))}`" for label, example in lines
     )
 
 
-def help_blocks(number: int | None) -> tuple[str, Blocks]:
-    """`/brm help`: what people can do, with examples; `number`: an issue of theirs, for the examples."""
+def help_blocks(lines: HelpLines, number: int | None) -> tuple[str, Blocks]:
+    """`/brm help`: what people can do, with examples (`lines`, from the subcommands' registry);
+    `number`: an issue of theirs, for the examples."""
     about_n = "" if number is not None else " _#N_ stands for an issue's number, as `/brm list` shows it."
     blocks: Blocks = [
         section("*brm-bot* keeps a record of your relationships without leaving Slack. Examples:"),
-        section(help_examples(number)),
+        section(help_examples(lines, number)),
         context(
             "Dates are read in your Slack timezone: _tomorrow, Friday, next Tuesday, in 2 weeks, EOD, "
             "end of month, 12/5_. On any message: ⋮ → *Log BRM interaction* or *Raise BRM issue*. "

@@ -12,9 +12,9 @@ from slack_sdk import WebClient
 from bot.nudge_actions import NudgeAction
 from bot.numbers import read_number
 from handlers.after_ack import after_ack
-from handlers.ids import Action
-from handlers.nudge_messages import act_and_refresh
-from handlers.services import services_of, team_of
+from handlers.context import services_of, team_of
+from runtime.nudge_messages import act_and_refresh
+from slack_api.ids import Action
 from storage.models import Surface
 
 log = logging.getLogger(__name__)

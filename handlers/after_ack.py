@@ -20,10 +20,11 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 
-from handlers.direct import tell_directly
-from handlers.services import Services, services_of, team_of
-from runtime.job_client import job_client
+from handlers.context import services_of, team_of
 from runtime.kinds import KINDS, JobRun, job_kind
+from runtime.services import Services
+from slack_api.direct import tell_directly
+from slack_api.job_client import job_client
 
 log = logging.getLogger(__name__)
 

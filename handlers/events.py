@@ -14,8 +14,8 @@ from slack_sdk import WebClient
 
 from bot.nudge_actions import reaction_action
 from handlers.after_ack import after_ack
-from handlers.nudge_messages import act_and_refresh, find_nudge
-from handlers.services import services_of, team_of
+from handlers.context import services_of, team_of
+from runtime.nudge_messages import act_and_refresh, find_nudge
 from storage.models import Surface
 
 log = logging.getLogger(__name__)

@@ -8,9 +8,11 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 
 from bot.home import HOME_FOLLOW_UPS, HOME_ISSUES, home_view
-from handlers.services import Services, services_of, team_of
-from handlers.slack_failures import SLACK_FAILURES, failure_code
+from handlers.commands.registry import help_lines
+from handlers.context import services_of, team_of
 from runtime.kinds import JobRun, job_kind
+from runtime.services import Services
+from slack_api.failures import SLACK_FAILURES, failure_code
 from storage.follow_ups import open_follow_ups
 from storage.issues import IssueQuery, example_issue_number, list_issues
 
@@ -50,7 +52,7 @@ def publish_home(services: Services, team_id: str, enterprise_id: str | None, us
         follow_ups = open_follow_ups(session, owner_id=user_id, party_id=None, limit=HOME_FOLLOW_UPS)
         issues = list_issues(session, IssueQuery(owner_id=user_id), now=now, limit=HOME_ISSUES)
         number = example_issue_number(session)
-    view = home_view(follow_ups, issues, tz=tz, now=now, example_number=number)
+    view = home_view(follow_ups, issues, tz=tz, now=now, example_number=number, help_lines=help_lines())
     try:
         # Not through post_once: publishing the same view again is harmless, and a rerun draws it fresh.
         services.client.views_publish(user_id=user_id, view=view)

@@ -24,12 +24,13 @@ from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
 
-from handlers.direct import tell_directly
-from handlers.directory import Person
-from handlers.services import Services, services_of, team_of
-from handlers.slack_client import make_web_client
-from handlers.slack_failures import SLACK_FAILURES, failure_code
+from handlers.context import services_of, team_of
 from runtime.kinds import JobRun, job_kind
+from runtime.services import Services
+from slack_api.client import make_web_client
+from slack_api.direct import tell_directly
+from slack_api.directory import Person
+from slack_api.failures import SLACK_FAILURES, failure_code
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,9 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 
-from handlers.services import Services, services_of, team_of
+from handlers.context import services_of, team_of
 from runtime.kinds import JobRun, job_kind
+from runtime.services import Services
 
 
 def register(app: App) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,26 +22,20 @@ from sqlmodel import Session
 
 from bot.capture import message_text, message_time, prefill_from_message
 from bot.dates import reading_calendar
-from bot.forms import (
-    Field,
-    PartyChoice,
-    Source,
-    already_captured_modal,
-    blank_prefill,
-    describe_record,
-    interaction_modal,
-    issue_modal,
-    party_options,
-)
+from bot.form_fields import Field, PartyChoice, Source, blank_prefill
+from bot.forms import already_captured_modal, describe_record, interaction_modal, issue_modal
+from bot.party_select import party_options
 from bot.recording import known_parties
 from bot.text import mentioned_users
 from bot.workspace_settings import workspace_calendar
 from handlers.after_ack import after_ack
-from handlers.direct import tell_directly
-from handlers.directory import Person
-from handlers.ids import Shortcut, View
-from handlers.services import Services, services_of, team_of
-from handlers.slack_failures import SLACK_FAILURES, failure_code
+from handlers.context import services_of, team_of
+from handlers.errors import error_boundary, new_reference
+from runtime.services import Services
+from slack_api.direct import tell_directly
+from slack_api.directory import Person
+from slack_api.failures import SLACK_FAILURES, SlackError, failure_code
+from slack_api.ids import Shortcut, View
 from storage.models import Interaction, Issue
 from storage.parties import get_party
 from storage.records import records_for_message, usual_party_for_channel
@@ -98,12 +91,15 @@ def open_form(body: dict[str, Any], client: WebClient, context: BoltContext) -> 
     services = services_of(context)
     request = ShortcutRequest.from_body(body, context)
     started = time.perf_counter()
-    try:
+    with error_boundary(
+        log,
+        f"could not prepare the {request.form} form",
+        tell_failure=lambda reference: _tell(
+            client, request, f":warning: Sorry, I couldn't open the form. Tell your admin `{reference}`."
+        ),
+    ) as caught:
         view = build_form(request, services, client, bot_user_id=context.bot_user_id)
-    except Exception:
-        reference = uuid.uuid4().hex[:8]
-        log.exception("could not prepare the %s form (reference %s)", request.form, reference)
-        _tell(client, request, f":warning: Sorry, I couldn't open the form. Tell your admin `{reference}`.")
+    if caught.failed:
         return
     prepared_ms = (time.perf_counter() - started) * 1000
     try:
@@ -199,7 +195,7 @@ def _report_not_opened(
     client: WebClient, request: ShortcutRequest, problem: Exception, prepared_ms: float
 ) -> None:
     error = failure_code(problem)
-    if error == "expired_trigger_id":
+    if error == SlackError.EXPIRED_TRIGGER_ID:
         log.warning(
             "views.open: the trigger expired for %s (form prepared in %.0f ms)", request.user_id, prepared_ms
         )
@@ -210,7 +206,7 @@ def _report_not_opened(
             "Please use the shortcut again.",
         )
         return
-    reference = uuid.uuid4().hex[:8]
+    reference = new_reference()
     log.error("views.open failed for %s: %s (reference %s)", request.user_id, error, reference)
     _tell(
         client,

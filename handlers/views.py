@@ -14,7 +14,6 @@ a submission whose key is already on a record is answered without writing anythi
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,26 +27,20 @@ from sqlmodel import Session
 
 from bot import replies
 from bot.capture import interaction_receipt, issue_receipt
-from bot.errors import BrmError, InputError
-from bot.forms import (
-    Field,
-    FormErrors,
-    InteractionForm,
-    IssueForm,
-    PartyChoice,
-    Source,
-    describe_record,
-    read_interaction_form,
-    read_issue_form,
-)
-from bot.log_parsing import PartyMatch
+from bot.errors import InputError
+from bot.form_fields import Field, PartyChoice, Source
+from bot.form_reading import FormErrors, InteractionForm, IssueForm, read_interaction_form, read_issue_form
+from bot.forms import describe_record
+from bot.party_names import PartyMatch
 from bot.recording import NewInteraction, Origin, raise_issue, resolve_party, save_interaction
 from bot.text import safe_mrkdwn, truncate
 from handlers.after_ack import after_ack
-from handlers.direct import tell_directly
-from handlers.ids import View
-from handlers.services import Services, services_of, team_of
-from handlers.slack_failures import SLACK_FAILURES, failure_code
+from handlers.context import services_of, team_of
+from handlers.errors import error_boundary
+from runtime.services import Services
+from slack_api.direct import tell_directly
+from slack_api.failures import SLACK_FAILURES, SlackError, failure_code
+from slack_api.ids import View
 from storage.models import Interaction, Issue, Party, Surface
 from storage.parties import get_party
 from storage.records import records_for_message, written_for_request
@@ -58,9 +51,9 @@ CAPTURED_REACTION = "memo"  # 📝
 STALE_FORM = "This form is out of date. Close it and use the shortcut again."
 # Why the bot could not answer in a message's thread, by Slack's error.
 NOT_POSTABLE = {
-    "not_in_channel": "I'm not in that channel",
-    "channel_not_found": "I'm not in that conversation",
-    "is_archived": "the channel is archived",
+    SlackError.NOT_IN_CHANNEL: "I'm not in that channel",
+    SlackError.CHANNEL_NOT_FOUND: "I'm not in that conversation",
+    SlackError.IS_ARCHIVED: "the channel is archived",
 }
 
 Form = InteractionForm | IssueForm
@@ -139,7 +132,20 @@ def save_form(view: dict[str, Any], client: WebClient, context: BoltContext) -> 
         permalink=_permalink(client, source) if source.has_message else None,
         request_id=submission_key(view),
     )
-    try:
+
+    def tell(text: str) -> None:
+        tell_directly(client, user_id=user_id, text=_not_saved(text, form), response_url=source.response_url)
+
+    with error_boundary(
+        log,
+        f"saving form {view.get('callback_id')} failed",
+        about=f"user {user_id}",
+        refused=f"form {view.get('callback_id')} not saved for {user_id}",
+        tell_refusal=lambda problem: tell(problem.text),
+        tell_failure=lambda reference: tell(
+            f"Something went wrong on my side (tell your admin `{reference}`)."
+        ),
+    ) as caught:
         # The owner's own 09:00 is when a follow-up without a time is due; asked before the session opens.
         owner_tz = (
             _owner_timezone(services, context, client, form.owner_id)
@@ -155,19 +161,7 @@ def save_form(view: dict[str, Any], client: WebClient, context: BoltContext) -> 
                 origin.request_id,
             )
             return
-    except BrmError as problem:
-        log.info("form %s not saved for %s: %s", view.get("callback_id"), user_id, problem.text)
-        tell_directly(
-            client, user_id=user_id, text=_not_saved(problem.text, form), response_url=source.response_url
-        )
-        return
-    except Exception:
-        reference = uuid.uuid4().hex[:8]
-        log.exception(
-            "saving form %s failed (reference %s, user %s)", view.get("callback_id"), reference, user_id
-        )
-        text = _not_saved(f"Something went wrong on my side (tell your admin `{reference}`).", form)
-        tell_directly(client, user_id=user_id, text=text, response_url=source.response_url)
+    if caught.failed:
         return
     announce(client, source, user_id, saved)
 
@@ -319,7 +313,7 @@ def _mark_captured(client: WebClient, source: Source) -> None:
         client.reactions_add(channel=source.channel_id, timestamp=source.message_ts, name=CAPTURED_REACTION)
     except SLACK_FAILURES as problem:
         error = failure_code(problem)
-        if error != "already_reacted":
+        if error != SlackError.ALREADY_REACTED:
             # The record is saved and the person was told; the mark is a courtesy.
             log.info("could not mark %s %s captured (%s)", source.channel_id, source.message_ts, error)
 

@@ -8,12 +8,9 @@ they hold what people typed and response_urls.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 
+from runtime.services import Services
 from storage import jobs
-
-if TYPE_CHECKING:
-    from handlers.services import Services
 
 USAGE = "usage: python app.py migrate | jobs failed | jobs retry [ID ...] (no ID: every failed job)"
 

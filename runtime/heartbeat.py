@@ -10,12 +10,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
+from runtime.services import Services
 from storage import heartbeats
-
-if TYPE_CHECKING:
-    from handlers.services import Services
 
 log = logging.getLogger(__name__)
 

@@ -12,13 +12,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
+from runtime.services import Services
+from storage.db import Database
 from storage.jobs import ClaimedJob, record_post
-
-if TYPE_CHECKING:
-    from handlers.services import Services
-    from storage.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +69,8 @@ class JobRun:
         return result
 
 
-JobFunction = Callable[["Services", JobRun], None]
-FailureReport = Callable[["Services", JobRun, str], None]
+JobFunction = Callable[[Services, JobRun], None]
+FailureReport = Callable[[Services, JobRun, str], None]
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,12 @@ connection's own, so there the insert is made on the caller's thread instead.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any, Protocol
 
 from bot.clock import Clock
 from runtime.group_commit import JobWriter
-from runtime.kinds import KINDS
 from runtime.wake import Wake
 from storage.db import Database
 from storage.jobs import NewJob, insert_jobs
@@ -22,10 +23,20 @@ from storage.jobs import NewJob, insert_jobs
 log = logging.getLogger(__name__)
 
 
+class KindLimits(Protocol):
+    """What the queue reads of a kind of job (`runtime.kinds.JobKind`) when it writes the job's row."""
+
+    max_attempts: int
+    time_limit: timedelta
+
+
 class JobQueue:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, kinds: Mapping[str, KindLimits]) -> None:
+        # The kinds are handed in (`runtime.kinds.KINDS`) so that the queue, which `Services` carries,
+        # does not import the kinds, whose jobs take a `Services`.
         self.db = db
         self.clock = clock
+        self.kinds = kinds
         self.wake = Wake(db.engine)
         self._writer = (
             None
@@ -48,7 +59,7 @@ class JobQueue:
         key: str | None = None,
     ) -> int:
         """Commit a job of `kind` (a registered kind) and wake the workers; returns its id."""
-        job_kind = KINDS[kind]
+        job_kind = self.kinds[kind]
         job = NewJob(
             kind=kind,
             team_id=team_id,

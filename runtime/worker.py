@@ -22,14 +22,11 @@ import traceback
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from runtime.kinds import JobKind, JobRun, kind_named
+from runtime.services import Services
 from storage import jobs
 from storage.jobs import ClaimedJob
-
-if TYPE_CHECKING:
-    from handlers.services import Services
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,5 @@
-"""The facts a digest and a health check are made of, read with a handful of aggregate queries.
+"""The facts a digest and a health check are made of (storage/digest_facts.py), read with a handful of
+aggregate queries.
 
 Whatever the size of the workspace, `digest_facts` runs the same small number of statements: one per
 kind of fact (GROUP BY per party, a window function for each party's worst issues, correlated
@@ -11,122 +12,29 @@ The session is a workspace session, so every statement only sees that workspace'
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, exists, func, literal
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
+from storage.digest_facts import (
+    DEFAULT_COLD_AFTER_DAYS,
+    LIST_LIMIT,
+    SENTIMENT_PERIOD,
+    SEVERITY_RANK,
+    STALE_ISSUE_AGE,
+    TOP_ISSUES_PER_PARTY,
+    WEEK,
+    DigestFacts,
+    FollowUpLine,
+    IssueLine,
+    Listed,
+    PartyFacts,
+    SentimentTally,
+)
 from storage.models import Interaction, Issue, IssueStatus, Party, Sentiment, Severity, Workspace
-
-# How far back "this week" reaches, and the periods the sentiment trend compares (the last one and
-# the one before): long enough that a relationship with monthly contact has a trend at all.
-WEEK = timedelta(days=7)
-SENTIMENT_PERIOD = timedelta(days=60)
-# An issue open longer than this is "stale" for health and ordering.
-STALE_ISSUE_AGE = timedelta(days=30)
-DEFAULT_COLD_AFTER_DAYS = 30
-# The most rows any list brings back: the digest never shows more than this per list.
-TOP_ISSUES_PER_PARTY = 3
-LIST_LIMIT = 40
-
-SEVERITY_RANK = {Severity.CRITICAL: 4, Severity.HIGH: 3, Severity.MEDIUM: 2, Severity.LOW: 1}
-
-
-@dataclass(frozen=True)
-class IssueLine:
-    """One issue as the digest shows it."""
-
-    number: int
-    party_id: int
-    title: str
-    severity: str
-    owner_id: str
-    created_at: datetime
-    follow_up_at: datetime | None = None
-    permalink: str | None = None
-    closed_at: datetime | None = None
-    closed_by: str | None = None
-
-
-@dataclass(frozen=True)
-class FollowUpLine:
-    """An interaction's follow-up date that passed with nothing logged with the party since."""
-
-    party_id: int
-    summary: str
-    follow_up_at: datetime
-    logged_by: str
-    permalink: str | None = None
-
-
-@dataclass(frozen=True)
-class SentimentTally:
-    """How interactions with sentiment went in one period."""
-
-    positive: int = 0
-    neutral: int = 0
-    negative: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.positive + self.neutral + self.negative
-
-    @property
-    def score(self) -> float | None:
-        """From -1 (all negative) to +1 (all positive); None without any interaction."""
-        return (self.positive - self.negative) / self.total if self.total else None
-
-
-@dataclass(frozen=True)
-class PartyFacts:
-    """What is known about one relationship, for its health and its lines in the digest."""
-
-    party_id: int
-    name: str
-    created_at: datetime
-    open_issues: int = 0
-    stale_issues: int = 0
-    critical_issues: int = 0
-    high_issues: int = 0
-    overdue_follow_ups: int = 0
-    oldest_open_at: datetime | None = None
-    last_contact_at: datetime | None = None
-    last_contact_permalink: str | None = None
-    sentiment_now: SentimentTally = field(default_factory=SentimentTally)
-    sentiment_before: SentimentTally = field(default_factory=SentimentTally)
-    top_issues: tuple[IssueLine, ...] = ()
-
-
-@dataclass(frozen=True)
-class Listed:
-    """The first few of a list, and how many there are in all."""
-
-    items: tuple[Any, ...] = ()
-    total: int = 0
-
-
-@dataclass(frozen=True)
-class DigestFacts:
-    """Everything a digest says, read at `now` for the week before it."""
-
-    now: datetime
-    week_start: datetime
-    cold_after_days: int
-    parties: tuple[PartyFacts, ...] = ()
-    opened: Listed = field(default_factory=Listed)  # opened this week and still open
-    closed: Listed = field(default_factory=Listed)  # closed this week, some opened this week too
-    overdue: Listed = field(default_factory=Listed)
-    missed_follow_ups: Listed = field(default_factory=Listed)
-    opened_and_closed: int = 0  # of `closed`, how many were opened this week too
-    mentions: bool = False  # the workspace wants people @-mentioned in its digest, not just named
-
-    @property
-    def opened_total(self) -> int:
-        """Every issue opened this week, still open or closed since."""
-        return self.opened.total + self.opened_and_closed
 
 
 def digest_facts(session: Session, *, now: datetime, party_ids: Sequence[int] | None = None) -> DigestFacts:
@@ -268,6 +176,8 @@ def _worst_first() -> list[Any]:
     return [_severity_rank().desc(), Issue.created_at, Issue.number]
 
 
+# In IssueLine's field order, so that a row makes an IssueLine by position (no mapping per row: the
+# digest reads thousands of them).
 _ISSUE_COLUMNS = (
     Issue.number,
     Issue.party_id,
@@ -285,26 +195,31 @@ _ISSUE_COLUMNS = (
 def _top_open_issues(session: Session, ids: Sequence[int] | None) -> dict[int, list[IssueLine]]:
     """Each party's worst few open issues (most severe, then oldest), with one window function.
 
-    The window ranks only ids, from the covering index ix_issue_open_work; the few rows kept are
-    then joined back for their titles and links.
+    The engines want the window written differently. SQLite ranks only ids, from the covering index
+    ix_issue_open_work, and joins the few rows kept back by primary key. PostgreSQL misjudges how
+    few rows the ranking keeps and joins them back with a scan of the whole table (twice the time at
+    100,000 issues), so there the window carries the columns itself and nothing is joined.
     """
-    ranked = (
-        select(
-            Issue.id,
-            func.row_number().over(partition_by=Issue.party_id, order_by=_worst_first()).label("place"),
+    place = func.row_number().over(partition_by=Issue.party_id, order_by=_worst_first()).label("place")
+    open_issues = [Issue.status == IssueStatus.OPEN, *_in_parties(Issue.party_id, ids)]
+    if session.get_bind().dialect.name == "postgresql":
+        ranked = select(*_ISSUE_COLUMNS, place).where(*open_issues).subquery()
+        statement = (
+            select(*(ranked.c[column.key] for column in _ISSUE_COLUMNS))
+            .where(ranked.c.place <= TOP_ISSUES_PER_PARTY)
+            .order_by(ranked.c.party_id, ranked.c.place)
         )
-        .where(Issue.status == IssueStatus.OPEN, *_in_parties(Issue.party_id, ids))
-        .subquery()
-    )
-    statement = (
-        select(*_ISSUE_COLUMNS)
-        .join(ranked, ranked.c.id == Issue.id)
-        .where(ranked.c.place <= TOP_ISSUES_PER_PARTY)
-        .order_by(Issue.party_id, ranked.c.place)
-    )
+    else:
+        ranked = select(Issue.id, place).where(*open_issues).subquery()
+        statement = (
+            select(*_ISSUE_COLUMNS)
+            .join(ranked, ranked.c.id == Issue.id)
+            .where(ranked.c.place <= TOP_ISSUES_PER_PARTY)
+            .order_by(Issue.party_id, ranked.c.place)
+        )
     top: dict[int, list[IssueLine]] = {}
     for row in session.exec(statement):
-        top.setdefault(row.party_id, []).append(IssueLine(**row._mapping))
+        top.setdefault(row.party_id, []).append(IssueLine(*row))
     return top
 
 
@@ -317,7 +232,7 @@ def _issue_list(
 ) -> Listed:
     where = [condition, *_in_parties(Issue.party_id, ids)]
     rows = session.exec(select(*_ISSUE_COLUMNS).where(*where).order_by(*order).limit(limit))
-    items = tuple(IssueLine(**row._mapping) for row in rows)
+    items = tuple(IssueLine(*row) for row in rows)
     return Listed(items=items, total=_count_issues(session, ids, condition))
 
 

@@ -380,6 +380,7 @@ class SlackPace(SQLModel, table=True):
 
     channel_key: str = Field(primary_key=True, max_length=96)  # "team:channel"
     next_at: datetime
+    holder: str = Field(max_length=128)  # the process that took the last slot
 
 
 class WorkerHeartbeat(SQLModel, table=True):

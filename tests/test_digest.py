@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from app import build_app
 from bot.text import normalise_name
-from handlers.digest_sender import send_due_digests
+from runtime.digest_sender import send_due_digests
 from storage.db import Database
 from storage.models import (
     AuditEvent,

@@ -7,8 +7,8 @@ import json
 
 from sqlmodel import select
 
-from bot.forms import Field
-from handlers.ids import Shortcut
+from bot.form_fields import Field
+from slack_api.ids import Shortcut
 from storage.models import Interaction, Issue, IssueStatus, Party
 from tests.conftest import RunningApp
 from tests.test_nudges import TUESDAY_9_NY, posts, sweep, updated_text, wait_until

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from handlers.scheduler import forget_handled_events
+from runtime.scheduler import forget_handled_events
 from storage.models import ProcessedEvent
 from tests.conftest import RunningApp
 

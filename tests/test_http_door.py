@@ -17,12 +17,12 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from app import server_options
-from handlers.http_door import MAX_BODY_BYTES
 from logs import RedactSecrets
 from storage.models import Interaction
 from tests.conftest import SIGNING_SECRET, RunningApp
 from tests.support.server import serve_in_thread
 from tests.support.signing import sign
+from web.http_door import MAX_BODY_BYTES
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -45,7 +45,7 @@ def signed(app: RunningApp, body: str, content_type: str) -> tuple[int, str]:
 
 
 def door_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
-    return [record for record in caplog.records if record.name == "handlers.http_door"]
+    return [record for record in caplog.records if record.name == "web.http_door"]
 
 
 def assert_one_quiet_line(caplog: pytest.LogCaptureFixture) -> None:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from bot.forms import Field
-from handlers.ids import Shortcut
+from bot.form_fields import Field
+from slack_api.ids import Shortcut
 from storage.models import AuditEvent, Contact, Interaction, Issue, Party, PartyAlias
 from tests.conftest import RunningApp
 from tests.test_log_command import add_party, reply_text, rows

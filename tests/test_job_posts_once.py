@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
-from handlers.ids import Shortcut
 from runtime.worker import run_due_jobs
+from slack_api.ids import Shortcut
 from storage.models import Interaction, Job, JobStatus
 from tests.conftest import RunningApp
 from tests.test_command_jobs import the_jobs, web_only  # noqa: F401  (the fixture)

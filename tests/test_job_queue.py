@@ -15,8 +15,9 @@ import pytest
 from sqlmodel import select
 
 from bot.clock import FrozenClock
-from handlers.services import Services, build_services
+from runtime.build import build_services
 from runtime.kinds import KINDS, JobRun, job_kind
+from runtime.services import Services
 from runtime.worker import LEASE, release_the_dead, run_claimed, run_due_jobs
 from storage import jobs
 from storage.db import Database
@@ -281,7 +282,7 @@ def test_done_jobs_are_forgotten_after_a_while_and_failed_ones_kept(
 def test_the_queue_sweep_logs_what_waits_and_failed_and_forgets_old_done_jobs(
     services: Services, clock: FrozenClock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from handlers.scheduler import report_the_queue
+    from runtime.scheduler import report_the_queue
 
     assert report_the_queue(services) == 0
     assert "jobs:" not in caplog.text  # nothing to say about an empty queue

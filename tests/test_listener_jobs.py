@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from bot.forms import Field
-from handlers.ids import Shortcut
+from bot.form_fields import Field
 from runtime.worker import run_due_jobs
+from slack_api.ids import Shortcut
 from storage.models import Interaction, Job, JobStatus
 from tests.conftest import RunningApp
 from tests.test_command_jobs import the_jobs, web_only  # noqa: F401  (the fixture)

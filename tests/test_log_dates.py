@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.forms import Field
-from handlers.ids import Shortcut
+from bot.form_fields import Field
+from slack_api.ids import Shortcut
 from storage.models import Interaction, Issue
 from tests.conftest import RunningApp
 from tests.test_log_command import add_party, reply_text, rows

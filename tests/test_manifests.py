@@ -24,12 +24,11 @@ from slack_sdk import WebClient
 
 from app import SLACK_EVENTS_PATH, build_app
 from tests.conftest import make_settings
+from tests.support.app_code import app_modules
 from tests.support.fake_slack import FakeSlack
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFESTS = {"http": ROOT / "manifests" / "http.json", "socket-mode": ROOT / "manifests" / "socket-mode.json"}
-# The app's own code; tests and benchmarks call Slack only to drive or measure it.
-SOURCES = ("app.py", "logs.py", "settings.py", "bot", "handlers", "storage")
 
 # Bot scopes each Web API method needs (Slack's method reference, "Required scopes"). Where a method
 # works on every kind of conversation, it needs the scope of each kind the app meets: public and
@@ -98,9 +97,8 @@ def registered(bolt: App) -> Registered:
 
 
 def _python_files() -> Iterator[Path]:
-    for name in SOURCES:
-        path = ROOT / name
-        yield from sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    """The app's own code; tests and benchmarks call Slack only to drive or measure it."""
+    yield from app_modules().values()
 
 
 WEB_CLIENT_METHODS = {
@@ -277,7 +275,7 @@ def test_a_missing_scope_names_the_call_that_needs_it(
 ) -> None:
     http_manifest["oauth_config"]["scopes"]["bot"].remove("mpim:history")
     [problem] = manifest_problems(http_manifest, the_app, called_methods(), http=True)
-    assert problem.startswith("bot scope mpim:history is missing (needed by conversations.history (handlers/")
+    assert problem.startswith("bot scope mpim:history is missing (needed by conversations.history (runtime/")
 
 
 def test_a_listener_added_without_its_manifest_entry_is_reported(http_manifest: dict[str, Any]) -> None:

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from bot.forms import Field
-from handlers.digest_sender import send_due_digests
-from handlers.ids import Shortcut
-from handlers.nudge_sender import sweep_nudges
+from bot.form_fields import Field
+from runtime.digest_sender import send_due_digests
+from runtime.nudge_sender import sweep_nudges
+from slack_api.ids import Shortcut
 from tests.conftest import RunningApp
 from tests.test_home import open_home
 from tests.test_log_command import add_party

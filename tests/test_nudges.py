@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from handlers.ids import Action
-from handlers.nudge_sender import sweep_nudges
+from runtime.nudge_sender import sweep_nudges
+from slack_api.ids import Action
 from storage.models import AuditEvent, Interaction, Issue, IssueStatus, Nudge, NudgeStatus, Party
 from storage.workspaces import ensure_workspace
 from tests.conftest import RunningApp

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from handlers.nudge_sender import NudgeSender
+from runtime.nudge_sender import NudgeSender
 from storage.models import Nudge, NudgeStatus
 from tests.conftest import RunningApp
 from tests.test_nudges import LOG_WITH_ISSUE, TUESDAY_9_NY, posts, sweep
@@ -135,7 +135,7 @@ def test_a_refusal_is_recorded_and_logged_not_dropped_silently(
 ) -> None:
     due_nudges_in(app, "C1")
     app.slack.fail_next("chat.postMessage", error="invalid_blocks")
-    with caplog.at_level(logging.ERROR, logger="handlers.nudge_sender"):
+    with caplog.at_level(logging.ERROR, logger="runtime.nudge_sender"):
         assert sweep(app) == 0
     [nudge] = issue_nudges(app)
     assert nudge.status == NudgeStatus.FAILED and nudge.last_error == "invalid_blocks"

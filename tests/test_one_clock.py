@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APP_PACKAGES = ("bot", "handlers", "runtime", "storage")
+APP_PACKAGES = ("bot", "handlers", "playground", "runtime", "slack_api", "storage", "web")
 APP_SOURCES = [
     *(ROOT / name for name in ("app.py", "settings.py", "logs.py")),
     *sorted(path for package in APP_PACKAGES for path in (ROOT / package).rglob("*.py")),

@@ -10,9 +10,9 @@ import json
 import pytest
 from sqlmodel import select
 
-from bot.forms import Field
-from handlers.ids import Action, Shortcut
+from bot.form_fields import Field
 from handlers.outsiders import NOT_CHANGED, REFUSAL
+from slack_api.ids import Action, Shortcut
 from storage.models import AuditEvent, Interaction, Issue, IssueStatus, Party
 from tests.conftest import RunningApp
 from tests.support.fake_slack import FakeSlack

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
-from handlers.nudge_sender import sweep_nudges
+from runtime.nudge_sender import sweep_nudges
 from storage.models import AuditEvent, Nudge, Workspace
 from tests.conftest import RunningApp
 from tests.test_log_command import add_party

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.forms import Field
-from handlers.ids import Shortcut, View
+from bot.form_fields import Field
+from slack_api.ids import Shortcut, View
 from storage.models import AuditEvent, Interaction, Issue, Nudge, Party
 from tests.conftest import RunningApp
 from tests.test_log_command import add_party, rows

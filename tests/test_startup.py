@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.fake_slack import FakeSlack
+from tests.support.playground import started_playground
 from tests.support.signing import SlackClient
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +40,7 @@ def base_env(tmp_path: Path) -> dict[str, str]:
 @pytest.mark.parametrize(
     ("settings", "named"),
     [
-        ({}, "SLACK_BOT_TOKEN"),
+        ({"SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN"),
         ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
         ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "PORT": "http"}, "PORT"),
     ],
@@ -49,6 +51,49 @@ def test_a_bad_setting_stops_the_app_with_one_line(tmp_path: Path, settings: dic
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert named in lines[0] and "Traceback" not in result.stderr
+
+
+def test_with_no_slack_settings_the_app_serves_the_playground_on_loopback() -> None:
+    # A fresh machine: no Slack or database setting at all, `python app.py` and nothing else.
+    with started_playground() as playground:
+        assert playground.url.startswith("http://127.0.0.1:")
+        with urllib.request.urlopen(playground.url + "/", timeout=10) as page:
+            assert page.status == 200 and b"brm-bot playground" in page.read()
+        with urllib.request.urlopen(playground.url + "/healthz", timeout=10) as health:
+            assert json.loads(health.read())["status"] == "ok"
+        folder = re.search(r"its records are kept in (\S+) until it stops", playground.output)
+        assert folder and Path(folder.group(1)).is_dir()
+    assert playground.process.returncode == 0, playground.output
+    assert "Traceback" not in playground.output
+    assert not Path(folder.group(1)).exists(), "the playground's records go when it stops"
+
+
+def test_the_playground_is_not_on_the_slack_path(tmp_path: Path) -> None:
+    # Serving Slack imports the app and its listeners; nothing of the playground comes with them.
+    check = (
+        "import sys, app, handlers; print(sorted(m for m in sys.modules if m.split('.')[0] == 'playground'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", check],
+        cwd=ROOT,
+        env=base_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("option", ["--playground", "--demo"])
+def test_real_slack_settings_win_over_the_playground(tmp_path: Path, option: str) -> None:
+    env = {**base_env(tmp_path), "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}
+    result = subprocess.run(
+        [sys.executable, "app.py", option], cwd=ROOT, env=env, capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "SLACK_BOT_TOKEN" in lines[0] and "playground" in lines[0], result.stderr
 
 
 def test_a_refused_token_stops_the_app_with_one_line(tmp_path: Path) -> None:

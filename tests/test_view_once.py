@@ -7,8 +7,8 @@ import threading
 
 import pytest
 
-from bot.forms import Field
-from handlers.ids import Shortcut
+from bot.form_fields import Field
+from slack_api.ids import Shortcut
 from storage.models import AuditEvent, Interaction, Issue, Nudge
 from tests.conftest import RunningApp
 from tests.support.signing import Sent

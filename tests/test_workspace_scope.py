@@ -42,6 +42,17 @@ def test_reads_are_filtered(database: Database) -> None:
         assert joined == [("DMV T1", "call")]
 
 
+def test_rows_read_through_a_subquery_are_filtered(database: Database) -> None:
+    """What the digest's worst-issues window relies on: the workspace filter reaches inside a
+    subquery whose columns the outer statement reads by name."""
+    seed(database)
+    place = func.row_number().over(partition_by=Interaction.party_id).label("place")
+    ranked = select(Interaction.summary, Interaction.team_id, place).subquery()
+    with database.workspace("T1") as session:
+        rows = session.exec(select(ranked.c.summary, ranked.c.team_id).where(ranked.c.place <= 3)).all()
+    assert rows == [("call", "T1")]
+
+
 def test_bulk_updates_and_deletes_are_filtered(database: Database) -> None:
     seed(database)
     with database.workspace("T1") as session:

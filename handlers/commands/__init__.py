@@ -1,67 +1,47 @@
 """The `/brm` slash command: acknowledged at once, then routed to the subcommand's module.
 
-Each subcommand is a function taking a `CommandRequest`; a `BrmError` it raises becomes a friendly
-ephemeral answer with an example, anything else an apology with a reference to quote to an admin.
+Each subcommand is a function taking a `CommandRequest`, registered where it is written
+(`@subcommand`, handlers/commands/registry.py); a `BrmError` it raises becomes a friendly ephemeral
+answer with an example, anything else an apology with a reference to quote to an admin.
 """
 
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
-from slack_sdk import WebClient
 
 from bot.commands import split_subcommand
 from bot.dates import DateCalendar, reading_calendar
-from bot.errors import BrmError, InputError
+from bot.errors import InputError
 from bot.replies import error_blocks, problem_blocks
 from bot.text import as_written, safe_mrkdwn, truncate
 from bot.workspace_settings import workspace_calendar
-from handlers.commands import digest as digest_command
-from handlers.commands import follow_ups as follow_ups_command
-from handlers.commands import health as health_command
-from handlers.commands import help as help_command
-from handlers.commands import issues as issue_commands
-from handlers.commands import log as log_command
-from handlers.commands import party as party_command
-from handlers.commands import settings as settings_command
-from handlers.commands import undo as undo_command
-from handlers.services import Services, services_of, team_of
-from runtime.job_client import job_client
+from handlers.commands.registry import SUBCOMMANDS, find_subcommand
+from handlers.commands.request import CommandRequest
+from handlers.context import services_of, team_of
+from handlers.errors import error_boundary
 from runtime.kinds import JobRun, job_kind
-from storage.issues import example_issue_number
+from runtime.services import Services
+from slack_api.job_client import job_client
+
+# isort: off
+# Importing a subcommand's module registers it; the order here is the order of `/brm help`.
+import handlers.commands.help
+import handlers.commands.log
+import handlers.commands.issues
+import handlers.commands.digest
+import handlers.commands.follow_ups
+import handlers.commands.health
+import handlers.commands.party
+import handlers.commands.undo
+import handlers.commands.settings  # noqa: F401
+
+# isort: on
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class CommandRequest:
-    services: Services
-    team_id: str
-    enterprise_id: str | None
-    user_id: str
-    channel_id: str
-    text: str
-    respond: Respond
-    client: WebClient
-    trigger_id: str | None
-    body: dict[str, Any]
-
-    def example_number(self) -> int | None:
-        """An issue number that exists in this workspace, for examples and hints (None: no issues)."""
-        with self.services.db.workspace(self.team_id, self.enterprise_id) as session:
-            return example_issue_number(session)
-
-    def reply(self, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
-        """An ephemeral answer through the response_url: works in any channel or DM, member or not."""
-        self.respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
-
-
-Subcommand = Callable[[CommandRequest], None]
 
 
 class _PostedOnce:
@@ -75,25 +55,6 @@ class _PostedOnce:
         return self._post_once(lambda: self._respond(**kwargs))
 
 
-SUBCOMMANDS: dict[str, Subcommand] = {
-    "help": help_command.run,
-    "log": log_command.run,
-    "issue": issue_commands.run_issue,
-    "close": issue_commands.run_close,
-    "reopen": issue_commands.run_reopen,
-    "snooze": issue_commands.run_snooze,
-    "list": issue_commands.run_list,
-    "show": issue_commands.run_show,
-    "assign": issue_commands.run_assign,
-    "digest": digest_command.run,
-    "health": health_command.run,
-    "settings": settings_command.run,
-    "party": party_command.run,
-    "follow-ups": follow_ups_command.run,
-    "undo": undo_command.run,
-}
-
-
 def register(app: App) -> None:
     app.command("/brm")(acknowledge)
 
@@ -102,7 +63,14 @@ def acknowledge(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     # Slack waits at most 3 seconds: the work becomes a job, committed before Slack hears "ok", so
     # what Slack told the person worked is on disk whatever happens next (runtime/).
     fields = _command_fields(body, context)
-    try:
+
+    def not_queued(reference: str) -> None:
+        ack(
+            text="Sorry, I couldn't take that command just now and nothing was saved. "
+            f"Please try again in a moment (reference {reference})."
+        )
+
+    with error_boundary(log, "could not queue a /brm command", tell_failure=not_queued) as caught:
         # One person's commands run in the order they were sent (`/brm show #3` after the log raising #3).
         services_of(context).jobs.enqueue(
             COMMAND_JOB,
@@ -111,15 +79,8 @@ def acknowledge(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
             enterprise_id=fields.get("enterprise_id") or None,
             key=f"{fields['team_id']}:{fields['user_id']}",
         )
-    except Exception:
-        reference = uuid.uuid4().hex[:8]
-        log.exception("could not queue a /brm command (reference %s)", reference)
-        ack(
-            text="Sorry, I couldn't take that command just now and nothing was saved. "
-            f"Please try again in a moment (reference {reference})."
-        )
-        return
-    ack()
+    if not caught.failed:
+        ack()
 
 
 COMMAND_JOB = "command"
@@ -168,9 +129,18 @@ def run_subcommand(services: Services, body: dict[str, Any], job: JobRun | None 
         trigger_id=body.get("trigger_id"),
         body=body,
     )
-    handler = SUBCOMMANDS.get(name)
-    try:
-        if handler is None:
+    found = find_subcommand(name)
+    with error_boundary(
+        log,
+        f"/brm {name} failed",
+        about=f"team {request.team_id}, user {request.user_id}",
+        refused=f"/brm {name} refused for {request.user_id}",
+        tell_refusal=lambda problem: request.reply(*problem_blocks(problem, request.example_number())),
+        tell_failure=lambda reference: request.reply(
+            *error_blocks("Sorry, that didn't work and nothing was saved.", reference)
+        ),
+    ):
+        if found is None:
             known = ", ".join(f"`{known}`" for known in SUBCOMMANDS)
             raise InputError(
                 f"I don't know `/brm {safe_mrkdwn(truncate(name, 40))}`. I know {known}.",
@@ -178,20 +148,7 @@ def run_subcommand(services: Services, body: dict[str, Any], job: JobRun | None 
             )
         # Dates in any subcommand ("after Thanksgiving", "end of FY") are read with this workspace's calendar.
         with reading_calendar(_calendar(request)):
-            handler(request)
-    except BrmError as problem:
-        log.info("/brm %s refused for %s: %s", name, request.user_id, problem.text)
-        request.reply(*problem_blocks(problem, request.example_number()))
-    except Exception:
-        reference = uuid.uuid4().hex[:8]
-        log.exception(
-            "/brm %s failed (reference %s, team %s, user %s)",
-            name,
-            reference,
-            request.team_id,
-            request.user_id,
-        )
-        request.reply(*error_blocks("Sorry, that didn't work and nothing was saved.", reference))
+            found.run(request)
 
 
 def _calendar(request: CommandRequest) -> DateCalendar:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
 from bot.date_format import format_local
-from bot.digest import MAX_BLOCKS, RenderedDigest, digest_for
+from bot.digest import digest_for
+from bot.digest_layout import MAX_BLOCKS, RenderedDigest
 from bot.digest_schedule import DIGEST_ON_EXAMPLE, Schedule, parse_digest_on
 from bot.errors import InputError
 from bot.numbers import read_number
@@ -17,16 +18,16 @@ from bot.plural import counted
 from bot.recording import known_parties
 from bot.replies import context, section
 from bot.text import safe_mrkdwn
-from handlers.channel_access import INVITE as INVITE_COMMAND
-from handlers.channel_access import bot_access
-from handlers.digest_sender import display_names, find_posted, post_digest
-from runtime.job_client import unwrapped
+from handlers.commands.registry import subcommand
+from handlers.commands.request import CommandRequest
+from runtime.digest_sender import display_names, find_posted, post_digest
+from slack_api.channel_access import INVITE as INVITE_COMMAND
+from slack_api.channel_access import bot_access
+from slack_api.failures import NOT_IN_CHANNEL
+from slack_api.job_client import unwrapped
 from storage import digests
 from storage.audit import record_change
 from storage.models import Surface
-
-if TYPE_CHECKING:
-    from handlers.commands import CommandRequest
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ MAX_COLD_DAYS = 365
 INVITE = f"{INVITE_COMMAND}, then try again."
 
 
+@subcommand("digest", help="Weekly digest in this channel", example="/brm digest on monday 9:00")
 def run(request: CommandRequest) -> None:
     action, _, rest = request.text.strip().partition(" ")
     handler = ACTIONS.get(action.lower())
@@ -160,7 +162,7 @@ def send_now(request: CommandRequest, rest: str) -> None:
             post_digest(client, request.channel_id, digest, marker=marker)
     except SlackApiError as error:
         code = error.response.get("error")
-        if code in ("not_in_channel", "channel_not_found"):
+        if code in NOT_IN_CHANNEL:
             raise InputError(f"I'm not in this channel, so I can't post the digest here. {INVITE}") from error
         raise
     request.reply(

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bot.follow_up_list import LIST_LIMIT, follow_up_list, read_follow_up_filter
 from bot.recording import known_parties
+from handlers.commands.registry import subcommand
+from handlers.commands.request import CommandRequest
 from storage.follow_ups import open_follow_ups
 
-if TYPE_CHECKING:
-    from handlers.commands import CommandRequest
 
-
+@subcommand(
+    "follow-ups",
+    help="Your follow-ups, overdue first (or everyone's)",
+    example="/brm follow-ups all",
+    aliases=("followups", "follow-up", "followup", "fu"),
+)
 def run(request: CommandRequest) -> None:
     services = request.services
     tz = services.directory.timezone(request.team_id, request.user_id, request.client)

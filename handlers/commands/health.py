@@ -3,23 +3,21 @@ or, without a party, every party's health worst first."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from bot.digest import RecentInteraction, render_health, render_health_overview
 from bot.errors import NotFound
+from bot.health_report import RecentInteraction, render_health, render_health_overview
 from bot.party_names import find_party
 from bot.recording import known_parties
 from bot.text import safe_mrkdwn
+from handlers.commands.registry import subcommand
+from handlers.commands.request import CommandRequest
 from storage.digest_queries import cold_after_days, health_facts, party_open_issues
 from storage.records import recent_interactions
-
-if TYPE_CHECKING:
-    from handlers.commands import CommandRequest
 
 RECENT_INTERACTIONS = 5
 OPEN_ISSUES_SHOWN = 15
 
 
+@subcommand("health", help="A party's health", example="/brm health DMV")
 def run(request: CommandRequest) -> None:
     services = request.services
     tz = services.directory.timezone(request.team_id, request.user_id, request.client)

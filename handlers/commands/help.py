@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bot.replies import help_blocks
+from handlers.commands.registry import help_lines, subcommand
+from handlers.commands.request import CommandRequest
 
-if TYPE_CHECKING:
-    from handlers.commands import CommandRequest
 
-
+@subcommand(
+    "help", help="What I can do, with examples", example="/brm help", aliases=("", "?", "h"), in_help=False
+)
 def run(request: CommandRequest) -> None:
-    request.reply(*help_blocks(request.example_number()))
+    request.reply(*help_blocks(help_lines(), request.example_number()))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -21,7 +20,6 @@ from bot.issue_args import (
     REOPEN_EXAMPLE,
     SNOOZE_EXAMPLE,
     read_issue_number,
-    read_list_filter,
     read_new_owner,
     read_snooze_date,
 )
@@ -45,23 +43,29 @@ from bot.issues import (
     reopen_issue,
     snooze_issue,
 )
+from bot.list_filter import read_list_filter
 from bot.nudges import first_nudge_at
 from bot.recording import Origin, known_parties
-from handlers.nudge_messages import refresh_nudge_messages
+from handlers.commands.registry import subcommand
+from handlers.commands.request import CommandRequest
+from runtime.nudge_messages import refresh_nudge_messages
 from storage.audit import history
 from storage.issues import IssueQuery, list_issues
 from storage.models import Issue, IssueStatus, Surface
 from storage.parties import get_party
 from storage.workspaces import ensure_workspace
 
-if TYPE_CHECKING:
-    from handlers.commands import CommandRequest
-
 log = logging.getLogger(__name__)
 
 _JUST_A_NUMBER = re.compile(r"^#?[0-9]+$")
 
 
+@subcommand(
+    "issue",
+    help="Raise an issue for a colleague",
+    example="/brm issue DMV renewal emails bounce @sam by Friday high",
+    aliases=("new", "raise"),
+)
 def run_issue(request: CommandRequest) -> None:
     if _JUST_A_NUMBER.match(request.text.strip()):
         run_show(request)  # "/brm issue #12": show it, as people expect
@@ -82,6 +86,7 @@ def run_issue(request: CommandRequest) -> None:
     request.reply(*issue_receipt(receipt, tz))
 
 
+@subcommand("show", help="One issue whole, with its history", example="/brm show #12")
 def run_show(request: CommandRequest) -> None:
     number, _ = read_issue_number(request.text, example=SHOW_EXAMPLE)
     tz = _timezone(request, request.user_id)
@@ -92,6 +97,13 @@ def run_show(request: CommandRequest) -> None:
     request.reply(*issue_card(issue, party_name, changes, tz=tz))
 
 
+@subcommand(
+    "assign",
+    help="Hand an issue to someone",
+    example="/brm assign #12 @sam",
+    aliases=("reassign",),
+    in_help=False,
+)
 def run_assign(request: CommandRequest) -> None:
     number, rest = read_issue_number(request.text, example=ASSIGN_EXAMPLE)
     owner_id = read_new_owner(rest, user_id=request.user_id)
@@ -113,6 +125,7 @@ def run_assign(request: CommandRequest) -> None:
     request.reply(*reassigned_reply(issue, party_name, was=was, changed=changed, tz=tz))
 
 
+@subcommand("close", help="Close an issue", example="/brm close #12 vendor patched the login page")
 def run_close(request: CommandRequest) -> None:
     number, resolution = read_issue_number(request.text, example=CLOSE_EXAMPLE)
     tz = _timezone(request, request.user_id)
@@ -134,6 +147,7 @@ def run_close(request: CommandRequest) -> None:
         request.reply(*already_closed_reply(issue, party_name, tz))
 
 
+@subcommand("reopen", help="Reopen a closed issue", example="/brm reopen #12", in_help=False)
 def run_reopen(request: CommandRequest) -> None:
     number, reason = read_issue_number(request.text, example=REOPEN_EXAMPLE)
     tz = _timezone(request, request.user_id)
@@ -156,6 +170,11 @@ def run_reopen(request: CommandRequest) -> None:
         request.reply(*already_open_reply(issue, party_name, tz))
 
 
+@subcommand(
+    "snooze",
+    help="Snooze, reopen or hand over",
+    example="/brm snooze #12 next Monday · /brm reopen #12 · /brm assign #12 @sam",
+)
 def run_snooze(request: CommandRequest) -> None:
     number, rest = read_issue_number(request.text, example=SNOOZE_EXAMPLE)
     tz = _timezone(request, request.user_id)
@@ -190,6 +209,7 @@ def run_snooze(request: CommandRequest) -> None:
     _refresh_nudges(request, issue)
 
 
+@subcommand("list", help="List what is open", example="/brm list DMV open", aliases=("ls",))
 def run_list(request: CommandRequest) -> None:
     tz = _timezone(request, request.user_id)
     now = request.services.clock.now()

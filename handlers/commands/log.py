@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from bot.recording import Origin, record_log
+from bot.recording import LOG_EXAMPLE, Origin, record_log
 from bot.replies import log_receipt
 from bot.text import mentioned_users, name_mentions
+from handlers.commands.registry import subcommand
+from handlers.commands.request import CommandRequest
 
-if TYPE_CHECKING:
-    from handlers.commands import CommandRequest
 
-
+@subcommand(
+    "log",
+    help="Log a touchpoint",
+    example=LOG_EXAMPLE,
+    more_examples=(
+        (
+            "Log a call from yesterday",
+            "/brm log DOT call with @sam yesterday 3pm, great meeting. follow up in 2 weeks",
+        ),
+    ),
+)
 def run(request: CommandRequest) -> None:
     services = request.services
     tz = services.directory.timezone(request.team_id, request.user_id, request.client)

@@ -7,20 +7,23 @@ refusal rolls everything back), and the answer is ephemeral: the party's card wi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bot.parties import change_party
 from bot.party_args import OWNER_EXAMPLE, PartyCommand, read_party_command
 from bot.party_replies import LIST_LIMIT, party_card, party_list
 from bot.recording import known_parties
 from bot.replies import context
-from handlers.channel_access import INVITE, bot_access
+from handlers.commands.registry import subcommand
+from handlers.commands.request import CommandRequest
+from slack_api.channel_access import INVITE, bot_access
 from storage.parties import aliases_of, get_party, list_parties, party_row
 
-if TYPE_CHECKING:
-    from handlers.commands import CommandRequest
 
-
+@subcommand(
+    "party",
+    help="Parties: list, show one, set kind, alias, owner, home channel",
+    example="/brm party DMV channel #dmv-team",
+    aliases=("parties",),
+)
 def run(request: CommandRequest) -> None:
     services = request.services
     tz = services.directory.timezone(request.team_id, request.user_id, request.client)

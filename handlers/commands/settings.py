@@ -4,18 +4,21 @@ the month its fiscal year starts."""
 from __future__ import annotations
 
 import calendar
-from typing import TYPE_CHECKING
 
 from bot.replies import context, section
 from bot.workspace_settings import fiscal_year_start, read_setting
+from handlers.commands.registry import subcommand
+from handlers.commands.request import CommandRequest
 from storage.audit import record_change
 from storage.models import Surface, Workspace
 from storage.workspaces import ensure_workspace
 
-if TYPE_CHECKING:
-    from handlers.commands import CommandRequest
 
-
+@subcommand(
+    "settings",
+    help="Workspace settings (holidays, re-nudges, going cold)",
+    example="/brm settings holidays CA",
+)
 def run(request: CommandRequest) -> None:
     services = request.services
     with services.db.workspace(request.team_id, request.enterprise_id) as session:

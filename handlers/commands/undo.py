@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bot.undo import undo_last, undone_reply
+from handlers.commands.registry import subcommand
+from handlers.commands.request import CommandRequest
 
-if TYPE_CHECKING:
-    from handlers.commands import CommandRequest
 
-
+@subcommand("undo", help="Take back your last log or issue", example="/brm undo")
 def run(request: CommandRequest) -> None:
     services = request.services
     with services.db.workspace(request.team_id, request.enterprise_id) as session:

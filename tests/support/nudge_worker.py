@@ -21,12 +21,13 @@ from sqlmodel import select
 
 from bot.clock import SystemClock
 from bot.nudges import is_working_day
-from handlers.directory import UserDirectory
-from handlers.nudge_sender import NudgeSender
-from handlers.services import Services
-from handlers.slack_client import make_web_client
+from runtime.kinds import KINDS
+from runtime.nudge_sender import NudgeSender
 from runtime.queue import JobQueue
+from runtime.services import Services
 from settings import Settings
+from slack_api.client import make_web_client
+from slack_api.directory import UserDirectory
 from storage.db import Database
 from storage.models import Issue, Nudge, NudgeStatus, Party, Workspace
 
@@ -51,7 +52,7 @@ def build_services(database_url: str, slack_api_url: str) -> Services:
         clock=SystemClock(),
         directory=UserDirectory(client),
         client=client,
-        jobs=JobQueue(db, SystemClock()),
+        jobs=JobQueue(db, SystemClock(), KINDS),
     )
 
 

@@ -13,19 +13,10 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.digest import (
-    MAX_BLOCKS,
-    THREAD_MESSAGES,
-    Message,
-    RecentInteraction,
-    build_digest,
-    link,
-    person,
-    render_digest,
-    render_health,
-    render_health_overview,
-)
-from storage.digest_queries import DigestFacts, FollowUpLine, IssueLine, Listed, PartyFacts, SentimentTally
+from bot.digest import build_digest, link, person
+from bot.digest_layout import MAX_BLOCKS, THREAD_MESSAGES, Message, render_digest
+from bot.health_report import RecentInteraction, render_health, render_health_overview
+from storage.digest_facts import DigestFacts, FollowUpLine, IssueLine, Listed, PartyFacts, SentimentTally
 from tests.support.block_kit import problems
 
 NOW = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)

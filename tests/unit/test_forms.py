@@ -16,23 +16,11 @@ from bot.capture import (
     message_text,
     prefill_from_message,
 )
-from bot.forms import (
-    MAX_PARTY_OPTIONS,
-    Field,
-    FormErrors,
-    PartyChoice,
-    Source,
-    already_captured_modal,
-    blank_prefill,
-    describe_record,
-    interaction_modal,
-    issue_modal,
-    party_options,
-    read_interaction_form,
-    read_issue_form,
-    read_party,
-)
-from bot.log_parsing import KnownParty
+from bot.form_fields import MAX_PARTY_OPTIONS, Field, PartyChoice, Source, blank_prefill
+from bot.form_reading import FormErrors, read_interaction_form, read_issue_form
+from bot.forms import already_captured_modal, describe_record, interaction_modal, issue_modal
+from bot.party_names import KnownParty
+from bot.party_select import party_options, read_party
 from bot.text import short_title
 from storage.models import Interaction, Issue, Party
 from tests.support.block_kit import problems

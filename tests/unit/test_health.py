@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.health import Level, Trend, assess, is_cold, sentiment_trend
-from storage.digest_queries import PartyFacts, SentimentTally
+from storage.digest_facts import PartyFacts, SentimentTally
 
 NOW = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)
 

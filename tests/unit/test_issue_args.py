@@ -9,14 +9,13 @@ from bot.errors import InputError, NotFound
 from bot.issue_args import (
     SNOOZE_EXAMPLE,
     IssueDraft,
-    ListFilter,
     parse_issue_text,
     read_issue_number,
-    read_list_filter,
     read_party_lead,
     read_snooze_date,
 )
 from bot.issue_replies import age
+from bot.list_filter import ListFilter, read_list_filter
 from bot.party_names import KnownParty
 
 NEW_YORK = ZoneInfo("America/New_York")

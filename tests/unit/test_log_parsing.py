@@ -6,16 +6,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.dates import ParsedDate, format_local
-from bot.log_parsing import (
-    ContactMention,
-    KnownParty,
-    LogDraft,
-    PartyMatch,
-    find_party,
-    match_party_text,
-    parse_log_text,
-    read_sentiment,
-)
+from bot.log_parsing import LogDraft, parse_log_text
+from bot.log_party import match_party_text
+from bot.log_people import ContactMention
+from bot.party_names import KnownParty, PartyMatch, find_party
+from bot.sentiment import read_sentiment
 
 NEW_YORK = ZoneInfo("America/New_York")
 HONOLULU = ZoneInfo("Pacific/Honolulu")

@@ -23,6 +23,7 @@ def upgrade() -> None:
         "slack_pace",
         sa.Column("channel_key", sqlmodel.sql.sqltypes.AutoString(length=96), nullable=False),
         sa.Column("next_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("holder", sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
         sa.PrimaryKeyConstraint("channel_key"),
     )
     op.create_table(

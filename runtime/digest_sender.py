@@ -23,11 +23,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from bot.digest import RenderedDigest, digest_for
+from bot.digest import digest_for
+from bot.digest_layout import RenderedDigest
 from bot.digest_schedule import Schedule
-from handlers.services import Services
-from handlers.slack_client import make_web_client
-from handlers.slack_failures import SLACK_FAILURES, failure_code
+from runtime.services import Services
+from slack_api.client import make_web_client
+from slack_api.failures import NOT_IN_CHANNEL, PERMANENT_ERRORS, SLACK_FAILURES, failure_code
 from storage import digests
 from storage.digests import DueSubscription
 
@@ -37,28 +38,6 @@ BATCH = 50
 RETRY_DELAY = timedelta(minutes=5)
 # A claim still "sending" after this long belongs to a process that died; another may take it over.
 CLAIM_TIMEOUT = timedelta(minutes=15)
-# Slack errors that trying again will not fix.
-PERMANENT_ERRORS = frozenset(
-    {
-        "not_in_channel",
-        "channel_not_found",
-        "is_archived",
-        "restricted_action",
-        "restricted_action_read_only_channel",
-        "restricted_action_thread_only_channel",
-        "restricted_action_non_threadable_channel",
-        "ekm_access_denied",
-        "team_access_not_granted",
-        "invalid_auth",
-        "account_inactive",
-        "token_revoked",
-        "missing_scope",
-        "not_allowed_token_type",
-        "msg_too_long",
-        "invalid_blocks",
-        "invalid_blocks_format",
-    }
-)
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
 METADATA_EVENT = "brm_digest"
 HISTORY_SEARCHED = 100
@@ -275,7 +254,7 @@ def _failed(
 def _tell_subscriber(client: WebClient, subscription: DueSubscription, code: str) -> None:
     why = (
         "I'm not in that channel. Invite me with `/invite @brm-bot` there"
-        if code in ("not_in_channel", "channel_not_found")
+        if code in NOT_IN_CHANNEL
         else f"Slack answered `{code}`"
     )
     try:

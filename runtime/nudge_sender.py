@@ -16,6 +16,7 @@ Slack's rate limit. Slack failures never hold up other channels and never lose a
 Exactly once: every nudge is posted with message metadata naming it. A nudge whose earlier attempt
 may have reached Slack (a process died between posting and marking it sent, or Slack timed out)
 is looked for in the channel's history before it is posted again; see the README for what remains.
+The post itself, and reading Slack's answer, is runtime/nudge_post.py.
 """
 
 from __future__ import annotations
@@ -34,14 +35,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot import nudges as rules
 from bot.nudge_blocks import NudgeFacts, nudge_message
-from handlers.nudge_messages import BUTTONS, nudge_facts
-from handlers.services import Services
-from handlers.slack_client import make_web_client
-from handlers.slack_failures import SLACK_FAILURES
+from runtime.nudge_messages import BUTTONS, nudge_facts
+from runtime.nudge_post import NudgePoster, Outcome, Posted, RateLimited, Unsure
+from runtime.services import Services
+from slack_api.client import make_web_client
 from storage import nudges as store
 from storage import slack_pace as pace
 from storage.audit import record_change
@@ -54,50 +54,17 @@ LEASE = timedelta(minutes=5)  # a claim older than this is taken to have died wi
 BATCH = 200
 THREADS = 16
 CHANNEL_INTERVAL = timedelta(seconds=1)  # between two nudges in one channel
-# Two senders' posts a slot apart can reach Slack a little closer than they left: a margin keeps them apart.
+# More between two processes' posts in one channel: one's post may leave a little later after its slot.
 PACE_MARGIN = timedelta(milliseconds=50)
+PROCESS = f"{socket.gethostname()}:{os.getpid()}"  # who took a channel's slot (storage/slack_pace.py)
 LINGER = timedelta(seconds=1)  # a sweep waits this long at most for a channel to be free again
 FIRST_BACKOFF = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(hours=1)
-HISTORY_DEPTH = 999  # messages looked through for an earlier attempt (Slack's page maximum)
-METADATA_EVENT = "brm_nudge"
-FALL_BACK_TO_DM = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
 
 
 def sweep_nudges(services: Services) -> int:
     """The scheduler's entry point: send every nudge that is due; returns how many were posted."""
     return NudgeSender(services).sweep()
-
-
-# --------------------------------------------------------------------------- outcomes of one post
-
-
-@dataclass(frozen=True)
-class Posted:
-    channel_id: str
-    ts: str
-    note: str | None = None  # e.g. why it went to the DM instead
-
-
-@dataclass(frozen=True)
-class RateLimited:
-    retry_after: int
-    channel_key: str
-
-
-@dataclass(frozen=True)
-class Unsure:
-    """The post may or may not have reached Slack."""
-
-    error: str
-
-
-@dataclass(frozen=True)
-class Refused:
-    error: str
-
-
-Outcome = Posted | RateLimited | Unsure | Refused
 
 
 @dataclass(frozen=True)
@@ -137,6 +104,7 @@ class NudgeSender:
         self.services = services
         # Retries are ours to decide (429 must not stall the sweep), so the client does none.
         self.client = client or make_web_client(settings.slack_api_url, settings.bot_token, retries=False)
+        self.poster = NudgePoster(self.client)
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.lease = lease
         self.batch = batch
@@ -223,7 +191,7 @@ class NudgeSender:
         nudge = prepared.nudge
         outcome: Outcome | None = None
         if item.recovered:
-            outcome = self._find_earlier_post(nudge)
+            outcome = self.poster.find_earlier_post(nudge)
         if outcome is None:
             free_at = self._take_slot(nudge)
             if free_at is not None:  # another sender posted to this channel within the second
@@ -233,7 +201,7 @@ class NudgeSender:
                         session, [item.id], worker=self.worker, retry_at=free_at, count_attempt=False
                     )
                 return 0
-            outcome = self._post(nudge, prepared.text, prepared.blocks)
+            outcome = self.poster.post(nudge, prepared.text, prepared.blocks)
         return self._record(item, prepared, outcome)
 
     def _take_slot(self, nudge: Nudge) -> datetime | None:
@@ -243,7 +211,9 @@ class NudgeSender:
         now = self.services.clock.now()  # the post leaves now, after the nudge was read and rendered
         with self.services.db.system() as session:
             key = pace.channel_key(nudge.team_id, nudge.target_channel_id)
-            return pace.take_slot(session, key, now=now, interval=self.channel_interval + PACE_MARGIN)
+            return pace.take_slot(
+                session, key, holder=PROCESS, now=now, interval=self.channel_interval, margin=PACE_MARGIN
+            )
 
     def _prepare(self, item: store.ClaimedNudge, now: datetime) -> Prepared | None:
         """Read and render the nudge; None when it is not to be posted now (released or cancelled)."""
@@ -284,76 +254,6 @@ class NudgeSender:
             with self._lock:
                 self._workspaces[team_id] = known
         return known
-
-    def _post(self, nudge: Nudge, text: str, blocks: list[dict[str, Any]]) -> Outcome:
-        target = nudge.target_channel_id
-        outcome = self._post_to(target or nudge.owner_id, nudge, text, blocks)
-        if (
-            isinstance(outcome, Refused)
-            and outcome.error in FALL_BACK_TO_DM
-            and target is not None
-            and nudge.escalated_to is None
-        ):
-            fallback = self._post_to(nudge.owner_id, nudge, text, blocks)
-            if isinstance(fallback, Posted):
-                return Posted(fallback.channel_id, fallback.ts, note=f"sent by DM: {target} {outcome.error}")
-            return fallback
-        return outcome
-
-    def _post_to(self, channel: str, nudge: Nudge, text: str, blocks: list[dict[str, Any]]) -> Outcome:
-        try:
-            answer = self.client.chat_postMessage(
-                channel=channel,
-                text=text,
-                blocks=blocks,
-                metadata={"event_type": METADATA_EVENT, "event_payload": {"nudge_id": nudge.id}},
-                unfurl_links=False,
-                unfurl_media=False,
-            )
-        except SlackApiError as failure:
-            status = failure.response.status_code
-            error = str(failure.response.get("error") or f"HTTP {status}")
-            if status == 429:
-                return RateLimited(_retry_after(failure.response.headers), channel)
-            if status >= 500:
-                return Unsure(f"HTTP {status} {error}")
-            return Refused(error)
-        except OSError as failure:  # the network: refused, reset, timed out
-            return Unsure(f"{type(failure).__name__}: {failure}")
-        return Posted(str(answer["channel"]), str(answer["ts"]))
-
-    def _find_earlier_post(self, nudge: Nudge) -> Posted | None:
-        """The message an earlier attempt posted, if it reached Slack; None to post (again).
-
-        When the history cannot be read the nudge is posted: a possible duplicate is kinder than a
-        lost reminder, and the log says so.
-        """
-        channels = [c for c in (nudge.target_channel_id, self._dm_channel(nudge.owner_id)) if c]
-        for channel in channels:
-            try:
-                page = self.client.conversations_history(
-                    channel=channel, limit=HISTORY_DEPTH, include_all_metadata=True
-                )
-            except SLACK_FAILURES as failure:
-                log.warning(
-                    "nudge %s: could not look in %s for an earlier post (%s)", nudge.id, channel, failure
-                )
-                continue
-            for message in page.get("messages") or []:
-                metadata = message.get("metadata") or {}
-                payload = metadata.get("event_payload") or {}
-                if metadata.get("event_type") == METADATA_EVENT and payload.get("nudge_id") == nudge.id:
-                    log.info("nudge %s had reached Slack before (%s %s)", nudge.id, channel, message["ts"])
-                    return Posted(channel, str(message["ts"]), note="found after an interrupted attempt")
-        return None
-
-    def _dm_channel(self, user_id: str) -> str | None:
-        try:
-            return str(self.client.conversations_open(users=user_id)["channel"]["id"])
-        except SLACK_FAILURES:
-            return None
-
-    # ------------------------------------------------------------------ recording the outcome
 
     def _record(self, item: store.ClaimedNudge, prepared: Prepared, outcome: Outcome) -> int:
         now = self.services.clock.now()
@@ -457,16 +357,6 @@ class NudgeSender:
     def _paused_channels(self, now: datetime) -> list[str]:
         with self._lock:
             return [channel for channel, until in self._paused.items() if until > now]
-
-
-def _retry_after(headers: Any) -> int:
-    for key, value in (headers or {}).items():
-        if key.lower() == "retry-after":
-            try:
-                return max(1, int(float(value if isinstance(value, str) else value[0])))
-            except (TypeError, ValueError, IndexError):
-                break
-    return 1
 
 
 def _ids_by_team(items: list[store.ClaimedNudge]) -> dict[str, list[int]]:

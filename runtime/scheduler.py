@@ -15,9 +15,9 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from handlers.digest_sender import send_due_digests
-from handlers.nudge_sender import sweep_nudges
-from handlers.services import Services
+from runtime.digest_sender import send_due_digests
+from runtime.nudge_sender import sweep_nudges
+from runtime.services import Services
 from storage.events import forget_events_before
 from storage.jobs import forget_done_before, queue_health
 

@@ -11,12 +11,21 @@ refuses to add twice) goes straight to the bot's client.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, Protocol, TypeVar, cast
 
 from slack_sdk import WebClient
 
-if TYPE_CHECKING:
-    from runtime.kinds import JobRun
+T = TypeVar("T")
+
+
+class PostsOnce(Protocol):
+    """A running job (`runtime.kinds.JobRun`): its id, and the counted way it posts."""
+
+    @property
+    def id(self) -> int: ...
+
+    def post_once(self, send: Callable[[], T]) -> T | None: ...
+
 
 # The Web API methods that put a message in front of people.
 POSTING_METHODS = frozenset(
@@ -25,7 +34,7 @@ POSTING_METHODS = frozenset(
 
 
 class JobClient:
-    def __init__(self, client: WebClient, job: JobRun) -> None:
+    def __init__(self, client: WebClient, job: PostsOnce) -> None:
         self.unwrapped = client  # for a post that keeps its own record (the digest's marker)
         self.job = job
 
@@ -41,12 +50,12 @@ class JobClient:
         return post_once
 
 
-def job_client(client: WebClient, job: JobRun) -> WebClient:
+def job_client(client: WebClient, job: PostsOnce) -> WebClient:
     """`client` for `job`: what listeners and subcommands take as their WebClient."""
     return cast(WebClient, JobClient(client, job))
 
 
-def unwrapped(client: WebClient) -> tuple[WebClient, JobRun | None]:
+def unwrapped(client: WebClient) -> tuple[WebClient, PostsOnce | None]:
     """The bot's own client behind `client`, and the job it was given to (None: not a job's)."""
     if isinstance(client, JobClient):
         return client.unwrapped, client.job

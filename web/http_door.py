@@ -24,7 +24,7 @@ from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 from slack_sdk.signature import SignatureVerifier
 
-from handlers.request_shapes import shape_problem
+from web.request_shapes import shape_problem
 
 log = logging.getLogger(__name__)
 

@@ -12,6 +12,8 @@ from typing import Literal
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from slack_api.failures import SlackError
+
 log = logging.getLogger(__name__)
 
 INVITE = "Invite me with `/invite @brm-bot`"
@@ -24,7 +26,7 @@ def bot_access(client: WebClient, channel_id: str) -> Access | None:
     try:
         channel = client.conversations_info(channel=channel_id)["channel"]
     except SlackApiError as error:
-        if error.response.get("error") == "channel_not_found":
+        if error.response.get("error") == SlackError.CHANNEL_NOT_FOUND:
             return "not_found"
         log.info("conversations.info for %s failed: %s", channel_id, error.response.get("error"))
         return None

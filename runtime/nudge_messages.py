@@ -16,8 +16,8 @@ from sqlmodel import Session
 
 from bot.nudge_actions import NudgeAction, act_on_nudge
 from bot.nudge_blocks import Blocks, ButtonIds, NudgeFacts, latest_outcome, nudge_message
-from handlers.ids import Action
-from handlers.services import Services
+from runtime.services import Services
+from slack_api.ids import Action
 from storage.audit import history
 from storage.events import first_delivery
 from storage.models import Nudge

@@ -20,7 +20,7 @@ class View(StrEnum):
     ALREADY_CAPTURED = "brm_already_captured_modal"  # shown instead of a form; nothing to submit
 
 
-# The block and action ids inside the capture forms live with the forms: bot.forms.Field.
+# The block and action ids inside the capture forms live with the forms: bot.form_fields.Field.
 
 
 class Action(StrEnum):

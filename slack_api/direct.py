@@ -10,16 +10,13 @@ does not tell the person again.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
-from handlers.slack_failures import SLACK_FAILURES, failure_code
-from runtime.job_client import unwrapped
-
-if TYPE_CHECKING:
-    from runtime.kinds import JobRun
+from slack_api.failures import SLACK_FAILURES, failure_code
+from slack_api.job_client import PostsOnce, unwrapped
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +52,7 @@ def tell_directly(
 
 
 def _respond_once(
-    job: JobRun | None, response_url: str, text: str, blocks: list[dict[str, Any]] | None
+    job: PostsOnce | None, response_url: str, text: str, blocks: list[dict[str, Any]] | None
 ) -> bool:
     if job is None:
         return _respond(response_url, text, blocks)
