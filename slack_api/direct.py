@@ -3,7 +3,7 @@
 First through the `response_url` Slack gave with the request (an ephemeral message in that channel,
 which works even where the bot is not a member, for 30 minutes), else in a direct message from the
 bot. When neither works the message is logged in full, so nothing is lost silently. Given a job's
-client (runtime/job_client.py), both ways are counted as the job's posts: a second run of the job
+client (slack_api/job_client.py), both ways are counted as the job's posts: a second run of the job
 does not tell the person again.
 """
 

@@ -1,4 +1,4 @@
-"""A job that runs twice posts nothing twice through the Web API either (runtime/job_client.py):
+"""A job that runs twice posts nothing twice through the Web API either (slack_api/job_client.py):
 `/brm digest send` posts its digest once, even when its reply was not counted; a form's receipt, in
 the thread or to the person alone, is made once."""
 
