@@ -15,7 +15,7 @@ from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from storage.models import WorkerHeartbeat
+from storage.runtime_models import WorkerHeartbeat
 
 BEAT_EVERY = timedelta(seconds=5)
 STALE_AFTER = timedelta(seconds=15)  # three beats missed

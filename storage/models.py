@@ -370,24 +370,3 @@ class Job(WorkspaceScoped, table=True):
     created_at: datetime = stamped()
     updated_at: datetime = stamped()
     finished_at: datetime | None = Field(default=None)
-
-
-class SlackPace(SQLModel, table=True):
-    """When a channel may next get a message: Slack's one a second per channel, shared by every
-    sender process through the database (storage/slack_pace.py)."""
-
-    __tablename__ = "slack_pace"
-
-    channel_key: str = Field(primary_key=True, max_length=96)  # "team:channel"
-    next_at: datetime
-    holder: str = Field(max_length=128)  # the process that took the last slot
-
-
-class WorkerHeartbeat(SQLModel, table=True):
-    """A worker process saying every few seconds that it runs, and whether its scheduler does."""
-
-    __tablename__ = "worker_heartbeat"
-
-    worker: str = Field(primary_key=True, max_length=128)
-    scheduler_running: bool = Field(default=False)
-    beat_at: datetime

@@ -19,7 +19,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from storage.models import SlackPace
+from storage.runtime_models import SlackPace
 
 
 def channel_key(team_id: str, channel_id: str) -> str:

@@ -8,7 +8,8 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401  (registers the tables on the metadata)
+import storage.models  # registers the tables on the metadata
+import storage.runtime_models  # noqa: F401  (and the runtime's own tables)
 
 target_metadata = SQLModel.metadata
 
