@@ -29,7 +29,6 @@ from typing import Any
 
 from slack_bolt import App, BoltContext
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import text
 
 import handlers
 from bot import dates
@@ -37,6 +36,8 @@ from bot.clock import Clock, SystemClock
 from handlers.request_log import ObservedApp
 from logs import configure_logging
 from runtime.build import build_services
+from runtime.health_check import health_problem
+from runtime.heartbeat import Heartbeat
 from runtime.metrics import METRICS_PATH, MetricsPage, count_refused, serve_worker_metrics
 from runtime.process import WorkerProcess
 from runtime.scheduler import start_scheduler
@@ -45,7 +46,6 @@ from runtime.worker import Worker
 from settings import ROLES, Settings, SettingsError, load_settings, role_setting, slack_settings_given
 from slack_api.client import bot_token_problem, make_web_client
 from storage.db import Database, migrate
-from storage.jobs import queue_health
 from web.http_door import MAX_BODY_BYTES, SlackDoor
 
 log = logging.getLogger("brm")
@@ -68,6 +68,7 @@ class BrmApp:
             self.worker.stop()
         if self.worker_process is not None:
             self.worker_process.stop()
+        self.services.jobs.close()
 
     def wsgi(self) -> WsgiApp:
         return WsgiApp(self)
@@ -134,38 +135,14 @@ class WsgiApp:
         return self._slack(environ, start_response)
 
     def _health(self) -> tuple[str | None, dict[str, Any]]:
-        """What is wrong (None: nothing), and how the job queue stands."""
-        if not self._database_reachable():
-            return "database unreachable", {}
-        try:
-            with self._brm.services.db.system() as session:
-                queue = queue_health(session, now=self._brm.services.clock.now())
-        except Exception:
-            log.exception("health check: the database has no job table (was its schema dropped?)")
-            return "database schema missing", {}
-        details: dict[str, Any] = {
-            "jobs_waiting": queue.waiting,
-            "oldest_waiting_seconds": round(queue.oldest_waiting_seconds or 0.0, 1),
-            "jobs_running": queue.running,
-            "jobs_failed": queue.failed,
-        }
-        if self._socket_connected is not None and not self._socket_connected():
-            return "not connected to Slack", details
+        """What is wrong (None: nothing), and how the job queue stands (runtime/health_check.py)."""
         worker_process = self._brm.worker_process
-        if worker_process is not None:
-            details["worker_process"] = "ready" if worker_process.alive() else "down"
-            if not worker_process.alive():
-                return "no worker process", details
-        return None, details
-
-    def _database_reachable(self) -> bool:
-        try:
-            with self._brm.services.db.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-            return True
-        except Exception:
-            log.exception("health check: database unreachable")
-            return False
+        return health_problem(
+            self._brm.services,
+            jobs_run_here=self._brm.worker is not None,
+            worker_process_alive=None if worker_process is None else worker_process.alive(),
+            socket_connected=None if self._socket_connected is None else self._socket_connected(),
+        )
 
 
 def _json(start_response: Any, status: str, answer: dict[str, Any]) -> list[bytes]:
@@ -368,6 +345,8 @@ def run_worker(settings: Settings, db: Database, *, parent: int | None, ready_fd
     scheduler = start_scheduler(services)
     if settings.metrics_port:
         serve_worker_metrics(settings.host, settings.metrics_port)
+    heartbeat = Heartbeat(services, worker.name, lambda: bool(scheduler.running))
+    heartbeat.start()
     if ready_fd is not None:
         os.write(ready_fd, b"r")
         os.close(ready_fd)
@@ -377,6 +356,7 @@ def run_worker(settings: Settings, db: Database, *, parent: int | None, ready_fd
             log.error("the web process %d is gone; stopping", parent)
             break
     log.info("stopping: finishing the jobs in flight")
+    heartbeat.stop()
     scheduler.shutdown(wait=True)
     worker.stop()
     services.db.dispose()

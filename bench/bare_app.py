@@ -1,7 +1,7 @@
 """A bare Bolt app that only acknowledges `/brm`: the baseline that `bench/ack_latency.py` compares
 brm-bot's acknowledgement latency against.
 
-    python -m bench.bare_app [--bolt-defaults]
+    python -m bench.bare_app [--bolt-defaults] [--reply]
 
 It reads the same environment as `python app.py` (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL,
 PORT, LOG_LEVEL; DATABASE_URL is read but unused) and is served the way app.py serves brm-bot: the
@@ -14,6 +14,10 @@ Bolt is configured to ack the way app.py configures it (`process_before_response
 written inline in the request thread). `--bolt-defaults` uses Bolt's default instead, where the
 request thread polls every 10 ms for the ack a listener thread sets; that mode is slower by design,
 so comparing brm-bot with it would flatter brm-bot.
+
+`--reply`: after the ack, a thread of the request's process posts a one-line reply to the command's
+response_url, the least any app can do to answer; `bench/reply_latency.py` compares brm-bot's
+replies with these. Nothing about them is durable.
 """
 
 from __future__ import annotations
@@ -21,11 +25,13 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import threading
 from types import SimpleNamespace
 
 import waitress
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.webhook import WebhookClient
 
 from app import SERVER_THREADS, SLACK_EVENTS_PATH, WsgiApp, configure_logging
 from settings import Settings, SettingsError, load_settings
@@ -33,8 +39,8 @@ from settings import Settings, SettingsError, load_settings
 log = logging.getLogger("brm.bench.bare")
 
 
-def build_bare_app(settings: Settings, *, bolt_defaults: bool = False) -> App:
-    """A Bolt app with one `/brm` listener that only acks."""
+def build_bare_app(settings: Settings, *, bolt_defaults: bool = False, reply: bool = False) -> App:
+    """A Bolt app with one `/brm` listener that only acks (and with `reply`, answers after the ack)."""
     app = App(
         signing_secret=settings.signing_secret or "",
         client=WebClient(token=settings.bot_token, base_url=settings.slack_api_url),
@@ -44,10 +50,16 @@ def build_bare_app(settings: Settings, *, bolt_defaults: bool = False) -> App:
     )
 
     @app.command("/brm")
-    def acknowledge(ack: Ack) -> None:
+    def acknowledge(ack: Ack, body: dict) -> None:
         ack()
+        if reply:
+            threading.Thread(target=_reply, args=(body["response_url"],), daemon=True).start()
 
     return app
+
+
+def _reply(response_url: str) -> None:
+    WebhookClient(response_url, timeout=10).send(text="Logged it", response_type="ephemeral")
 
 
 class BareWsgiApp(WsgiApp):
@@ -71,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default loopback: this is a bench tool)"
     )
+    parser.add_argument("--reply", action="store_true", help="post a reply to the response_url after the ack")
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -78,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bare app cannot start: {problem}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level)
-    wsgi = BareWsgiApp(build_bare_app(settings, bolt_defaults=args.bolt_defaults), settings)
+    wsgi = BareWsgiApp(build_bare_app(settings, bolt_defaults=args.bolt_defaults, reply=args.reply), settings)
     log.info("serving the bare Bolt app on http://%s:%d%s", args.host, settings.port, SLACK_EVENTS_PATH)
     waitress.serve(wsgi, host=args.host, port=settings.port, threads=SERVER_THREADS, ident="brm-bare")
     return 0

@@ -47,6 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 class Run:
     seconds: float
     posted: int
+    duplicates: int  # posts of a nudge that had been posted already
     rate_limited: int
     cpu_seconds: float  # all sender processes together
 
@@ -111,9 +112,11 @@ def drain(
     outputs = [worker.communicate()[0].split() for worker in workers]
     seconds = time.perf_counter() - started
     posts = fake.calls_to("chat.postMessage")
+    posted = [call.params["metadata"]["event_payload"]["nudge_id"] for call in posts if call.ok]
     return Run(
         seconds=seconds,
-        posted=sum(1 for call in posts if call.ok),
+        posted=len(set(posted)),
+        duplicates=len(posted) - len(set(posted)),
         rate_limited=sum(1 for call in posts if call.status == 429),
         cpu_seconds=sum(float(out[3]) for out in outputs if len(out) >= 4),
     )
@@ -143,19 +146,22 @@ def main(argv: list[str]) -> int:
         f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPUs, "
         f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}\n"
     )
-    print("| run | posted | time | floor | time / floor | 429s | sender CPU per nudge | nudges/s |")
-    print("|---|---|---|---|---|---|---|---|")
+    print(
+        "| run | posted | duplicates | time | floor | time / floor | 429s | sender CPU per nudge | nudges/s |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
     for name, run, run_floor in (
         (f"1 msg/s/channel, {args.processes} process(es)", limited, floor),
         ("no limit, 1 process", free, None),
     ):
         ratio = f"{run.seconds / run_floor:.2f}" if run_floor else "-"
         print(
-            f"| {name} | {run.posted}/{args.nudges} | {run.seconds:.1f} s | "
+            f"| {name} | {run.posted}/{args.nudges} | {run.duplicates} | {run.seconds:.1f} s | "
             f"{f'{run_floor} s' if run_floor is not None else '-'} | {ratio} | {run.rate_limited} | "
             f"{1000 * run.cpu_seconds / max(run.posted, 1):.2f} ms | {run.posted / run.seconds:.0f} |"
         )
-    return 0 if limited.posted == free.posted == args.nudges else 1
+    complete = limited.posted == free.posted == args.nudges
+    return 0 if complete and limited.duplicates == free.duplicates == 0 else 1
 
 
 if __name__ == "__main__":

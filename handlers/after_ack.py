@@ -24,6 +24,7 @@ from handlers.context import services_of, team_of
 from runtime.kinds import KINDS, JobRun, job_kind
 from runtime.services import Services
 from slack_api.direct import tell_directly
+from slack_api.job_client import job_client
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ def _arguments(services: Services, job: JobRun) -> dict[str, Any]:
         "body": body,
         "payload": body,
         "context": context,
-        "client": services.client,
+        "client": job_client(services.client, job),
         "event": body.get("event"),
         "view": body.get("view"),
         "shortcut": body if body.get("type") in ("shortcut", "message_action") else None,

@@ -2,7 +2,8 @@
 
 One claim, one post, one short transaction to mark it sent (with the audit row, the weekly re-nudge
 and any escalation copy). Channels are posted to in parallel, at most one nudge a second in each
-(Slack's guidance for chat.postMessage), so a burst of reminders for one channel does not set off
+(Slack's guidance for chat.postMessage; counted in the database, so every sender process shares
+it: storage/slack_pace.py), so a burst of reminders for one channel does not set off
 Slack's rate limit. Slack failures never hold up other channels and never lose a nudge:
 - 429: the channel waits out Retry-After (its other nudges are left for later) and the nudge is
   tried again then (`next_attempt_at`; when it was due stays); other channels carry on;
@@ -44,6 +45,7 @@ from runtime.services import Services
 from runtime.touchpoint_messages import render_touchpoint, touchpoint_facts
 from slack_api.client import make_web_client
 from storage import nudges as store
+from storage import slack_pace as pace
 from storage.audit import record_change
 from storage.models import Nudge, NudgeStatus, Surface
 from storage.workspaces import ensure_workspace
@@ -54,6 +56,9 @@ LEASE = timedelta(minutes=5)  # a claim older than this is taken to have died wi
 BATCH = 200
 THREADS = 16
 CHANNEL_INTERVAL = timedelta(seconds=1)  # between two nudges in one channel
+# More between two processes' posts in one channel: one's post may leave a little later after its slot.
+PACE_MARGIN = timedelta(milliseconds=50)
+PROCESS = f"{socket.gethostname()}:{os.getpid()}"  # who took a channel's slot (storage/slack_pace.py)
 LINGER = timedelta(seconds=1)  # a sweep waits this long at most for a channel to be free again
 FIRST_BACKOFF = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(hours=1)
@@ -190,8 +195,27 @@ class NudgeSender:
         if item.recovered:
             outcome = self.poster.find_earlier_post(nudge)
         if outcome is None:
+            free_at = self._take_slot(nudge)
+            if free_at is not None:  # another sender posted to this channel within the second
+                self._pause(str(nudge.target_channel_id), free_at)
+                with self.services.db.workspace(item.team_id) as session:
+                    store.release(
+                        session, [item.id], worker=self.worker, retry_at=free_at, count_attempt=False
+                    )
+                return 0
             outcome = self.poster.post(nudge, prepared.text, prepared.blocks)
         return self._record(item, prepared, outcome)
+
+    def _take_slot(self, nudge: Nudge) -> datetime | None:
+        """Slack's pace for the channel, shared with every other sender (storage/slack_pace.py)."""
+        if not self.channel_interval or not nudge.target_channel_id:
+            return None
+        now = self.services.clock.now()  # the post leaves now, after the nudge was read and rendered
+        with self.services.db.system() as session:
+            key = pace.channel_key(nudge.team_id, nudge.target_channel_id)
+            return pace.take_slot(
+                session, key, holder=PROCESS, now=now, interval=self.channel_interval, margin=PACE_MARGIN
+            )
 
     def _prepare(self, item: store.ClaimedNudge, now: datetime) -> Prepared | None:
         """Read and render the nudge; None when it is not to be posted now (released or cancelled)."""

@@ -21,6 +21,11 @@ log = logging.getLogger(__name__)
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 RESTART_AFTER_SECONDS = 1.0  # not at once: a stop of the whole process group is also seen as a death
+# A worker that dies again soon after it started (a database that lost its schema, a bad setting)
+# is started again after twice the previous wait each time, up to this; one that ran steadily for
+# STEADY_SECONDS starts the count again from RESTART_AFTER_SECONDS.
+RESTART_AT_MOST_SECONDS = 60.0
+STEADY_SECONDS = 60.0
 # The worker is not started at a lower OS priority: it holds SQLite's one write lock while it saves
 # a command's records, and every acknowledgement's insert waits for that lock, so a worker starved
 # of CPU on a busy machine held up the acks and the replies alike (measured: README, Benchmarks).
@@ -33,6 +38,7 @@ class WorkerProcess:
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self.restarts = 0
+        self._started_at = 0.0
 
     def start(self) -> None:
         with self._lock:
@@ -41,6 +47,7 @@ class WorkerProcess:
 
     def _spawn(self) -> subprocess.Popen[bytes]:
         self._ready.clear()
+        self._started_at = time.monotonic()
         ready_read, ready_write = os.pipe()
         command = [sys.executable, str(APP), "--role", "worker", "--parent", str(os.getpid())]
         try:
@@ -70,14 +77,25 @@ class WorkerProcess:
         return process is not None and process.poll() is None and self._ready.is_set()
 
     def _watch(self) -> None:
+        delay = RESTART_AFTER_SECONDS
         while not self._stopping.is_set():
             process = self._process
             if process is None:
                 return
             code = process.wait()
-            if self._stopping.wait(RESTART_AFTER_SECONDS):
+            lived = time.monotonic() - self._started_at
+            if lived >= STEADY_SECONDS:
+                delay = RESTART_AFTER_SECONDS
+            if self._stopping.wait(delay):
                 return
-            log.error("the worker process died (exit code %s); starting a new one", code)
+            log.error(
+                "the worker process died (exit code %s) %.0f s after it started; starting a new one "
+                "(it waited %.0f s)",
+                code,
+                lived,
+                delay,
+            )
+            delay = min(delay * 2, RESTART_AT_MOST_SECONDS)
             with self._lock:
                 if self._stopping.is_set():
                     return
@@ -86,7 +104,6 @@ class WorkerProcess:
                     self.restarts += 1
                 except OSError:
                     log.exception("could not start a new worker process; trying again")
-                    time.sleep(RESTART_AFTER_SECONDS)
 
     def stop(self, timeout: float = 30.0) -> None:
         """Ask the worker to finish or hand back its jobs (SIGTERM) and wait for it; kill it after

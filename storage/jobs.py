@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, or_, update
+from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -55,32 +55,49 @@ class QueueHealth:
     oldest_waiting_seconds: float | None
 
 
-def enqueue(
-    session: Session,
-    *,
-    kind: str,
-    team_id: str,
-    enterprise_id: str | None,
-    key: str | None,
-    payload: dict[str, Any],
-    run_after: datetime,
-    max_attempts: int,
-    time_limit_seconds: int,
-) -> Job:
-    """Add a job; it is durable once the caller commits the session."""
-    job = Job(
-        kind=kind,
-        team_id=team_id,
-        enterprise_id=enterprise_id,
-        key=key,
-        payload=payload,
-        run_after=run_after,
-        max_attempts=max_attempts,
-        time_limit_seconds=time_limit_seconds,
-    )
-    session.add(job)
-    session.flush()
-    return job
+@dataclass(frozen=True)
+class NewJob:
+    """A job about to be inserted by `insert_jobs`."""
+
+    kind: str
+    team_id: str
+    enterprise_id: str | None
+    key: str | None
+    payload: dict[str, Any]
+    run_after: datetime
+    max_attempts: int
+    time_limit_seconds: int
+
+
+# Built once: the request thread's insert is compiled once per process, not once per request.
+_INSERT = insert(Job.__table__).returning(Job.__table__.c.id, sort_by_parameter_order=True)  # type: ignore[attr-defined]
+
+
+def insert_jobs(connection: Connection, new_jobs: list[NewJob], *, now: datetime) -> list[int]:
+    """Insert `new_jobs` in the caller's transaction, in one statement; their ids, in order.
+
+    A Core insert, not the ORM's unit of work: this runs before every acknowledgement, where the
+    ORM's bookkeeping cost more than the insert itself. So the stamps are written here, from the
+    same clock `storage.db` stamps ORM rows with (`now`)."""
+    rows = [
+        {
+            "kind": job.kind,
+            "team_id": job.team_id,
+            "enterprise_id": job.enterprise_id,
+            "key": job.key,
+            "payload": job.payload,
+            "status": JobStatus.QUEUED.value,
+            "run_after": job.run_after,
+            "attempts": 0,
+            "max_attempts": job.max_attempts,
+            "time_limit_seconds": job.time_limit_seconds,
+            "posts_done": 0,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for job in new_jobs
+    ]
+    return [row[0] for row in connection.execute(_INSERT, rows)]
 
 
 def _due(now: datetime) -> Any:

@@ -28,22 +28,12 @@ def app_command(tmp_path: Path, database: Database, *words: str) -> subprocess.C
 
 def failed_job(database: Database, clock: FrozenClock, secret: str) -> int:
     with database.system() as session:
-        job = jobs.enqueue(
-            session,
-            kind="command",
-            team_id="T1",
-            enterprise_id=None,
-            key="T1:U1",
-            payload={"text": secret},
-            run_after=clock.now(),
-            max_attempts=1,
-            time_limit_seconds=60,
-        )
+        new = jobs.NewJob("command", "T1", None, "T1:U1", {"text": secret}, clock.now(), 1, 60)
+        (job_id,) = jobs.insert_jobs(session.connection(), [new], now=clock.now())
         session.commit()
         jobs.claim_due(session, now=clock.now(), worker="w", limit=1, lease=LEASE)
-        jobs.mark_failed(session, job.id, worker="w", now=clock.now(), error="Traceback ...\nOSError: boom")
-        assert job.id is not None
-        return job.id
+        jobs.mark_failed(session, job_id, worker="w", now=clock.now(), error="Traceback ...\nOSError: boom")
+        return job_id
 
 
 def test_an_operator_sees_failed_jobs_and_retries_them(

@@ -25,6 +25,7 @@ from handlers.context import services_of, team_of
 from handlers.errors import error_boundary
 from runtime.kinds import JobRun, job_kind
 from runtime.services import Services
+from slack_api.job_client import job_client
 
 # isort: off
 # Importing a subcommand's module registers it; the order here is the order of `/brm help`.
@@ -101,7 +102,7 @@ def _tell_it_failed(services: Services, job: JobRun, reference: str) -> None:
 
 @job_kind(COMMAND_JOB, on_failure=_tell_it_failed)
 def command_job(services: Services, job: JobRun) -> None:
-    run_subcommand(services, job.payload, post_once=job.post_once)
+    run_subcommand(services, job.payload, job=job)
 
 
 def _command_fields(body: dict[str, Any], context: BoltContext) -> dict[str, Any]:
@@ -111,18 +112,17 @@ def _command_fields(body: dict[str, Any], context: BoltContext) -> dict[str, Any
     return {"team_id": team_of(context), **{key: body.get(key) for key in keys}}
 
 
-def run_subcommand(
-    services: Services, body: dict[str, Any], post_once: Callable[[Callable[[], Any]], Any] | None = None
-) -> None:
+def run_subcommand(services: Services, body: dict[str, Any], job: JobRun | None = None) -> None:
     """The work behind every `/brm` command: route it to its subcommand and answer the person.
 
-    `post_once` (the job's) makes each reply once, however many times the job runs."""
+    Through `job` (the command's) each reply and each post is made once, however often it runs."""
     # Slack escapes `&`, `<` and `>` in the text; from here on it is the text as the person wrote it.
     name, rest = split_subcommand(as_written(body.get("text") or ""))
     respond: Any = Respond(response_url=body["response_url"])
-    if post_once is not None:
-        respond = _PostedOnce(respond, post_once)
     client = services.client
+    if job is not None:
+        respond = _PostedOnce(respond, job.post_once)
+        client = job_client(client, job)
     request = CommandRequest(
         services=services,
         team_id=body["team_id"],

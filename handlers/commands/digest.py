@@ -20,10 +20,11 @@ from bot.replies import context, section
 from bot.text import safe_mrkdwn
 from handlers.commands.registry import subcommand
 from handlers.commands.request import CommandRequest
-from runtime.digest_sender import display_names, post_digest
+from runtime.digest_sender import display_names, find_posted, post_digest
 from slack_api.channel_access import INVITE as INVITE_COMMAND
 from slack_api.channel_access import bot_access
 from slack_api.failures import NOT_IN_CHANNEL
+from slack_api.job_client import unwrapped
 from storage import digests
 from storage.audit import record_change
 from storage.models import Surface
@@ -150,8 +151,15 @@ def _with_note(blocks: Sequence[dict[str, Any]], note: str) -> list[dict[str, An
 
 def send_now(request: CommandRequest, rest: str) -> None:
     digest = _compose(request)
+    # The digest keeps its own record of a post (a marker in its metadata, looked for in the channel),
+    # which also finds a post whose count an earlier run of this job never wrote.
+    client, job = unwrapped(request.client)
+    marker = f"job-{job.id}" if job is not None else None
     try:
-        post_digest(request.client, request.channel_id, digest)
+        if marker is not None and find_posted(client, request.channel_id, marker) is not None:
+            log.warning("digest of job %s was posted by an earlier run; not posting it again", marker)
+        else:
+            post_digest(client, request.channel_id, digest, marker=marker)
     except SlackApiError as error:
         code = error.response.get("error")
         if code in NOT_IN_CHANNEL:

@@ -10,7 +10,8 @@ from sqlmodel import SQLModel
 
 import storage.contact_models  # (and the contacts tables)
 import storage.models  # registers the tables on the metadata
-import storage.records_models  # noqa: F401  (and the public-records tables)
+import storage.records_models  # (and the public-records tables)
+import storage.runtime_models  # noqa: F401  (and the runtime's own tables)
 from storage.search_index import outside_the_models
 
 target_metadata = SQLModel.metadata

@@ -1,0 +1,62 @@
+"""A job's Slack Web API client: each message it posts goes through the job's `post_once`.
+
+A job may run twice (its worker died after the work but before recording it done). Its replies
+through the response_url are counted on the job's row (`JobRun.post_once`); the messages it posts
+through the Web API (the thread reply after a form, a DM) are counted the same way, in the same
+order, by handing the job this client instead of the bot's own. A post the earlier run made is
+not made again, and returns None. Everything else (reading, opening a DM, reactions, which Slack
+refuses to add twice) goes straight to the bot's client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar, cast
+
+from slack_sdk import WebClient
+
+T = TypeVar("T")
+
+
+class PostsOnce(Protocol):
+    """A running job (`runtime.kinds.JobRun`): its id, and the counted way it posts."""
+
+    @property
+    def id(self) -> int: ...
+
+    def post_once(self, send: Callable[[], T]) -> T | None: ...
+
+
+# The Web API methods that put a message in front of people.
+POSTING_METHODS = frozenset(
+    {"chat_postMessage", "chat_postEphemeral", "chat_meMessage", "chat_scheduleMessage"}
+)
+
+
+class JobClient:
+    def __init__(self, client: WebClient, job: PostsOnce) -> None:
+        self.unwrapped = client  # for a post that keeps its own record (the digest's marker)
+        self.job = job
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self.unwrapped, name)
+        if name not in POSTING_METHODS:
+            return attribute
+        method = cast(Callable[..., Any], attribute)
+
+        def post_once(*args: Any, **kwargs: Any) -> Any:
+            return self.job.post_once(lambda: method(*args, **kwargs))
+
+        return post_once
+
+
+def job_client(client: WebClient, job: PostsOnce) -> WebClient:
+    """`client` for `job`: what listeners and subcommands take as their WebClient."""
+    return cast(WebClient, JobClient(client, job))
+
+
+def unwrapped(client: WebClient) -> tuple[WebClient, PostsOnce | None]:
+    """The bot's own client behind `client`, and the job it was given to (None: not a job's)."""
+    if isinstance(client, JobClient):
+        return client.unwrapped, client.job
+    return client, None
