@@ -12,6 +12,7 @@ from bot.date_context import DateCalendar
 from bot.date_periods import fiscal_year_start_for
 from bot.errors import InputError
 from bot.numbers import read_number
+from bot.plural import counted
 from bot.text import safe_mrkdwn
 from storage.models import Workspace
 
@@ -35,12 +36,14 @@ def read_setting(text: str) -> Change:
         return _holidays(value)
     if name in ("renudge", "nudge", "repeat"):
         days = _days(value, "renudge 7", "days between reminders for an issue still open")
-        return Change("renudge_days", days, f"an open issue is nudged again every {days} days")
+        return Change("renudge_days", days, f"an open issue is nudged again {every_days(days)}")
     if name in ("digest-mentions", "mentions"):
         return _digest_mentions(value)
     if name in ("cold", "cold-after"):
         days = _days(value, "cold 45", "days without contact after which a relationship is going cold")
-        return Change("cold_after_days", days, f"relationships go cold after {days} days without contact")
+        return Change(
+            "cold_after_days", days, f"relationships go cold after {counted(days, 'day')} without contact"
+        )
     if name in ("fiscal-year", "fiscal_year", "fiscal", "fy"):
         return _fiscal_year(value)
     raise InputError(
@@ -125,3 +128,8 @@ def _digest_mentions(value: str) -> Change:
         "Say `on` to @-mention people in the weekly digest, or `off` to name them without a ping.",
         example=DIGEST_MENTIONS_EXAMPLE,
     )
+
+
+def every_days(days: int) -> str:
+    """How often, said as people say it: "every day", "every 7 days"."""
+    return "every day" if days == 1 else f"every {days} days"

@@ -42,6 +42,14 @@ def test_settings_are_shown_and_changed_with_an_audit_row(app: RunningApp) -> No
     ]
 
 
+def test_one_day_is_said_as_people_say_it(app: RunningApp) -> None:
+    assert "nudged again every day" in json.dumps(app.command("settings renudge 1"))
+    assert "cold after 1 day without" in json.dumps(app.command("settings cold 1"))
+    shown = json.dumps(app.command("settings"))
+    assert "every day while" in shown and "1 day without contact" in shown
+    assert "1 days" not in shown
+
+
 def workspace_of_other_team_untouched(app: RunningApp) -> bool:
     app.command("settings", team_id="T2")
     other = workspace(app, "T2")

@@ -6,8 +6,9 @@ from __future__ import annotations
 import calendar
 
 from bot.cadence_settings import cadence_lines, set_default_cadence
+from bot.plural import counted
 from bot.replies import context, section
-from bot.workspace_settings import fiscal_year_start, read_setting
+from bot.workspace_settings import every_days, fiscal_year_start, read_setting
 from handlers.commands.registry import subcommand
 from handlers.commands.request import CommandRequest
 from storage.audit import record_change
@@ -53,8 +54,8 @@ def run(request: CommandRequest) -> None:
             headline,
             f"• *holidays*: {state or 'federal only'}"
             + (" (the server's default)" if not workspace.holiday_region and default_state else ""),
-            f"• *renudge*: every {workspace.renudge_days} days while an issue stays open",
-            f"• *cold*: {workspace.cold_after_days} days without contact",
+            f"• *renudge*: {every_days(workspace.renudge_days)} while an issue stays open",
+            f"• *cold*: {counted(workspace.cold_after_days, 'day')} without contact",
             _fiscal_year_line(workspace, default_state),
             "• *digest-mentions*: "
             + ("on: the digest @-mentions people" if workspace.digest_mentions else "off: names, no pings"),
