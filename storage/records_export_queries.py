@@ -16,7 +16,8 @@ from sqlalchemy import and_, or_, true
 from sqlmodel import Session, col, select
 
 from storage.models import AuditEvent, Contact, Interaction, Issue, Nudge, NudgeStatus, Party, PartyAlias
-from storage.records_export_text import csv_cells, csv_line, json_object
+from storage.records_export_rows import csv_and_json_chunks
+from storage.records_export_text import csv_cells, json_object
 from storage.records_holds import interactions_held, issues_held
 
 BATCH = 5_000  # rows per round trip: few trips, and a batch of text stays a few MB
@@ -176,9 +177,9 @@ def begin_snapshot(session: Session) -> None:
 def stream_text(
     session: Session, record_type: RecordType, wanted: ExportFilter, formats: tuple[str, ...]
 ) -> Iterator[Chunk]:
-    """The rows of one record type in id order, written by the database as text, `BATCH` rows a
-    chunk (storage/records_export_text.py): CSV lines with their LF, and JSON objects separated by
-    ",\n" (a chunk's objects; the caller puts the commas between chunks)."""
+    """The rows of one record type in id order as text, `BATCH` rows a chunk: the CSV (its header
+    first, a chunk of no rows) and JSON objects separated by ",\n" (a chunk's objects; the caller
+    puts the commas between chunks). See storage/records_export_text.py."""
     statement = record_type.statement(wanted)
     dialect = session.get_bind().dialect.name
     columns = list(statement.selected_columns)
@@ -188,19 +189,15 @@ def stream_text(
     statement = statement.where(table.c.team_id == session.info["team_id"])
     if dialect == "postgresql":
         if "csv" in formats:
+            yield "csv", (",".join(record_type.columns) + "\n").encode(), 0  # names never need quotes
             yield from _copy(session, statement.with_only_columns(*csv_cells(columns, dialect)), "csv")
         if "json" in formats:
             yield from _copy(session, statement.with_only_columns(json_object(columns, dialect)), "json")
         return
-    text = statement.with_only_columns(csv_line(columns, dialect), json_object(columns, dialect))
-    result = session.connection().execute(
-        text, execution_options={"stream_results": True, "yield_per": BATCH}
+    text = statement.with_only_columns(*csv_cells(columns, dialect))
+    yield from csv_and_json_chunks(
+        session.connection(), text, record_type.columns, record_type.json_columns, BATCH, formats
     )
-    for batch in result.partitions():
-        if "csv" in formats:
-            yield "csv", "".join([f"{line}\n" for line, _ in batch]).encode(), len(batch)
-        if "json" in formats:
-            yield "json", ",\n".join([item for _, item in batch]).encode(), len(batch)
 
 
 # COPY's CSV output with a delimiter and a quote that JSON text never holds (control characters

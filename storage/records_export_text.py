@@ -1,13 +1,13 @@
-"""The export's text, made by the database: each row's CSV cells and its JSON object.
+"""The export's text, made by the database: each row's CSV cells and, on PostgreSQL, its JSON object.
 
 An export of a million rows spent most of its time in Python turning each row's values into CSV
-cells and JSON values. The database does it in C as it reads the rows: on PostgreSQL `COPY` writes
-the CSV and the JSON objects whole; on SQLite each row arrives as two strings, its CSV line and its
-JSON object, that Python only joins. The text is the same on both databases:
+cells and JSON values. On PostgreSQL the server does it all as it reads the rows: `COPY` writes the
+CSV, and a second `COPY` the JSON objects this module builds, one a line. SQLite formats the times
+and Python writes the rest (storage/records_export_rows.py). The text:
 
-- CSV as PostgreSQL's `COPY ... (FORMAT csv)` writes it: lines end with LF; a cell is quoted (its
-  quotes doubled) when it holds a comma, a quote, a CR or an LF, or is empty text; NULL is an
-  empty cell. Python's `csv` reader and spreadsheets read it as written.
+- CSV whose cells are quoted (their quotes doubled) when they hold a comma, a quote, a CR or an
+  LF; NULL is an empty cell. COPY's way on PostgreSQL: lines end with LF, empty text is `""`;
+  Python's on SQLite: lines end with CRLF, empty text is an empty cell too.
 - JSON objects with the columns in order, text as JSON strings (non-ASCII as written), NULL as
   null, JSON columns as the JSON they hold.
 - Times are ISO 8601 with their offset, as `datetime.isoformat` writes a UTC time.
@@ -29,33 +29,14 @@ from sqlalchemy import (
     cast,
     func,
     literal_column,
-    or_,
     type_coerce,
 )
 
-_NEEDS_QUOTES = ',"\r\n'  # what makes COPY quote a cell (besides being empty text)
-
 
 def csv_cells(columns: list[Any], dialect: str) -> list[Any]:
-    """The columns as `COPY (SELECT ...) TO STDOUT (FORMAT csv)` should write them: times as ISO
-    text, JSON as its text, the rest as stored."""
-    return [_as_text(column, dialect).label(column.key) for column in columns]
-
-
-def csv_line(columns: list[Any], dialect: str) -> Any:
-    """The row's CSV line (without its LF) as `COPY` would write it, for SQLite, which has no COPY."""
-    cells = []
-    for column in columns:
-        text = _as_text(column, dialect)
-        if _kind(column) in ("text", "json"):
-            quoted = _sql_text('"') + func.replace(text, '"', '""') + _sql_text('"')
-            special = text.op("GLOB", is_comparison=True)(_sql_text("*[" + _NEEDS_QUOTES + "]*"))
-            needs_quotes = or_(special, text == _sql_text(""))
-            # NULL matches neither test, so it falls through to the empty cell.
-            cells.append(case((needs_quotes, quoted), else_=func.coalesce(text, _sql_text(""))))
-        else:  # numbers and ISO times never need quotes
-            cells.append(func.coalesce(text, _sql_text("")))
-    return _joined(cells, _sql_text(",")).label("csv_line")
+    """The columns as the CSV holds them: times as ISO text, JSON as its text, the rest as stored."""
+    return [(column if _kind(column) == "number" else _as_text(column, dialect)).label(column.key)
+            for column in columns]  # fmt: skip
 
 
 def json_object(columns: list[Any], dialect: str) -> Any:

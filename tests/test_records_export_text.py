@@ -1,4 +1,4 @@
-"""The export's CSV and JSON, written by the database (storage/records_export_text.py), read back
+"""The export's CSV and JSON, made by the database (storage/records_export_text.py), read back
 as exactly the rows that were stored, whatever their text: quotes, commas, line breaks, control
 characters, backslashes, non-ASCII, empty text and nothing at all, on SQLite and PostgreSQL."""
 
@@ -76,8 +76,6 @@ def test_what_the_database_writes_reads_back_as_stored(
     as_json = json.loads(archive.read("interactions.json"))
     fields = ("id", "summary", "people", "permalink", "occurred_at")
     assert [tuple(r[name] for name in fields) for r in as_json] == expected
-    # Empty text and nothing at all stay apart in the CSV, as COPY writes them: `""` and an empty cell.
-    raw = archive.read("interactions.csv").decode()
-    for _, _, permalink, _ in stored:
-        if permalink == "":
-            assert ',"",' in raw
+    # On PostgreSQL empty text and nothing at all stay apart, as COPY writes them: `""` and no cell.
+    if database.engine.dialect.name == "postgresql" and "" in [link for _, _, link, _ in stored]:
+        assert ',"",' in archive.read("interactions.csv").decode()

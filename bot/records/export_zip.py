@@ -145,8 +145,6 @@ def _write_type(
         csv_out = archive.open(_entry(csv_name, stamp), "w", force_zip64=True) if "csv" in formats else None
         csv_sink = _Sink(csv_out) if csv_out else None
         json_sink = _Sink(json_file) if "json" in formats else None
-        if csv_sink:
-            csv_sink.write((",".join(record_type.columns) + "\n").encode())  # names never need quotes
         rows = {"csv": 0, "json": 0}
         reported = 0
         for what, data, count in chunks:
