@@ -87,11 +87,10 @@ def iso_utc(column: Any, dialect: str) -> Any:
     `datetime.isoformat` writes a UTC time; NULL stays NULL. On PostgreSQL the transaction's time
     zone must be UTC (storage/records_export_queries.py sets it)."""
     if dialect == "postgresql":
-        # In UTC a timestamptz reads "2026-11-30 14:00:00.12345+00": its fraction without trailing
-        # zeros, none at all when it is zero. isoformat writes all six digits or none.
-        text = func.replace(cast(column, Text), " ", "T")
-        width = case((func.length(text) == 22, 19), else_=26)  # "…:SS" or "…:SS.ffffff"
-        return func.rpad(func.left(text, -3), width, "0").concat("+00:00")
+        # Six digits always, then none when they are all zero, as isoformat writes them (the cast
+        # to text drops trailing zeros instead). In UTC: the transaction's time zone.
+        every_digit = func.to_char(column, _sql_text('YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'))
+        return func.replace(every_digit, _sql_text(".000000+"), _sql_text("+"))
     # SQLite keeps "2026-11-30 14:00:00.000000", in UTC.
     whole = func.replace(func.substr(column, 1, 19), " ", "T")
     fraction = func.replace(column, " ", "T")
