@@ -82,15 +82,16 @@ def child_copy(url: str, out: Path) -> dict[str, float]:
 
 
 def _rss_mb(pid: int | str = "self") -> float | None:
-    """The peak resident set of a process so far (VmHWM), in MB; None once it is gone.
+    """The peak resident set of a process so far (VmHWM), in MB; None once it has exited.
 
     Not `ru_maxrss`: a child started from a big parent inherits the parent's high-water mark."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
     except (FileNotFoundError, ProcessLookupError):
         return None
-    kilobytes = next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))
-    return int(kilobytes) / 1024
+    # A process that has exited but not been reaped (a zombie) has no memory lines left.
+    kilobytes = next((line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")), None)
+    return int(kilobytes) / 1024 if kilobytes is not None else None
 
 
 def child_main(kind: str, url: str, out: str) -> None:

@@ -1,34 +1,23 @@
 """What an export reads: one streamed query per record type, in a workspace session.
 
 The filters select records the way a legal hold does (storage/records_holds.py), so "export what
-PRR-114 holds" and "hold what was exported" mean the same records. Rows are read `yield_per` at a
+PRR-114 holds" and "hold what was exported" mean the same records. Rows are read `BATCH` at a
 time (a server-side cursor on PostgreSQL), so memory does not grow with the number of rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    DateTime,
-    String,
-    Text,
-    TypeDecorator,
-    and_,
-    case,
-    cast,
-    func,
-    or_,
-    true,
-    type_coerce,
-)
+from sqlalchemy import and_, or_, true
 from sqlmodel import Session, col, select
 
 from storage.models import AuditEvent, Contact, Interaction, Issue, Nudge, NudgeStatus, Party, PartyAlias
+from storage.records_export_rows import csv_and_json_chunks
+from storage.records_export_text import csv_cells, json_object
 from storage.records_holds import interactions_held, issues_held
 
 BATCH = 5_000  # rows per round trip: few trips, and a batch of text stays a few MB
@@ -174,43 +163,70 @@ RECORD_TYPES: tuple[RecordType, ...] = (
 )
 
 
-def stream_batches(
-    session: Session, record_type: RecordType, wanted: ExportFilter
-) -> Iterator[Sequence[Sequence[Any]]]:
-    """The rows of one record type in id order, `BATCH` at a time, as the export writes them: times
-    as ISO 8601 text with their offset, lists and objects as JSON text, the rest as stored.
+Chunk = tuple[str, bytes, int]  # ("csv" or "json", UTF-8 text, rows in it)
 
-    The database formats them (in C, on its side): an export of a million rows would otherwise
-    spend most of its time making datetimes and lists out of text only to turn them back into text."""
+
+def begin_snapshot(session: Session) -> None:
+    """Make the session's transaction read one snapshot of the workspace: on PostgreSQL an export
+    reads each table twice (its CSV, its JSON), and both must hold the same rows. Call first."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        session.connection().exec_driver_sql("SET LOCAL TIME ZONE 'UTC'")  # this transaction only
+
+
+def stream_text(
+    session: Session, record_type: RecordType, wanted: ExportFilter, formats: tuple[str, ...]
+) -> Iterator[Chunk]:
+    """The rows of one record type in id order as text, `BATCH` rows a chunk: the CSV (its header
+    first, a chunk of no rows) and JSON objects separated by ",\n" (a chunk's objects; the caller
+    puts the commas between chunks). See storage/records_export_text.py."""
     statement = record_type.statement(wanted)
     dialect = session.get_bind().dialect.name
-    columns = [_as_text(column, dialect) for column in statement.selected_columns]
+    columns = list(statement.selected_columns)
     # Through the session's connection, not the ORM: its row machinery cost as much as all the
     # writing. That skips the session's workspace filter, so the statement names the workspace itself.
     table = statement.get_final_froms()[0]
-    statement = statement.with_only_columns(*columns).where(table.c.team_id == session.info["team_id"])
+    statement = statement.where(table.c.team_id == session.info["team_id"])
+    if dialect == "postgresql":
+        if "csv" in formats:
+            yield "csv", (",".join(record_type.columns) + "\n").encode(), 0  # names never need quotes
+            yield from _copy(session, statement.with_only_columns(*csv_cells(columns, dialect)), "csv")
+        if "json" in formats:
+            yield from _copy(session, statement.with_only_columns(json_object(columns, dialect)), "json")
+        return
+    text = statement.with_only_columns(*csv_cells(columns, dialect))
+    yield from csv_and_json_chunks(
+        session.connection(), text, record_type.columns, record_type.json_columns, BATCH, formats
+    )
+
+
+# COPY's CSV output with a delimiter and a quote that JSON text never holds (control characters
+# are escaped in it): each JSON object comes as it is, one a line, never quoted.
+_ONE_OBJECT_A_LINE = "FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01'"
+
+
+def _copy(session: Session, statement: Any, what: str) -> Iterator[Chunk]:
+    """`COPY (statement) TO STDOUT`: the CSV (no header), or one JSON object a line."""
     connection = session.connection()
-    if dialect == "postgresql":
-        connection.exec_driver_sql("SET LOCAL TIME ZONE 'UTC'")  # this transaction only
-    result = connection.execute(statement, execution_options={"stream_results": True, "yield_per": BATCH})
-    yield from result.partitions()
+    compiled = statement.compile(dialect=connection.dialect)
+    options = "FORMAT csv" if what == "csv" else _ONE_OBJECT_A_LINE
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f"COPY ({compiled}) TO STDOUT ({options})", compiled.params) as copy:
+        lines: list[bytes] = []
+        for line in copy:  # one row a message
+            lines.append(line)
+            if len(lines) == BATCH:
+                yield _chunk(what, lines)
+                lines = []
+        if lines:
+            yield _chunk(what, lines)
 
 
-def _as_text(column: Any, dialect: str) -> Any:
-    if isinstance(column.type, JSON):
-        return cast(column, Text).label(column.key)
-    if isinstance(column.type, TypeDecorator) and isinstance(column.type.impl_instance, DateTime):
-        return type_coerce(_iso_utc(column, dialect), String).label(column.key)
-    return column
-
-
-def _iso_utc(column: Any, dialect: str) -> Any:
-    """`2026-11-30T14:00:00+00:00` (`.123456` before the offset when there are microseconds), as
-    `datetime.isoformat` writes a UTC time; NULL stays NULL."""
-    if dialect == "postgresql":
-        # In UTC (see stream_batches) a timestamptz reads "2026-11-30 14:00:00.123456+00".
-        return func.replace(cast(column, Text), " ", "T").concat(":00")
-    # SQLite keeps "2026-11-30 14:00:00.000000", in UTC.
-    whole = func.replace(func.substr(column, 1, 19), " ", "T")
-    fraction = func.replace(column, " ", "T")
-    return case((func.substr(column, 21, 6) == "000000", whole), else_=fraction).concat("+00:00")
+def _chunk(what: str, lines: list[bytes]) -> Chunk:
+    data = b"".join(lines)
+    if what == "csv":
+        return what, data, len(lines)
+    if b"\x01" in data:  # cannot happen with valid JSON; a broken file must not pass as one
+        raise RuntimeError("COPY quoted a JSON object of the export")
+    # No LF inside an object (see storage/records_export_text.py): each LF ends one.
+    return what, data[:-1].replace(b"\n", b",\n"), len(lines)

@@ -9,14 +9,12 @@ cell that starts with "=" stays as it is: a spreadsheet may read it as a formula
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +22,14 @@ from typing import IO, Any
 
 from sqlmodel import Session
 
-from storage.records_export_queries import RECORD_TYPES, ExportFilter, RecordType, stream_batches
+from storage.records_export_queries import (
+    RECORD_TYPES,
+    Chunk,
+    ExportFilter,
+    RecordType,
+    begin_snapshot,
+    stream_text,
+)
 
 FORMATS = ("csv", "json")
 MANIFEST = "manifest.json"
@@ -89,10 +94,11 @@ def write_export(
     """Write the export of `wanted`, read through `session` (a workspace session), as a zip to `out`."""
     manifest = Manifest(request)
     stamp = request.requested_at.astimezone(UTC).timetuple()[:6]
+    begin_snapshot(session)
     with zipfile.ZipFile(out, "w", allowZip64=True) as archive:
         for record_type in RECORD_TYPES:
-            batches = stream_batches(session, record_type, wanted)
-            manifest.files += _write_type(archive, record_type, batches, request.formats, stamp, progress)
+            chunks = stream_text(session, record_type, wanted, request.formats)
+            manifest.files += _write_type(archive, record_type, chunks, request.formats, stamp, progress)
         body = json.dumps(manifest.as_json(), indent=2, ensure_ascii=False).encode()
         archive.writestr(_entry(MANIFEST, stamp), body)
     return manifest
@@ -115,8 +121,7 @@ class _Sink:
         self.hash = hashlib.sha256()
         self.size = 0
 
-    def write(self, text: str) -> None:
-        data = text.encode("utf-8")
+    def write(self, data: bytes) -> None:
         self.hash.update(data)
         self.size += len(data)
         self.out.write(data)
@@ -125,87 +130,52 @@ class _Sink:
 def _write_type(
     archive: zipfile.ZipFile,
     record_type: RecordType,
-    batches: Iterable[Sequence[Sequence[Any]]],
+    chunks: Iterable[Chunk],
     formats: tuple[str, ...],
     stamp: tuple[int, ...],
     progress: Progress | None,
 ) -> list[ExportedFile]:
-    """Both files of one record type from one pass over its rows: the CSV straight into the zip,
-    the JSON into a temporary file (a zip takes one file at a time), copied in after.
+    """Both files of one record type: the CSV straight into the zip, the JSON into a temporary
+    file (a zip takes one file at a time), copied in after.
 
-    Rows come as text already (storage/records_export_queries.py): dates in ISO 8601, lists and
-    objects as JSON text, which the JSON file holds as JSON values, not as strings."""
-    columns = record_type.columns
-    json_columns = [name in record_type.json_columns for name in columns]
-    template = object_template(columns)
+    The text comes written by the database (storage/records_export_text.py), a chunk of rows at a
+    time; here it is only counted, hashed and stored."""
     csv_name, json_name = f"{record_type.name}.csv", f"{record_type.name}.json"
     with tempfile.TemporaryFile() as json_file:
         csv_out = archive.open(_entry(csv_name, stamp), "w", force_zip64=True) if "csv" in formats else None
         csv_sink = _Sink(csv_out) if csv_out else None
         json_sink = _Sink(json_file) if "json" in formats else None
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        if csv_sink:
-            writer.writerow(columns)
-        count = reported = 0
-        for batch in batches:
-            if csv_sink:
-                writer.writerows(batch)
-                csv_sink.write(buffer.getvalue())
-                buffer.seek(0)
-                buffer.truncate()
-            if json_sink and batch:
-                json_sink.write(
-                    ("[\n" if count == 0 else ",\n") + json_objects(template, json_columns, batch)
-                )
-            count += len(batch)
-            if progress and count - reported >= PROGRESS_EVERY:
-                progress(record_type.name, count)
-                reported = count
+        rows = {"csv": 0, "json": 0}
+        reported = 0
+        for what, data, count in chunks:
+            if what == "csv" and csv_sink:
+                csv_sink.write(data)
+            elif json_sink:
+                json_sink.write(b"[\n" if rows["json"] == 0 else b",\n")
+                json_sink.write(data)
+            rows[what] += count
+            done = max(rows.values())
+            if progress and done - reported >= PROGRESS_EVERY:
+                progress(record_type.name, done)
+                reported = done
         if json_sink:
-            json_sink.write("\n]\n" if count else "[]\n")
+            json_sink.write(b"\n]\n" if rows["json"] else b"[]\n")
         files = []
         if csv_out and csv_sink:
             csv_out.close()
-            files.append(
-                ExportedFile(csv_name, record_type.name, count, csv_sink.size, csv_sink.hash.hexdigest())
-            )
+            files.append(_file(csv_name, record_type.name, rows["csv"], csv_sink))
         if json_sink:
             json_file.seek(0)
             with archive.open(_entry(json_name, stamp), "w", force_zip64=True) as json_out:
                 shutil.copyfileobj(json_file, json_out, 1 << 20)
-            files.append(
-                ExportedFile(json_name, record_type.name, count, json_sink.size, json_sink.hash.hexdigest())
-            )
+            files.append(_file(json_name, record_type.name, rows["json"], json_sink))
     if progress:
-        progress(record_type.name, count)
+        progress(record_type.name, max(rows.values()))
     return files
 
 
-def object_template(columns: Sequence[str]) -> str:
-    """`{"id": %s, "name": %s}`: one JSON object, its values to fill in already encoded."""
-    return "{" + ", ".join(f"{json.dumps(name)}: %s" for name in columns) + "}"
-
-
-# Never in JSON text: the encoder escapes every control character inside strings, so this
-# separator splits one encoded list back into its encoded values.
-_SPLIT = "\x00"
-
-
-def json_objects(template: str, json_columns: Sequence[bool], batch: Sequence[Sequence[Any]]) -> str:
-    """The rows of `batch` as JSON objects, one a line, comma-separated.
-
-    Each column of the batch is encoded in one call of the JSON encoder (in C) instead of one call
-    per row: encoding row by row, the keys again each time, was most of an export's time. Columns
-    holding JSON text (lists of people, audit details) are written as the JSON they are."""
-    encoded = []
-    for is_json, values in zip(json_columns, zip(*batch, strict=True), strict=True):
-        if is_json:
-            encoded.append(["null" if value is None else value for value in values])
-        else:
-            text = json.dumps(values, ensure_ascii=False, separators=(_SPLIT, ":"))
-            encoded.append(text[1:-1].split(_SPLIT))
-    return ",\n".join(template % row for row in zip(*encoded, strict=True))
+def _file(name: str, record_type: str, rows: int, sink: _Sink) -> ExportedFile:
+    return ExportedFile(name, record_type, rows, sink.size, sink.hash.hexdigest())
 
 
 def file_sha256(path: Path) -> str:

@@ -7,7 +7,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.records.export_zip import json_objects, object_template
+from storage.records_export_rows import json_objects, object_template
 
 COLUMNS = ("id", "summary", "people", "logged_by")
 values = st.one_of(st.none(), st.integers(), st.text())
