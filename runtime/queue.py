@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, Protocol
 
+from sqlmodel import Session
+
 from bot.clock import Clock
 from runtime.group_commit import JobWriter
 from runtime.wake import Wake
@@ -59,23 +61,45 @@ class JobQueue:
         key: str | None = None,
     ) -> int:
         """Commit a job of `kind` (a registered kind) and wake the workers; returns its id."""
-        job_kind = self.kinds[kind]
-        job = NewJob(
-            kind=kind,
-            team_id=team_id,
-            enterprise_id=enterprise_id,
-            key=key,
-            payload=payload,
-            run_after=self.clock.now(),
-            max_attempts=job_kind.max_attempts,
-            time_limit_seconds=int(job_kind.time_limit.total_seconds()),
-        )
+        job = self._new_job(kind, payload, team_id=team_id, enterprise_id=enterprise_id, key=key)
         if self._writer is not None:
             return self._writer.insert(job)
         with self.db.engine.begin() as connection:
             (job_id,) = insert_jobs(connection, [job], now=self.clock.now())
         self.wake.after_commit()
         return job_id
+
+    def enqueue_in(
+        self,
+        session: Session,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        team_id: str,
+        enterprise_id: str | None = None,
+        key: str | None = None,
+    ) -> int:
+        """Add a job of `kind` in `session`'s transaction: it exists if and only if the caller's own
+        writes commit (a sweep's claim of the day, a form's save); the workers wake at that commit."""
+        job = self._new_job(kind, payload, team_id=team_id, enterprise_id=enterprise_id, key=key)
+        (job_id,) = insert_jobs(session.connection(), [job], now=self.clock.now())
+        self.wake.in_transaction(session)
+        return job_id
+
+    def _new_job(
+        self, kind: str, payload: dict[str, Any], *, team_id: str, enterprise_id: str | None, key: str | None
+    ) -> NewJob:
+        limits = self.kinds[kind]
+        return NewJob(
+            kind=kind,
+            team_id=team_id,
+            enterprise_id=enterprise_id,
+            key=key,
+            payload=payload,
+            run_after=self.clock.now(),
+            max_attempts=limits.max_attempts,
+            time_limit_seconds=int(limits.time_limit.total_seconds()),
+        )
 
     def close(self) -> None:
         if self._writer is not None:

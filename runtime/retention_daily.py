@@ -15,9 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from bot.records.retention import run_retention
-from runtime.kinds import KINDS, JobRun, job_kind
+from runtime.kinds import JobRun, job_kind
 from runtime.services import Services
-from storage import jobs
 from storage.records_models import RetentionRule, RetentionRun
 
 log = logging.getLogger(__name__)
@@ -33,24 +32,14 @@ def start_due_retention(services: Services) -> int:
     with services.db.system() as session:
         workspaces = session.exec(select(RetentionRule.team_id, RetentionRule.enterprise_id).distinct()).all()
     started = 0
-    kind = KINDS[RETENTION_JOB]
     for team_id, enterprise_id in workspaces:
         try:
             with services.db.system() as session:
                 session.add(RetentionRun(team_id=team_id, enterprise_id=enterprise_id, day=day))
                 session.flush()  # the unique key: another process claimed this day first
-                jobs.enqueue(
-                    session,
-                    kind=RETENTION_JOB,
-                    team_id=team_id,
-                    enterprise_id=enterprise_id,
-                    key=None,
-                    payload={"day": day},
-                    run_after=now,
-                    max_attempts=kind.max_attempts,
-                    time_limit_seconds=int(kind.time_limit.total_seconds()),
+                services.jobs.enqueue_in(
+                    session, RETENTION_JOB, {"day": day}, team_id=team_id, enterprise_id=enterprise_id
                 )
-                services.jobs.wake.in_transaction(session)
         except IntegrityError:
             continue
         started += 1

@@ -15,11 +15,10 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot import touchpoints
-from runtime.kinds import KINDS, JobRun, job_kind
+from runtime.kinds import JobRun, job_kind
 from runtime.services import Services
 from runtime.touchpoint_messages import LOGGED, audit_touchpoint, render_touchpoint, touchpoint_facts
 from slack_api.failures import SLACK_FAILURES, failure_code
-from storage import jobs
 from storage.models import Interaction, NudgeStatus
 from storage.nudges import nudge_by_id
 
@@ -55,19 +54,13 @@ def mark_logged_from_nudge(
     session.add(facts.contact or facts.party)
     touchpoints.replan(session, facts.party)
     if nudge.status == NudgeStatus.SENT and nudge.channel_id and nudge.message_ts:
-        kind = KINDS[LOGGED_JOB]
-        jobs.enqueue(
+        services.jobs.enqueue_in(
             session,
-            kind=LOGGED_JOB,
+            LOGGED_JOB,
+            {"nudge_id": nudge_id},
             team_id=nudge.team_id,
             enterprise_id=nudge.enterprise_id,
-            key=None,
-            payload={"nudge_id": nudge_id},
-            run_after=services.clock.now(),
-            max_attempts=kind.max_attempts,
-            time_limit_seconds=int(kind.time_limit.total_seconds()),
         )
-        services.jobs.wake.in_transaction(session)
     return True
 
 
