@@ -66,8 +66,11 @@ class BareWsgiApp(WsgiApp):
     """app.py's WSGI routing around the bare app; with no database, the health check is always ok."""
 
     def __init__(self, bolt: App, settings: Settings) -> None:
-        # WsgiApp reads `.bolt` and the settings from the BrmApp it is given; the bare app has nothing else.
-        super().__init__(SimpleNamespace(bolt=bolt, services=SimpleNamespace(settings=settings)))  # type: ignore[arg-type]
+        # WsgiApp reads `.bolt`, the settings, and the database and clock its /metrics page would read
+        # (only on a scrape, which the benchmark never makes) from the BrmApp it is given; the bare
+        # app has nothing else.
+        services = SimpleNamespace(settings=settings, db=None, clock=None)
+        super().__init__(SimpleNamespace(bolt=bolt, services=services))  # type: ignore[arg-type]
 
     def _health(self) -> tuple[str | None, dict]:
         return None, {}  # no database, no queue, no worker
