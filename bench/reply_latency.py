@@ -25,6 +25,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -82,16 +83,25 @@ def steady(port: int, batch: list[Prepared], rate: float) -> dict[str, float]:
             if delay > 0:
                 time.sleep(delay)
             request = batch[index]
-            at = time.time()
-            if send(port, request).status == 200:
-                sent_at[request.response_name] = at
+            _send_timed(port, request, sent_at)
 
+    _run_senders(sender)
+    return sent_at
+
+
+def _send_timed(port: int, request: Prepared, sent_at: dict[str, float]) -> None:
+    """Send one command; when it is acknowledged, keep the time it was sent under its reply's name."""
+    at = time.time()
+    if send(port, request).status == 200:
+        sent_at[request.response_name] = at
+
+
+def _run_senders(sender: Callable[[], None]) -> None:
     threads = [threading.Thread(target=sender, daemon=True) for _ in range(SENDERS)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return sent_at
 
 
 def burst(port: int, batch: list[Prepared]) -> dict[str, float]:
@@ -106,15 +116,9 @@ def burst(port: int, batch: list[Prepared]) -> dict[str, float]:
                 request = next(left, None)
             if request is None:
                 return
-            at = time.time()
-            if send(port, request).status == 200:
-                sent_at[request.response_name] = at
+            _send_timed(port, request, sent_at)
 
-    threads = [threading.Thread(target=sender, daemon=True) for _ in range(SENDERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _run_senders(sender)
     return sent_at
 
 
