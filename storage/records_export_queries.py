@@ -1,8 +1,9 @@
 """What an export reads: one streamed query per record type, in a workspace session.
 
 The filters select records the way a legal hold does (storage/records_holds.py), so "export what
-PRR-114 holds" and "hold what was exported" mean the same records. Rows are read `BATCH` at a
-time (a server-side cursor on PostgreSQL), so memory does not grow with the number of rows.
+PRR-114 holds" and "hold what was exported" mean the same records. Rows are read a range of `BATCH`
+ids at a time, a query a chunk (storage/records_export_read.py), so memory does not grow with the
+number of rows.
 """
 
 from __future__ import annotations
@@ -12,15 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, true
-from sqlmodel import Session, col, select
+from sqlalchemy import and_, func, or_, true
+from sqlmodel import col, select
 
 from storage.models import AuditEvent, Contact, Interaction, Issue, Nudge, NudgeStatus, Party, PartyAlias
-from storage.records_export_rows import csv_and_json_chunks
-from storage.records_export_text import csv_cells, json_object
+from storage.records_export_read import SnapshotReaders, read_ranges
+from storage.records_export_text import chunk_statement
 from storage.records_holds import interactions_held, issues_held
 
-BATCH = 5_000  # rows per round trip: few trips, and a batch of text stays a few MB
+BATCH = 5_000  # ids per chunk: few round trips, and a chunk's text stays a few MB
 
 
 @dataclass(frozen=True)
@@ -163,70 +164,23 @@ RECORD_TYPES: tuple[RecordType, ...] = (
 )
 
 
-Chunk = tuple[str, bytes, int]  # ("csv" or "json", UTF-8 text, rows in it)
-
-
-def begin_snapshot(session: Session) -> None:
-    """Make the session's transaction read one snapshot of the workspace: on PostgreSQL an export
-    reads each table twice (its CSV, its JSON), and both must hold the same rows. Call first."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        session.connection().exec_driver_sql("SET LOCAL TIME ZONE 'UTC'")  # this transaction only
+Chunk = tuple[bytes | None, bytes | None, int]  # (CSV lines, JSON objects, rows in them)
 
 
 def stream_text(
-    session: Session, record_type: RecordType, wanted: ExportFilter, formats: tuple[str, ...]
+    readers: SnapshotReaders, record_type: RecordType, wanted: ExportFilter, formats: tuple[str, ...]
 ) -> Iterator[Chunk]:
-    """The rows of one record type in id order as text, `BATCH` rows a chunk: the CSV (its header
-    first, a chunk of no rows) and JSON objects separated by ",\n" (a chunk's objects; the caller
-    puts the commas between chunks). See storage/records_export_text.py."""
+    """The rows of one record type in id order, a chunk at a time, as the database writes them
+    (storage/records_export_text.py): the chunk's CSV lines joined by CRLF and its JSON objects by
+    ",\n", as UTF-8; None for a format not asked for. The caller writes what goes between chunks."""
     statement = record_type.statement(wanted)
-    dialect = session.get_bind().dialect.name
-    columns = list(statement.selected_columns)
-    # Through the session's connection, not the ORM: its row machinery cost as much as all the
-    # writing. That skips the session's workspace filter, so the statement names the workspace itself.
+    # Core statements on the export's own connections, not the ORM: its row machinery is not
+    # wanted for a few values a chunk. That skips a session's workspace filter, so the statement
+    # names the workspace itself.
     table = statement.get_final_froms()[0]
-    statement = statement.where(table.c.team_id == session.info["team_id"])
-    if dialect == "postgresql":
-        if "csv" in formats:
-            yield "csv", (",".join(record_type.columns) + "\n").encode(), 0  # names never need quotes
-            yield from _copy(session, statement.with_only_columns(*csv_cells(columns, dialect)), "csv")
-        if "json" in formats:
-            yield from _copy(session, statement.with_only_columns(json_object(columns, dialect)), "json")
-        return
-    text = statement.with_only_columns(*csv_cells(columns, dialect))
-    yield from csv_and_json_chunks(
-        session.connection(), text, record_type.columns, record_type.json_columns, BATCH, formats
-    )
-
-
-# COPY's CSV output with a delimiter and a quote that JSON text never holds (control characters
-# are escaped in it): each JSON object comes as it is, one a line, never quoted.
-_ONE_OBJECT_A_LINE = "FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01'"
-
-
-def _copy(session: Session, statement: Any, what: str) -> Iterator[Chunk]:
-    """`COPY (statement) TO STDOUT`: the CSV (no header), or one JSON object a line."""
-    connection = session.connection()
-    compiled = statement.compile(dialect=connection.dialect)
-    options = "FORMAT csv" if what == "csv" else _ONE_OBJECT_A_LINE
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy(f"COPY ({compiled}) TO STDOUT ({options})", compiled.params) as copy:
-        lines: list[bytes] = []
-        for line in copy:  # one row a message
-            lines.append(line)
-            if len(lines) == BATCH:
-                yield _chunk(what, lines)
-                lines = []
-        if lines:
-            yield _chunk(what, lines)
-
-
-def _chunk(what: str, lines: list[bytes]) -> Chunk:
-    data = b"".join(lines)
-    if what == "csv":
-        return what, data, len(lines)
-    if b"\x01" in data:  # cannot happen with valid JSON; a broken file must not pass as one
-        raise RuntimeError("COPY quoted a JSON object of the export")
-    # No LF inside an object (see storage/records_export_text.py): each LF ends one.
-    return what, data[:-1].replace(b"\n", b",\n"), len(lines)
+    statement = statement.where(table.c.team_id == readers.team_id)
+    last_id = readers.connections[0].execute(select(func.max(table.c.id))).scalar() or 0
+    chunk = chunk_statement(statement, table.c.id, readers.dialect, formats, BATCH)
+    for csv_text, json_text, count in read_ranges(readers, chunk, last_id, BATCH):
+        if count:
+            yield csv_text, json_text, count
