@@ -79,3 +79,43 @@ def test_what_the_database_writes_reads_back_as_stored(
     # On PostgreSQL empty text and nothing at all stay apart, as COPY writes them: `""` and no cell.
     if database.engine.dialect.name == "postgresql" and "" in [link for _, _, link, _ in stored]:
         assert ',"",' in archive.read("interactions.csv").decode()
+
+
+def test_an_export_reads_one_moment_whatever_is_written_while_it_runs(
+    database: Database, clock: FrozenClock
+) -> None:
+    team_id = f"T{uuid.uuid4().hex[:8]}"
+    now = clock.now()
+
+    def log(session, party_id: int, summary: str) -> None:  # type: ignore[no-untyped-def]
+        session.add(Interaction(team_id=team_id, party_id=party_id, occurred_at=now, summary=summary,
+                                people=[], logged_by="U1"))  # fmt: skip
+
+    with database.workspace(team_id) as session:
+        party = Party(team_id=team_id, name="DMV", name_key="dmv", created_by="U1")
+        session.add(party)
+        session.flush()
+        party_id = party.id
+        log(session, party_id, "before the export")
+
+    written: list[str] = []
+
+    def progress(record_type: str, _rows: int) -> None:
+        # The parties are written: another person logs and renames while the rest is read.
+        if record_type == "parties" and not written:
+            with database.workspace(team_id) as session:
+                log(session, party_id, "during the export")
+                session.get(Party, party_id).name = "Motor Vehicles"  # type: ignore[union-attr]
+            written.append("done")
+
+    out = io.BytesIO()
+    plan = ExportPlan(ExportFilter(), {"as_written": ""}, ("csv", "json"), "every record")
+    run_export(database, plan, team_id=team_id, enterprise_id=None, requested_by="U9", requested_at=now,
+               out=out, progress=progress)  # fmt: skip
+
+    assert written == ["done"]  # the write was not held up by the export
+    archive = zipfile.ZipFile(out)
+    assert [r["summary"] for r in json.loads(archive.read("interactions.json"))] == ["before the export"]
+    assert [r["name"] for r in json.loads(archive.read("parties.json"))] == ["DMV"]
+    with database.workspace(team_id) as session:  # and the write itself is kept
+        assert len(session.exec(select(Interaction)).all()) == 2
