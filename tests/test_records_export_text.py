@@ -119,3 +119,31 @@ def test_an_export_reads_one_moment_whatever_is_written_while_it_runs(
     assert [r["name"] for r in json.loads(archive.read("parties.json"))] == ["DMV"]
     with database.workspace(team_id) as session:  # and the write itself is kept
         assert len(session.exec(select(Interaction)).all()) == 2
+
+
+def test_rows_come_in_id_order_across_chunks_and_gaps(
+    database: Database, clock: FrozenClock, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import storage.records_export_queries as queries
+
+    monkeypatch.setattr(queries, "BATCH", 3)  # ranges of 3 ids: many chunks, some of them empty
+    team_id = f"T{uuid.uuid4().hex[:8]}"
+    with database.workspace(team_id) as session:
+        party = Party(team_id=team_id, name="DMV", name_key="dmv", created_by="U1")
+        session.add(party)
+        session.flush()
+        logged = [Interaction(team_id=team_id, party_id=party.id, occurred_at=clock.now(), summary=f"n{n}",
+                              people=[], logged_by="U1") for n in range(14)]  # fmt: skip
+        session.add_all(logged)
+        session.flush()
+        for gone in (logged[3], logged[4], logged[5], logged[9]):  # a whole range, and one more
+            session.delete(gone)
+    kept = [f"n{n}" for n in range(14) if n not in (3, 4, 5, 9)]
+
+    archive = export(database, team_id, clock.now())
+
+    as_json = json.loads(archive.read("interactions.json"))
+    assert [r["summary"] for r in as_json] == kept
+    assert [r["id"] for r in as_json] == sorted(r["id"] for r in as_json)
+    as_csv = list(csv.DictReader(io.StringIO(archive.read("interactions.csv").decode(), newline="")))
+    assert [r["summary"] for r in as_csv] == kept
