@@ -103,11 +103,12 @@ def open_form(body: dict[str, Any], client: WebClient, context: BoltContext) -> 
         return
     prepared_ms = (time.perf_counter() - started) * 1000
     try:
-        client.views_open(trigger_id=request.trigger_id, view=view)
+        opened = client.views_open(trigger_id=request.trigger_id, view=view)
     except SLACK_FAILURES as problem:
         _report_not_opened(client, request, problem, prepared_ms)
         return
-    log.info("opened the %s form for %s (prepared in %.0f ms)", request.form, request.user_id, prepared_ms)
+    if opened is not None:  # None: an earlier run of this job opened it (slack_api/job_client.py)
+        log.info("opened the %s form for %s (prepared in %.0f ms)", request.form, request.user_id, prepared_ms)
 
 
 def build_form(

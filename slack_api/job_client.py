@@ -3,8 +3,8 @@
 A job may run twice (its worker died after the work but before recording it done). Its replies
 through the response_url are counted on the job's row (`JobRun.post_once`); the messages it posts
 through the Web API (the thread reply after a form, a DM) are counted the same way, in the same
-order, by handing the job this client instead of the bot's own. A post the earlier run made is
-not made again, and returns None. Everything else (reading, opening a DM, reactions, which Slack
+order, by handing the job this client instead of the bot's own; so are the forms it opens. A post
+the earlier run made is not made again, and returns None. Everything else (reading, opening a DM, reactions, which Slack
 refuses to add twice) goes straight to the bot's client.
 """
 
@@ -27,9 +27,18 @@ class PostsOnce(Protocol):
     def post_once(self, send: Callable[[], T]) -> T | None: ...
 
 
-# The Web API methods that put a message in front of people.
+# The Web API methods that put something in front of people: a message, or a form. A form's
+# trigger works once: asked again, Slack answers expired_trigger_id, and the job would tell the
+# person the form could not open although it did.
 POSTING_METHODS = frozenset(
-    {"chat_postMessage", "chat_postEphemeral", "chat_meMessage", "chat_scheduleMessage"}
+    {
+        "chat_postMessage",
+        "chat_postEphemeral",
+        "chat_meMessage",
+        "chat_scheduleMessage",
+        "views_open",
+        "views_push",
+    }
 )
 
 

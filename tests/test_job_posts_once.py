@@ -43,6 +43,21 @@ def test_a_form_job_that_runs_again_replies_in_the_thread_once(web_only: Running
     assert len(thread_replies(web_only)) == 1
 
 
+def test_a_shortcut_whose_job_runs_again_opens_the_form_once_and_tells_no_failure(
+    web_only: RunningApp,  # noqa: F811
+) -> None:
+    add_party(web_only, "DMV")
+    shortcut = web_only.client.message_shortcut(Shortcut.LOG_INTERACTION, post(web_only, EXAMPLE))
+    assert run_due_jobs(web_only.brm.services) == 1
+    assert len([call for call in web_only.slack.calls_to("views.open") if call.ok]) == 1
+
+    # Slack took the trigger the first time; asked again it would answer expired_trigger_id.
+    assert run_again(web_only, "open_form") == 1
+    assert len(web_only.slack.calls_to("views.open")) == 1  # not asked again
+    assert web_only.slack.response_posts(shortcut.response_name) == []  # no "couldn't open"
+    assert [call for call in web_only.slack.calls_to("chat.postEphemeral")] == []
+
+
 def test_a_form_job_that_cannot_use_the_thread_tells_the_person_once(
     web_only: RunningApp,  # noqa: F811
 ) -> None:
