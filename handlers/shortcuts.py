@@ -108,7 +108,8 @@ def open_form(body: dict[str, Any], client: WebClient, context: BoltContext) -> 
         _report_not_opened(client, request, problem, prepared_ms)
         return
     if opened is not None:  # None: an earlier run of this job opened it (slack_api/job_client.py)
-        log.info("opened the %s form for %s (prepared in %.0f ms)", request.form, request.user_id, prepared_ms)
+        log.info("opened the %s form for %s (prepared in %.0f ms)", request.form, request.user_id,
+                 prepared_ms)  # fmt: skip
 
 
 def build_form(

@@ -4,8 +4,8 @@ A job may run twice (its worker died after the work but before recording it done
 through the response_url are counted on the job's row (`JobRun.post_once`); the messages it posts
 through the Web API (the thread reply after a form, a DM) are counted the same way, in the same
 order, by handing the job this client instead of the bot's own; so are the forms it opens. A post
-the earlier run made is not made again, and returns None. Everything else (reading, opening a DM, reactions, which Slack
-refuses to add twice) goes straight to the bot's client.
+the earlier run made is not made again, and returns None. Everything else (reading, opening a DM,
+reactions, which Slack refuses to add twice) goes straight to the bot's client.
 """
 
 from __future__ import annotations
