@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -44,6 +45,7 @@ from runtime.touchpoint_logged import mark_logged_from_nudge
 from slack_api.direct import tell_directly
 from slack_api.failures import SLACK_FAILURES, SlackError, failure_code
 from slack_api.ids import View
+from slack_api.job_client import unwrapped
 from storage.models import Interaction, Issue, Party, Surface
 from storage.parties import get_party
 from storage.records import records_for_message, written_for_request
@@ -114,6 +116,7 @@ class Saved:
     record: Interaction | Issue
     party: Party
     people: PeopleLinked = field(default_factory=PeopleLinked)  # an interaction's people linked to contacts
+    again: bool = False  # saved by an earlier run of this job, answered now (see `save_form`)
 
     def receipt(self, tz: ZoneInfo, *, in_thread: bool) -> tuple[str, replies.Blocks]:
         if isinstance(self.record, Interaction):
@@ -158,7 +161,9 @@ def save_form(view: dict[str, Any], client: WebClient, context: BoltContext) -> 
             if isinstance(form, IssueForm) and form.owner_id != user_id
             else source.zone
         )
-        saved = _save_once(services, context, form, origin, source, owner_tz)
+        # A run after a crash between the save and the receipt answers with what was saved; the
+        # receipt's post is counted on the job's row, so it is never made twice either.
+        saved = _save_once(services, context, form, origin, source, owner_tz, again=_ran_before(client))
         if saved is None:
             log.info(
                 "form %s for %s arrived again (%s); already saved",
@@ -185,14 +190,24 @@ def submission_key(view: dict[str, Any]) -> str:
     return f"view:{view['id']}:{view.get('hash') or ''}"
 
 
+def _ran_before(client: WebClient) -> bool:
+    _, job = unwrapped(client)
+    return job is not None and job.attempt > 1
+
+
 def _save_once(
-    services: Services, context: BoltContext, form: Form, origin: Origin, source: Source, owner_tz: ZoneInfo
-) -> Saved | None:
+    services: Services, context: BoltContext, form: Form, origin: Origin, source: Source, owner_tz: ZoneInfo,
+    *, again: bool,
+) -> Saved | None:  # fmt: skip
     """Save the form; when the same message was saved at the same instant elsewhere, say so instead.
-    None when this very submission was saved before."""
+    None when this very submission was saved before (by another delivery of it; with `again`, what
+    was saved, to answer with)."""
     team_id, enterprise_id = team_of(context), context.enterprise_id
+    save_it = partial(
+        _save_answering, services, team_id, enterprise_id, form, origin, source, owner_tz, again
+    )
     try:
-        return _save_answering(services, team_id, enterprise_id, form, origin, source, owner_tz)
+        return save_it()
     except IntegrityError:
         # A unique index (on the source message, or on the submission's key) caught a save racing
         # ours: a second look finds that record, and refuses the duplicate or answers as saved.
@@ -201,7 +216,7 @@ def _save_once(
             origin.channel_id,
             origin.message_ts,
         )
-        return _save_answering(services, team_id, enterprise_id, form, origin, source, owner_tz)
+        return save_it()
 
 
 def _save_answering(
@@ -212,13 +227,15 @@ def _save_answering(
     origin: Origin,
     source: Source,
     owner_tz: ZoneInfo,
+    again: bool,
 ) -> Saved | None:
     """Save the form and, in the same transaction, answer the touchpoint nudge that opened it."""
     nudge_id = read_number(source.touchpoint_nudge or "")
     answered = False
     with services.db.workspace(team_id, enterprise_id) as session:
-        saved = save(session, form, origin, source.zone, owner_tz=owner_tz)
-        if saved is not None and nudge_id is not None and isinstance(saved.record, Interaction):
+        saved = save(session, form, origin, source.zone, owner_tz=owner_tz, again=again)
+        answers = saved is not None and not saved.again  # the nudge was answered with the save
+        if answers and nudge_id is not None and isinstance(saved.record, Interaction):
             answered = mark_logged_from_nudge(
                 services, session, nudge_id=nudge_id, interaction=saved.record,
                 actor_id=origin.actor_id, surface=origin.surface,
@@ -229,14 +246,18 @@ def _save_answering(
 
 
 def save(
-    session: Session, form: Form, origin: Origin, tz: ZoneInfo, *, owner_tz: ZoneInfo | None = None
-) -> Saved | None:
-    """Write what the form says; InputError when that message was captured the same way meanwhile,
-    None (and nothing written) when this submission (`origin.request_id`) was saved before."""
+    session: Session, form: Form, origin: Origin, tz: ZoneInfo, *, owner_tz: ZoneInfo | None = None,
+    again: bool = False,
+) -> Saved | None:  # fmt: skip
+    """Write what the form says; InputError when that message was captured the same way meanwhile.
+    When this submission (`origin.request_id`) was saved before, nothing is written: None, or with
+    `again` what was saved."""
     if origin.request_id:
         interaction, raised = written_for_request(session, origin.request_id)
-        if interaction is not None or raised:
-            return None
+        record = interaction or next(iter(raised), None)
+        if record is not None:
+            party = get_party(session, record.party_id) if again else None
+            return Saved(record, party, again=True) if party is not None else None
     interactions, issues = (
         records_for_message(session, origin.channel_id, origin.message_ts)
         if origin.channel_id and origin.message_ts

@@ -19,10 +19,13 @@ T = TypeVar("T")
 
 
 class PostsOnce(Protocol):
-    """A running job (`runtime.kinds.JobRun`): its id, and the counted way it posts."""
+    """A running job (`runtime.kinds.JobRun`): its id, which attempt this is, and the counted way it posts."""
 
     @property
     def id(self) -> int: ...
+
+    @property
+    def attempt(self) -> int: ...  # 1 on the first run
 
     def post_once(self, send: Callable[[], T]) -> T | None: ...
 

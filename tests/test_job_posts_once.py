@@ -4,8 +4,10 @@ the thread or to the person alone, is made once."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import update
 
+from handlers import views
 from runtime.worker import run_due_jobs
 from slack_api.ids import Shortcut
 from storage.models import Interaction, Job, JobStatus
@@ -56,6 +58,34 @@ def test_a_shortcut_whose_job_runs_again_opens_the_form_once_and_tells_no_failur
     assert len(web_only.slack.calls_to("views.open")) == 1  # not asked again
     assert web_only.slack.response_posts(shortcut.response_name) == []  # no "couldn't open"
     assert [call for call in web_only.slack.calls_to("chat.postEphemeral")] == []
+
+
+def test_a_form_job_that_died_between_the_save_and_the_receipt_sends_the_receipt_on_its_next_run(
+    web_only: RunningApp,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    add_party(web_only, "DMV")
+    view = open_form_now(web_only)
+    web_only.client.view_submission(None, as_shown(view), view=view)
+    real_announce = views.announce
+
+    def die_once(*args: object) -> None:  # the worker is gone right after the save's commit
+        monkeypatch.setattr(views, "announce", real_announce)
+        raise RuntimeError("the worker died")
+
+    monkeypatch.setattr(views, "announce", die_once)
+    assert run_due_jobs(web_only.brm.services) == 1
+    assert len(rows(web_only, Interaction)) == 1
+    assert thread_replies(web_only) == []
+
+    web_only.clock.advance(seconds=2)  # the retry's backoff
+    assert run_due_jobs(web_only.brm.services) == 1
+    [reply] = thread_replies(web_only)  # the receipt, for the record saved before
+    assert "DMV" in str(reply.params)
+    assert len(rows(web_only, Interaction)) == 1
+
+    assert run_again(web_only, "save_form") == 1  # and never a second one
+    assert len(thread_replies(web_only)) == 1
 
 
 def test_a_form_job_that_cannot_use_the_thread_tells_the_person_once(
