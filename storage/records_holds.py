@@ -1,7 +1,8 @@
 """Legal holds: reading and writing them, and which records each covers, as SQL.
 
 A hold covers the records that match every part it names (a party, a date range, a person):
-- interactions: of the party, that happened in the range, logged by the person;
+- interactions: of the party, that happened in the range, logged by the person, naming them among
+  the people there (a Slack mention), or whose follow-up they closed;
 - issues: of the party, open at any time in the range, raised, owned or closed by the person;
 - nudges: those of a covered interaction or issue;
 - audit events: those about a covered interaction or issue, or matching the hold themselves (about
@@ -12,10 +13,11 @@ can never disagree about what a hold covers.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import and_, false, or_, true
+from sqlalchemy import Text, and_, cast, false, or_, true
 from sqlmodel import Session, col, select
 
 from storage.models import AuditEvent, Interaction, Issue, Nudge
@@ -60,7 +62,12 @@ def interactions_held(hold: Coverage) -> Any:
     if hold.ends_at is not None:
         conditions.append(col(Interaction.occurred_at) < hold.ends_at)
     if hold.user_id is not None:
-        conditions.append(col(Interaction.logged_by) == hold.user_id)
+        user = hold.user_id
+        # `people` is a JSON list of Slack user ids: the person's id as a JSON string inside it.
+        named = cast(col(Interaction.people), Text).contains(json.dumps(user), autoescape=True)
+        conditions.append(
+            or_(col(Interaction.logged_by) == user, named, col(Interaction.follow_up_done_by) == user)
+        )
     return _all(*conditions)
 
 

@@ -68,6 +68,17 @@ def test_a_hold_on_a_person_covers_what_they_logged_and_not_what_others_did(reco
     assert [i.number for i in rows(records, Issue)] == [1]
 
 
+def test_a_hold_on_a_person_covers_the_interactions_that_name_them(records: RunningApp) -> None:
+    add_party(records, "DMV")
+    records.command("log DMV call with <@U2|sam> about renewals")  # U1 logs; Sam was there
+    records.command("log DMV call with <@U3|ana> about scanners")
+    records.command('hold add "PRR-10" <@U2|sam>', user_id="U9")
+    assert "Undid your last log" in reply_text(records.command("undo"))  # Ana's call: not held
+    assert "under legal hold *PRR-10*" in reply_text(records.command("undo"))
+    [kept] = rows(records, Interaction)
+    assert kept.people == ["U2"]
+
+
 def test_a_hold_over_a_date_range_leaves_records_outside_it_alone(records: RunningApp) -> None:
     add_party(records, "DMV")
     records.command("log DMV call about renewals")  # on 26 November 2026
