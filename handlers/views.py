@@ -41,7 +41,7 @@ from handlers.after_ack import after_ack
 from handlers.context import services_of, team_of
 from handlers.errors import error_boundary
 from runtime.services import Services
-from runtime.touchpoint_logged import mark_logged_from_nudge
+from runtime.touchpoint_logged import answer_touchpoints
 from slack_api.direct import tell_directly
 from slack_api.failures import SLACK_FAILURES, SlackError, failure_code
 from slack_api.ids import View
@@ -229,16 +229,16 @@ def _save_answering(
     owner_tz: ZoneInfo,
     again: bool,
 ) -> Saved | None:
-    """Save the form and, in the same transaction, answer the touchpoint nudge that opened it."""
-    nudge_id = read_number(source.touchpoint_nudge or "")
-    answered = False
+    """Save the form and, in the same transaction, answer the touchpoint nudges it logs (the one that
+    opened it among them)."""
+    answered = 0
     with services.db.workspace(team_id, enterprise_id) as session:
         saved = save(session, form, origin, source.zone, owner_tz=owner_tz, again=again)
-        answers = saved is not None and not saved.again  # the nudge was answered with the save
-        if answers and nudge_id is not None and isinstance(saved.record, Interaction):
-            answered = mark_logged_from_nudge(
-                services, session, nudge_id=nudge_id, interaction=saved.record,
-                actor_id=origin.actor_id, surface=origin.surface,
+        # (Saved `again`: the nudges were answered with the save.)
+        if saved is not None and not saved.again and isinstance(saved.record, Interaction):
+            answered = answer_touchpoints(
+                services, session, saved.record, actor_id=origin.actor_id, surface=origin.surface,
+                from_nudge=read_number(source.touchpoint_nudge or ""),
             )  # fmt: skip
     if answered:
         services.jobs.wake.after_commit()

@@ -10,7 +10,7 @@ dies after the save still updates the message, and the job updates it through `p
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
@@ -19,12 +19,52 @@ from runtime.kinds import JobRun, job_kind
 from runtime.services import Services
 from runtime.touchpoint_messages import LOGGED, audit_touchpoint, render_touchpoint, touchpoint_facts
 from slack_api.failures import SLACK_FAILURES, failure_code
-from storage.models import Interaction, NudgeStatus
-from storage.nudges import nudge_by_id
+from storage.models import Interaction, Nudge, NudgeStatus
+from storage.nudges import nudge_by_id, posted_touchpoint_nudges
 
 log = logging.getLogger(__name__)
 
 LOGGED_JOB = "touchpoint_logged"
+
+
+def answer_touchpoints(
+    services: Services,
+    session: Session,
+    interaction: Interaction,
+    *,
+    actor_id: str,
+    surface: str,
+    from_nudge: int | None = None,
+) -> int:
+    """In the transaction that saves `interaction`: the posted touchpoint nudges it answers, marked
+    and their messages queued for update (how many). The nudge whose *Log a touchpoint* button
+    opened the form (`from_nudge`) is answered whatever the form says; any other posted nudge of
+    the party when the log touches whom it is about (the party, or a contact it names) later than
+    the touch the nudge counted from. A log of an older meeting answers nothing."""
+    answered = 0
+    if from_nudge is not None:
+        answered += mark_logged_from_nudge(
+            services,
+            session,
+            nudge_id=from_nudge,
+            interaction=interaction,
+            actor_id=actor_id,
+            surface=surface,
+        )
+    session.flush()
+    for nudge in posted_touchpoint_nudges(session, interaction.party_id):
+        facts = touchpoint_facts(session, nudge, fresh=False)
+        if facts is None or facts.outcome is not None or facts.last_contact_at is None:
+            continue
+        if facts.last_contact_at + timedelta(days=facts.cadence_days) <= nudge.due_at:
+            continue  # the last touch is still the one the nudge counted from
+        audit_touchpoint(
+            session, nudge, facts, what=LOGGED, actor_id=actor_id, surface=surface,
+            occurred_at=interaction.occurred_at, interaction_id=interaction.id,
+        )  # fmt: skip
+        _queue_update(services, session, nudge)
+        answered += 1
+    return answered
 
 
 def mark_logged_from_nudge(
@@ -53,15 +93,19 @@ def mark_logged_from_nudge(
     (facts.contact or facts.party).touched_at = services.clock.now()
     session.add(facts.contact or facts.party)
     touchpoints.replan(session, facts.party)
+    _queue_update(services, session, nudge)
+    return True
+
+
+def _queue_update(services: Services, session: Session, nudge: Nudge) -> None:
     if nudge.status == NudgeStatus.SENT and nudge.channel_id and nudge.message_ts:
         services.jobs.enqueue_in(
             session,
             LOGGED_JOB,
-            {"nudge_id": nudge_id},
+            {"nudge_id": nudge.id},
             team_id=nudge.team_id,
             enterprise_id=nudge.enterprise_id,
         )
-    return True
 
 
 @job_kind(LOGGED_JOB)

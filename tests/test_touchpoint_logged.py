@@ -137,3 +137,39 @@ def test_a_key_contacts_nudge_is_answered_even_when_the_form_no_longer_names_the
     # Logged from Jane's nudge: her next touchpoint is due a cadence from now, nudged once more then.
     [next_one] = wait_until(lambda: [n for n in pending(app) if n.contact_id == event.entity_id])
     assert next_one.due_at == WEEK_LATER + timedelta(days=7)
+
+
+def test_a_touchpoint_logged_with_brm_log_answers_the_posted_nudge_too(app: RunningApp) -> None:
+    weekly_dmv(app)
+    app.clock.set(WEEK_LATER)
+    assert sweep(app) == 1
+    [post] = posts(app)
+
+    app.command("log DMV call with Jane about the backlog")  # not from the nudge's button
+
+    assert "<@U1> logged a touchpoint" in updated_text(app, post)
+    assert not any(block["type"] == "actions" for block in message_of(app, post)["blocks"])
+    [event] = [e for e in rows(app, AuditEvent) if e.action == "touchpoint_logged"]
+    [logged] = [i for i in rows(app, Interaction) if "backlog" in i.summary]
+    assert (event.detail["interaction_id"], event.surface) == (logged.id, "command")
+
+    app.command("log DMV email about the invoice")  # the nudge is answered once, not again
+    app.brm.close()
+    assert len(app.slack.calls_to("chat.update")) == 1
+    assert len([e for e in rows(app, AuditEvent) if e.action == "touchpoint_logged"]) == 1
+
+
+def test_a_log_of_a_meeting_before_the_last_touch_leaves_the_nudge_as_it_is(app: RunningApp) -> None:
+    weekly_dmv(app)  # touched on 26 November
+    app.clock.set(WEEK_LATER)
+    assert sweep(app) == 1
+    [post] = posts(app)
+
+    app.command("log DMV call on 2026-11-20 about last year's audit")  # older than the last touch
+    app.brm.close()
+    [older] = [i for i in rows(app, Interaction) if "audit" in i.summary]
+    assert older.occurred_at.date().isoformat() == "2026-11-20"
+
+    assert app.slack.calls_to("chat.update") == []
+    assert "Log a touchpoint" in block_text(message_of(app, post)["blocks"])
+    assert not [e for e in rows(app, AuditEvent) if e.action == "touchpoint_logged"]

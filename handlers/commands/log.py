@@ -8,7 +8,9 @@ from bot.replies import log_receipt
 from bot.text import mentioned_users, name_mentions
 from handlers.commands.registry import subcommand
 from handlers.commands.request import CommandRequest
+from runtime.touchpoint_logged import answer_touchpoints
 from slack_api.ids import Action
+from storage.models import Surface
 
 
 @subcommand(
@@ -39,6 +41,11 @@ def run(request: CommandRequest) -> None:
             tz=tz,
             now=services.clock.now(),
         )
+        answered = answer_touchpoints(
+            services, session, receipt.interaction, actor_id=request.user_id, surface=Surface.COMMAND
+        )
+    if answered:
+        services.jobs.wake.after_commit()
     text, blocks = log_receipt(receipt)
     blocks += offer_buttons(receipt.people, receipt.party, action_id=Action.ADD_CONTACT)
     request.reply(text, blocks)
