@@ -13,6 +13,8 @@ Slack on loopback (tests/support/fake_slack.py) and a fresh database, and measur
   acks per second; then it waits for every reply at its response_url and counts the missing ones,
   because an ack without the work done is not a win.
 
+The serving process's own CPU time per command (not its worker's) is printed too, for each app.
+
 Then the same against `python -m bench.bare_app`, served the same way, so the ratio says what
 brm-bot itself costs. It prints a Markdown table and PASS/MISS against the issue's targets: ack p99 at
 10 senders <= 100 ms and <= 1.5x the bare app's; the first command acknowledged in under 1 s. These
@@ -249,6 +251,7 @@ class Phase:
     delivery: Delivery | None = None
     reply_wall: float | None = None  # from the first send to the last reply
     first_error: str | None = None
+    web_cpu_per_ack: float = math.nan  # the serving process's CPU seconds while the commands were sent
 
     @property
     def p50(self) -> float:
@@ -387,14 +390,18 @@ def measure_level(
         if target.expect_replies:
             wait_for_replies(fake, [p.response_name for p in warm], drain)
     batch = prepare_commands(fake, requests, f"{name}-c{concurrency}")
+    assert target.process is not None
+    cpu_before = process_cpu(target.process.pid)
     phase_began = time.time()
     outcomes, wall = send_all(target.port, batch, concurrency)
+    web_cpu = process_cpu(target.process.pid) - cpu_before
     ok = [o for o in outcomes if o.status == 200]
     phase = Phase(
         concurrency=concurrency,
         latencies=[o.seconds for o in ok],
         failures=len(outcomes) - len(ok),
         wall=wall,
+        web_cpu_per_ack=web_cpu / max(len(outcomes), 1),
         first_error=next((o.error or f"HTTP {o.status}" for o in outcomes if o.status != 200), None),
     )
     if target.expect_replies:
@@ -409,9 +416,16 @@ def measure_level(
     target.check_alive()
     print(
         f"[{name}] {concurrency:>2} senders: p50 {ms(phase.p50)} p99 {ms(phase.p99)} "
-        f"max {ms(phase.max)} ms, {phase.failures} failed",
+        f"max {ms(phase.max)} ms, {phase.failures} failed, "
+        f"serving process CPU {phase.web_cpu_per_ack * 1000:.2f} ms an ack",
         file=sys.stderr,
     )
+
+
+def process_cpu(pid: int) -> float:
+    """The CPU seconds (user and system) one process has used so far: not its children (the worker)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # --------------------------------------------------------------------------- databases
@@ -478,15 +492,17 @@ def report(brm: Target, bare: Target, args: argparse.Namespace, load: tuple[floa
         )
     lines += [
         "",
-        "| concurrency | brm max | brm acks/s | brm all replies in | bare max | bare acks/s |",
-        "|---:|---:|---:|---:|---:|---:|",
+        "| concurrency | brm max | brm acks/s | brm all replies in | brm web CPU/ack | bare max "
+        "| bare acks/s | bare CPU/ack |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for c in CONCURRENCY:
         b, r = brm.phases[c], bare.phases[c]
         replies_in = f"{b.reply_wall:.1f} s" if b.reply_wall is not None else "n/a"
         lines.append(
-            f"| {c} | {ms(b.max)} ms | {b.acks_per_second:.0f} | {replies_in} | {ms(r.max)} ms "
-            f"| {r.acks_per_second:.0f} |"
+            f"| {c} | {ms(b.max)} ms | {b.acks_per_second:.0f} | {replies_in} "
+            f"| {b.web_cpu_per_ack * 1000:.2f} ms | {ms(r.max)} ms | {r.acks_per_second:.0f} "
+            f"| {r.web_cpu_per_ack * 1000:.2f} ms |"
         )
     lines.append("")
     for run in (brm, bare):
