@@ -179,8 +179,12 @@ def stream_text(
     # names the workspace itself.
     table = statement.get_final_froms()[0]
     statement = statement.where(table.c.team_id == readers.team_id)
-    last_id = readers.connections[0].execute(select(func.max(table.c.id))).scalar() or 0
+    # The workspace's first and last ids: another workspace's rows around them are not read range by range.
+    span = select(func.min(table.c.id), func.max(table.c.id)).where(table.c.team_id == readers.team_id)
+    first_id, last_id = readers.connections[0].execute(span).one()
+    if first_id is None:
+        return
     chunk = chunk_statement(statement, table.c.id, readers.dialect, formats, BATCH)
-    for csv_text, json_text, count in read_ranges(readers, chunk, last_id, BATCH):
+    for csv_text, json_text, count in read_ranges(readers, chunk, first_id - 1, last_id, BATCH):
         if count:
             yield csv_text, json_text, count

@@ -73,10 +73,13 @@ def export_snapshot(session: Session) -> Iterator[SnapshotReaders]:
         yield SnapshotReaders(dialect, str(session.info["team_id"]), connections)
 
 
-def read_ranges(readers: SnapshotReaders, statement: Any, last_id: int, width: int) -> Iterator[Row]:
+def read_ranges(
+    readers: SnapshotReaders, statement: Any, after_id: int, last_id: int, width: int
+) -> Iterator[Row]:
     """`statement`'s row for each range of ids (lower bound `after`, exclusive; upper `upto`,
-    inclusive) of `width` ids up to `last_id`, in order: every other range on each connection."""
-    bounds = [(after, min(after + width, last_id)) for after in range(0, last_id, width)]
+    inclusive) of `width` ids from above `after_id` up to `last_id`, in order: every other range on
+    each connection."""
+    bounds = [(after, min(after + width, last_id)) for after in range(after_id, last_id, width)]
     if not bounds:
         return
     stop = threading.Event()
