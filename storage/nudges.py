@@ -13,9 +13,11 @@ sender first looks whether the message already reached Slack.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections import defaultdict
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import case, func, or_, update
 from sqlmodel import Session, select
@@ -42,8 +44,15 @@ class NudgeSubject:
     party: Party
 
 
-def plan_nudge(
-    session: Session,
+def plan_nudge(session: Session, values: dict[str, object]) -> Nudge:
+    """Add a pending nudge with `values` (`nudge_values`)."""
+    nudge = Nudge(**values)
+    session.add(nudge)
+    session.flush()
+    return nudge
+
+
+def nudge_values(
     *,
     due_at: datetime,
     owner_id: str,
@@ -52,12 +61,15 @@ def plan_nudge(
     interaction: Interaction | None = None,
     sequence: int = 1,
     escalated_to: str | None = None,
-) -> Nudge:
-    """Add a pending nudge for an issue or an interaction's follow-up; `target_channel_id` None = DM."""
+) -> dict[str, object]:
+    """A pending nudge for an issue or an interaction's follow-up; `target_channel_id` None = DM.
+
+    The columns to add it with: one at a time (`plan_nudge`), or many at once with Core
+    (storage/nudge_batches.py); `created_at` is the writer's to stamp."""
     record = issue if issue is not None else interaction
     if record is None:
         raise ValueError("a nudge needs an issue or an interaction")
-    nudge = Nudge(
+    return dict(
         team_id=record.team_id,
         enterprise_id=record.enterprise_id,
         issue_id=issue.id if issue is not None else None,
@@ -68,9 +80,6 @@ def plan_nudge(
         target_channel_id=target_channel_id,
         escalated_to=escalated_to,
     )
-    session.add(nudge)
-    session.flush()
-    return nudge
 
 
 def cancel_pending_nudges(
@@ -114,11 +123,6 @@ def subject_of(session: Session, nudge: Nudge) -> NudgeSubject | None:
     return NudgeSubject(issue=issue, interaction=interaction, party=party)
 
 
-def has_pending_nudge(session: Session, *, issue_id: int) -> bool:
-    statement = select(Nudge.id).where(Nudge.issue_id == issue_id, Nudge.status == NudgeStatus.PENDING)
-    return session.exec(statement.limit(1)).first() is not None
-
-
 def posted_nudges(
     session: Session, *, issue_id: int | None = None, interaction_id: int | None = None
 ) -> list[Nudge]:
@@ -154,11 +158,14 @@ def claim_due(
     limit: int,
     lease: timedelta,
     skip_channels: Collection[str] = (),
+    per_channel: int | None = None,
 ) -> list[ClaimedNudge]:
     """Claim up to `limit` due nudges for `worker`, oldest first; committed before returning.
 
     Due: pending with `due_at <= now` and no later `next_attempt_at`, or left `sending` by a claim
     older than `lease`. Channels in `skip_channels` are waiting out a rate limit and are left for later.
+    `per_channel`: at most that many of the `limit` oldest in any one channel (a sender keeping to
+    Slack's pace could post no more before the channel's next slot); DMs are not limited.
     """
     stale = now - lease
     due = or_(
@@ -167,7 +174,7 @@ def claim_due(
         & or_(Nudge.next_attempt_at.is_(None), Nudge.next_attempt_at <= now),  # type: ignore[union-attr]
         (Nudge.status == NudgeStatus.SENDING) & (Nudge.claimed_at < stale),
     )
-    candidates = select(Nudge.id, Nudge.status, Nudge.check_before_post).where(due)
+    candidates = select(Nudge.id, Nudge.status, Nudge.check_before_post, Nudge.target_channel_id).where(due)
     if skip_channels:
         candidates = candidates.where(
             or_(Nudge.target_channel_id.is_(None), Nudge.target_channel_id.not_in(list(skip_channels)))  # type: ignore[union-attr]
@@ -177,6 +184,8 @@ def claim_due(
         # Other processes skip the rows this one is claiming instead of waiting for them.
         candidates = candidates.with_for_update(skip_locked=True)
     rows = session.exec(candidates).all()
+    if per_channel is not None:
+        rows = _at_most_per_channel(rows, per_channel)
     if not rows:
         session.commit()
         return []
@@ -200,6 +209,18 @@ def claim_due(
         ClaimedNudge(id=nid, team_id=team, target_channel_id=target, recovered=nid in unsure)
         for nid, team, target in claimed
     ]
+
+
+def _at_most_per_channel(rows: Sequence[Any], per_channel: int) -> list[Any]:
+    taken: dict[str, int] = defaultdict(int)
+    kept = []
+    for row in rows:
+        channel = row[3]
+        if channel is None or taken[channel] < per_channel:
+            kept.append(row)
+            if channel is not None:
+                taken[channel] += 1
+    return kept
 
 
 def next_due(session: Session, *, after: datetime) -> datetime | None:
@@ -288,6 +309,24 @@ def release(
             Nudge.claimed_by == worker,
         )
         .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)
+
+
+def hold_channel(session: Session, channel_id: str, *, until: datetime) -> int:
+    """Slack asked to wait until `until` before the next message in the channel: its pending nudges
+    due by then are not tried before it (a sender claims one a channel at a time, so the channel's
+    other nudges were never claimed and given back). When each was due stays."""
+    result = session.execute(
+        update(Nudge)
+        .where(
+            Nudge.target_channel_id == channel_id,
+            Nudge.status == NudgeStatus.PENDING,
+            Nudge.due_at <= until,
+            or_(Nudge.next_attempt_at.is_(None), Nudge.next_attempt_at < until),  # type: ignore[union-attr]
+        )
+        .values(next_attempt_at=until)
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount or 0)
