@@ -42,6 +42,7 @@ from bot import nudges as rules
 from bot.nudge_blocks import NudgeFacts, nudge_message
 from bot.touchpoints import touchpoint_send_time
 from runtime.nudge_messages import BUTTONS, fresh_nudge_facts
+from runtime.nudge_pace import keep_slot_if_late, take_slot
 from runtime.nudge_post import NudgePoster, Outcome, Posted, RateLimited, Unsure
 from runtime.nudge_sent import sent_nudge
 from runtime.services import Services
@@ -49,7 +50,6 @@ from runtime.touchpoint_messages import render_touchpoint, touchpoint_facts
 from slack_api.client import make_web_client
 from storage import nudge_batches as batches
 from storage import nudges as store
-from storage import slack_pace as pace
 from storage.models import Nudge, NudgeStatus
 from storage.workspaces import ensure_workspace
 
@@ -59,9 +59,6 @@ LEASE = timedelta(minutes=5)  # a claim older than this is taken to have died wi
 BATCH = 200
 THREADS = 16
 CHANNEL_INTERVAL = timedelta(seconds=1)  # between two nudges in one channel
-# More between two processes' posts in one channel: one's post may leave a little later after its slot.
-PACE_MARGIN = timedelta(milliseconds=50)
-PROCESS = f"{socket.gethostname()}:{os.getpid()}"  # who took a channel's slot (storage/slack_pace.py)
 GATHER = timedelta(milliseconds=25)  # between two claims that did not fill a batch, paced
 LINGER = timedelta(seconds=1)  # a sweep waits this long at most for a channel to be free again
 FIRST_BACKOFF = timedelta(seconds=30)
@@ -148,6 +145,7 @@ class NudgeSender:
                         skip_channels=self._paused_channels(now),
                         # Kept to Slack's pace, a channel takes one post before it is paused again.
                         per_channel=1 if self.channel_interval else None,
+                        paced=bool(self.channel_interval),
                     )
                 if not claimed:
                     if self._wait_for_a_free_channel(now):
@@ -252,7 +250,8 @@ class NudgeSender:
         if item.recovered:
             outcome = self.poster.find_earlier_post(nudge)
         if outcome is None:
-            free_at = self._take_slot(nudge)
+            slot = self.services.clock.now()  # the post leaves now, after the nudge was read and rendered
+            free_at = take_slot(self.services.db, nudge, now=slot, interval=self.channel_interval)
             if free_at is not None:  # another sender posted to this channel within the second
                 self._pause(str(nudge.target_channel_id), free_at)
                 with self.services.db.workspace(item.team_id) as session:
@@ -261,18 +260,12 @@ class NudgeSender:
                     )
                 return 0
             outcome = self.poster.post(nudge, prepared.text, prepared.blocks)
+            answered = self.services.clock.now()
+            recorded = self._record(item, prepared, outcome)
+            if isinstance(outcome, Posted) and outcome.channel_id == nudge.target_channel_id:
+                keep_slot_if_late(self.services.db, nudge, slot, answered, interval=self.channel_interval)
+            return recorded
         return self._record(item, prepared, outcome)
-
-    def _take_slot(self, nudge: Nudge) -> datetime | None:
-        """Slack's pace for the channel, shared with every other sender (storage/slack_pace.py)."""
-        if not self.channel_interval or not nudge.target_channel_id:
-            return None
-        now = self.services.clock.now()  # the post leaves now, after the nudge was read and rendered
-        with self.services.db.system() as session:
-            key = pace.channel_key(nudge.team_id, nudge.target_channel_id)
-            return pace.take_slot(
-                session, key, holder=PROCESS, now=now, interval=self.channel_interval, margin=PACE_MARGIN
-            )
 
     def _prepare(self, item: store.ClaimedNudge, batch: Batch, now: datetime) -> Prepared | None:
         """Render the nudge read with its batch; None when it is not to be posted now (released or
