@@ -1,6 +1,6 @@
-"""Slack's pace per channel as the nudge sender keeps it: a slot taken in the database before each
-post (storage/slack_pace.py), shared with every other sender process, and kept longer after a post
-that reached Slack late."""
+"""Slack's pace per channel as the nudge sender keeps it: a slot taken in the database with each
+claimed nudge (storage/slack_pace.py), shared with every other sender process, and kept longer for
+a post that leaves, or reaches Slack, late."""
 
 from __future__ import annotations
 
@@ -8,23 +8,31 @@ import os
 import socket
 from datetime import datetime, timedelta
 
-from storage import slack_pace as pace
+from storage import slack_pace
 from storage.db import Database
 from storage.models import Nudge
+from storage.slack_pace import Pace
 
 # More between two processes' posts in one channel: one's post may leave a little later after its slot.
 PACE_MARGIN = timedelta(milliseconds=50)
 PROCESS = f"{socket.gethostname()}:{os.getpid()}"  # who took a channel's slot (storage/slack_pace.py)
 
 
-def take_slot(db: Database, nudge: Nudge, *, now: datetime, interval: timedelta) -> datetime | None:
-    """Take the nudge's channel's slot for a post now: None to post, else when the channel is free
-    (another sender posted to it within the second). DMs, and a sender that keeps no pace, post."""
-    if not interval or not nudge.target_channel_id:
-        return None
+def pace(interval: timedelta) -> Pace | None:
+    """The rule this process's claims take channels' slots by (None: a sender that keeps no pace)."""
+    return Pace(holder=PROCESS, interval=interval, margin=PACE_MARGIN) if interval else None
+
+
+def still_holds_slot(
+    db: Database, nudge: Nudge, slot: datetime, *, now: datetime, interval: timedelta
+) -> bool:
+    """Before a post that leaves more than the margin after its slot (taken with the claim): keep
+    the channel a second from now. False when another process has taken it since (do not post)."""
+    if not interval or not nudge.target_channel_id or now - slot <= PACE_MARGIN:
+        return True
     with db.system() as session:
-        key = pace.channel_key(nudge.team_id, nudge.target_channel_id)
-        return pace.take_slot(session, key, holder=PROCESS, now=now, interval=interval, margin=PACE_MARGIN)
+        key = slack_pace.channel_key(nudge.team_id, nudge.target_channel_id)
+        return slack_pace.keep_until(session, key, holder=PROCESS, next_at=now + interval)
 
 
 def keep_slot_if_late(
@@ -35,5 +43,5 @@ def keep_slot_if_late(
     if not interval or not nudge.target_channel_id or answered - slot <= PACE_MARGIN:
         return
     with db.system() as session:
-        key = pace.channel_key(nudge.team_id, nudge.target_channel_id)
-        pace.keep_until(session, key, holder=PROCESS, next_at=answered + interval)
+        key = slack_pace.channel_key(nudge.team_id, nudge.target_channel_id)
+        slack_pace.keep_until(session, key, holder=PROCESS, next_at=answered + interval)

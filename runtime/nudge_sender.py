@@ -42,7 +42,7 @@ from bot import nudges as rules
 from bot.nudge_blocks import NudgeFacts, nudge_message
 from bot.touchpoints import touchpoint_send_time
 from runtime.nudge_messages import BUTTONS, fresh_nudge_facts
-from runtime.nudge_pace import keep_slot_if_late, take_slot
+from runtime.nudge_pace import PACE_MARGIN, keep_slot_if_late, pace, still_holds_slot
 from runtime.nudge_post import NudgePoster, Outcome, Posted, RateLimited, Unsure
 from runtime.nudge_sent import sent_nudge
 from runtime.services import Services
@@ -82,6 +82,7 @@ class Batch:
 
     nudges: dict[int, Nudge]
     facts: dict[int, NudgeFacts]  # a nudge whose record is gone has none
+    slot: datetime  # when it was claimed, each with its channel's slot (runtime/nudge_pace.py)
 
 
 @dataclass(frozen=True)
@@ -145,13 +146,13 @@ class NudgeSender:
                         skip_channels=self._paused_channels(now),
                         # Kept to Slack's pace, a channel takes one post before it is paused again.
                         per_channel=1 if self.channel_interval else None,
-                        paced=bool(self.channel_interval),
+                        pace=pace(self.channel_interval),
                     )
                 if not claimed:
                     if self._wait_for_a_free_channel(now):
                         continue
                     return posted
-                batch = self._read(claimed)
+                batch = self._read(claimed, slot=now)
                 by_channel: dict[str, list[store.ClaimedNudge]] = defaultdict(list)
                 for item in claimed:
                     by_channel[item.target_channel_id or f"team:{item.team_id}:dm:{item.id}"].append(item)
@@ -164,7 +165,7 @@ class NudgeSender:
                     # them a few at a time cost more CPU per nudge than the posts themselves.
                     time.sleep(max(GATHER.total_seconds() - (time.monotonic() - started), 0))
 
-    def _read(self, claimed: list[store.ClaimedNudge]) -> Batch:
+    def _read(self, claimed: list[store.ClaimedNudge], *, slot: datetime) -> Batch:
         """The claimed nudges and what each shows, read together (posting reads nothing more)."""
         with self.services.db.system() as session:
             nudges = batches.nudges_by_ids(session, [item.id for item in claimed])
@@ -173,7 +174,7 @@ class NudgeSender:
                 for n in nudges.values()
                 if n.status == NudgeStatus.SENDING and n.claimed_by == self.worker and n.party_id is None
             ]
-            return Batch(nudges=nudges, facts=fresh_nudge_facts(session, ours))
+            return Batch(nudges=nudges, facts=fresh_nudge_facts(session, ours), slot=slot)
 
     def _mark_sent(self) -> None:
         """Mark the batch's posted nudges sent, all in one transaction.
@@ -205,15 +206,17 @@ class NudgeSender:
         """
         with self._lock:
             paused = {channel: until for channel, until in self._paused.items() if until > now}
+        # Paced, claims are at least GATHER apart: a channel free within it needs no other look.
+        gather = GATHER if self.channel_interval else timedelta(0)
         with self.services.db.system() as session:
             waiting = store.channels_with_due_nudges(session, now=now, channels=paused)
-            upcoming = store.next_due(session, after=now)
-        ends = [paused[channel] for channel in waiting]
-        if upcoming is not None:
-            ends.append(upcoming)
+            ends = [paused[channel] for channel in waiting]
+            if not ends or min(ends) - now > gather:
+                upcoming = store.next_due(session, after=now)  # reads every pending nudge
+                ends += [upcoming] if upcoming is not None else []
         if not ends or min(ends) - now > self.linger:
             return False
-        time.sleep((min(ends) - now).total_seconds())
+        time.sleep(max(min(ends) - now, gather).total_seconds())
         return self.services.clock.now() > now
 
     def _send_channel(self, items: list[store.ClaimedNudge], batch: Batch) -> int:
@@ -250,15 +253,17 @@ class NudgeSender:
         if item.recovered:
             outcome = self.poster.find_earlier_post(nudge)
         if outcome is None:
-            slot = self.services.clock.now()  # the post leaves now, after the nudge was read and rendered
-            free_at = take_slot(self.services.db, nudge, now=slot, interval=self.channel_interval)
-            if free_at is not None:  # another sender posted to this channel within the second
-                self._pause(str(nudge.target_channel_id), free_at)
+            slot, leaves = batch.slot, self.services.clock.now()
+            if not still_holds_slot(
+                self.services.db, nudge, slot, now=leaves, interval=self.channel_interval
+            ):
+                self._pause(str(nudge.target_channel_id), leaves + self.channel_interval)
                 with self.services.db.workspace(item.team_id) as session:
                     store.release(
-                        session, [item.id], worker=self.worker, retry_at=free_at, count_attempt=False
+                        session, [item.id], worker=self.worker, retry_at=leaves, count_attempt=False
                     )
                 return 0
+            slot = leaves if leaves - slot > PACE_MARGIN else slot  # renewed from now, then
             outcome = self.poster.post(nudge, prepared.text, prepared.blocks)
             answered = self.services.clock.now()
             recorded = self._record(item, prepared, outcome)

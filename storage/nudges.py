@@ -24,6 +24,7 @@ from sqlmodel import Session, select
 
 from storage.models import Interaction, Issue, Nudge, NudgeStatus, Party
 from storage.runtime_models import SlackPace
+from storage.slack_pace import Pace, channel_key, take_slot
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ def claim_due(
     lease: timedelta,
     skip_channels: Collection[str] = (),
     per_channel: int | None = None,
-    paced: bool = False,
+    pace: Pace | None = None,
 ) -> list[ClaimedNudge]:
     """Claim up to `limit` due nudges for `worker`, oldest first; committed before returning.
 
@@ -168,7 +169,8 @@ def claim_due(
     older than `lease`. Channels in `skip_channels` are waiting out a rate limit and are left for later.
     `per_channel`: at most that many of the `limit` oldest in any one channel (a sender keeping to
     Slack's pace could post no more before the channel's next slot); DMs are not limited.
-    `paced`: channels whose next slot (storage/slack_pace.py) has not come are left for later too.
+    `pace`: a nudge in a channel is claimed only with the channel's slot (storage/slack_pace.py),
+    taken in the same transaction; channels whose next slot has not come are left for later.
     """
     stale = now - lease
     pending = (
@@ -186,13 +188,21 @@ def claim_due(
             row
             for condition in (left_by_a_dead_claim, pending)
             for row in session.exec(
-                _candidates(session, condition, now, limit, skip_channels=skip_channels, paced=paced)
+                _candidates(
+                    session, condition, now, limit, skip_channels=skip_channels, paced=pace is not None
+                )
             ).all()
         ),
         key=lambda row: (row[4], row[0]),
     )[:limit]
     if per_channel is not None:
         rows = _at_most_per_channel(rows, per_channel)
+    if pace is not None:
+        # Another process may have taken a channel's slot since the read: then its nudge waits.
+        # Slots are taken in one order by every process, so two claims never wait on each other.
+        ordered = sorted(rows, key=lambda row: (row[5], row[3] or ""))
+        taken = {row[0] for row in ordered if row[3] is None or _took_slot(session, row, pace, now)}
+        rows = [row for row in rows if row[0] in taken]
     if not rows:
         session.commit()
         return []
@@ -228,7 +238,7 @@ def _candidates(
     paced: bool,
 ) -> Any:
     candidates = select(
-        Nudge.id, Nudge.status, Nudge.check_before_post, Nudge.target_channel_id, Nudge.due_at
+        Nudge.id, Nudge.status, Nudge.check_before_post, Nudge.target_channel_id, Nudge.due_at, Nudge.team_id
     ).where(condition)
     if skip_channels:
         candidates = candidates.where(
@@ -247,6 +257,22 @@ def _candidates(
         # Other processes skip the rows this one is claiming instead of waiting for them.
         candidates = candidates.with_for_update(skip_locked=True)
     return candidates
+
+
+def _took_slot(session: Session, row: Any, pace: Pace, now: datetime) -> bool:
+    key = channel_key(row[5], row[3])
+    return (
+        take_slot(
+            session,
+            key,
+            holder=pace.holder,
+            now=now,
+            interval=pace.interval,
+            margin=pace.margin,
+            commit=False,
+        )
+        is None
+    )
 
 
 def _at_most_per_channel(rows: Sequence[Any], per_channel: int) -> list[Any]:
@@ -285,25 +311,6 @@ def channels_with_due_nudges(session: Session, *, now: datetime, channels: Colle
         .distinct()
     )
     return [channel for channel in session.exec(statement) if channel]
-
-
-def mark_sent(
-    session: Session, nudge_id: int, *, worker: str, channel_id: str, message_ts: str, now: datetime
-) -> bool:
-    """Record where the nudge went; False when this worker no longer holds it (nothing written)."""
-    result = session.execute(
-        update(Nudge)
-        .where(Nudge.id == nudge_id, Nudge.status == NudgeStatus.SENDING, Nudge.claimed_by == worker)
-        .values(
-            status=NudgeStatus.SENT,
-            channel_id=channel_id,
-            message_ts=message_ts,
-            sent_at=now,
-            check_before_post=False,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    return bool(result.rowcount)
 
 
 def release(

@@ -13,6 +13,7 @@ scheduler's sweeps: these functions take a `Database.system()` session.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,6 +24,16 @@ from sqlmodel import Session
 from storage.runtime_models import SlackPace
 
 _PACE = SlackPace.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Pace:
+    """How a sender process keeps to Slack's pace: slots `interval` apart, taken as `holder`, and
+    `margin` more after another holder's slot."""
+
+    holder: str
+    interval: timedelta
+    margin: timedelta
 
 
 def channel_key(team_id: str, channel_id: str) -> str:
@@ -57,10 +68,17 @@ _KEEP = (
 
 
 def take_slot(
-    session: Session, key: str, *, holder: str, now: datetime, interval: timedelta, margin: timedelta
+    session: Session,
+    key: str,
+    *,
+    holder: str,
+    now: datetime,
+    interval: timedelta,
+    margin: timedelta,
+    commit: bool = True,
 ) -> datetime | None:
     """Take the channel's slot for a message now for `holder` (a process): None when taken (post),
-    else when it is free."""
+    else when it is free. `commit` False: within the caller's transaction (the nudge claim's)."""
     connection = session.connection()
     taken = _TAKE["postgresql" if connection.dialect.name == "postgresql" else "sqlite"]
     values = {
@@ -71,19 +89,23 @@ def take_slot(
         "b_free_before": now - margin,
     }
     if connection.execute(taken, values).first() is not None:
-        session.commit()
+        if commit:
+            session.commit()
         return None
     row = connection.execute(_READ, {"b_key": key}).one()
-    session.commit()
+    if commit:
+        session.commit()
     return max(row.next_at if row.holder == holder else row.next_at + margin, now)
 
 
-def keep_until(session: Session, key: str, *, holder: str, next_at: datetime) -> None:
-    """`holder`'s post took long to reach Slack: keep the channel until `next_at` (a second after
-    Slack answered) unless another process has taken it since; committed before returning.
+def keep_until(session: Session, key: str, *, holder: str, next_at: datetime) -> bool:
+    """Keep `holder`'s slot of the channel until `next_at`, unless another process has taken the
+    channel since (then False); committed before returning.
 
-    A slot is taken as a post leaves, and Slack counts the second from when the post arrives. On a
-    busy machine a post can leave late; the next process's post, a slot (and `margin`) later, then
-    reached Slack less than a second after it and drew a 429."""
-    session.connection().execute(_KEEP, {"b_key": key, "b_holder": holder, "b_next_at": next_at})
+    A slot is taken when a nudge is claimed, and Slack counts the second from when the post arrives.
+    On a busy machine a post can leave, or arrive, well after its slot; the next process's post, a
+    slot (and `margin`) later, then reached Slack less than a second after it and drew a 429. The
+    sender keeps the slot until a second after such a post leaves, and after it is answered."""
+    result = session.connection().execute(_KEEP, {"b_key": key, "b_holder": holder, "b_next_at": next_at})
     session.commit()
+    return bool(result.rowcount)
