@@ -35,13 +35,26 @@ def still_holds_slot(
         return slack_pace.keep_until(session, key, holder=PROCESS, next_at=now + interval)
 
 
-def keep_slot_if_late(
-    db: Database, nudge: Nudge, slot: datetime, answered: datetime, *, interval: timedelta
-) -> None:
-    """A post answered more than the margin after its slot may have reached Slack that late too:
-    the channel's next slot is then a second after the answer (storage/slack_pace.keep_until)."""
-    if not interval or not nudge.target_channel_id or answered - slot <= PACE_MARGIN:
-        return
-    with db.system() as session:
-        key = slack_pace.channel_key(nudge.team_id, nudge.target_channel_id)
-        slack_pace.keep_until(session, key, holder=PROCESS, next_at=answered + interval)
+def after_post(
+    db: Database,
+    nudge: Nudge,
+    posted_to: str | None,
+    slot: datetime,
+    answered: datetime,
+    *,
+    interval: timedelta,
+) -> datetime | None:
+    """After a post to the nudge's channel (`posted_to`, None: not posted), answered at `answered`:
+    when this process may post there again (None: no pace to keep there).
+
+    A post answered more than the margin after its slot may have reached Slack that late too: the
+    channel's next slot is then a second after the answer (storage/slack_pace.keep_until). This
+    process waits the margin after its slot too, as the others do: else whichever process took a
+    channel first would keep it from all the others."""
+    if not interval or posted_to is None or posted_to != nudge.target_channel_id:
+        return None
+    if answered - slot > PACE_MARGIN:
+        with db.system() as session:
+            key = slack_pace.channel_key(nudge.team_id, posted_to)
+            slack_pace.keep_until(session, key, holder=PROCESS, next_at=answered + interval)
+    return slot + interval + PACE_MARGIN

@@ -15,9 +15,8 @@ does not set off Slack's rate limit. Slack failures never hold up other channels
   an ERROR log line.
 
 Exactly once: every nudge is posted with message metadata naming it. A nudge whose earlier attempt
-may have reached Slack (a process died between posting and marking it sent, or Slack timed out)
-is looked for in the channel's history before it is posted again; see the README for what remains.
-The post itself, and reading Slack's answer, is runtime/nudge_post.py.
+may have reached Slack (a process died between posting and marking it sent, or Slack timed out) is
+looked for in the channel's history before it is posted again (README); runtime/nudge_post.py posts.
 """
 
 from __future__ import annotations
@@ -42,7 +41,7 @@ from bot import nudges as rules
 from bot.nudge_blocks import NudgeFacts, nudge_message
 from bot.touchpoints import touchpoint_send_time
 from runtime.nudge_messages import BUTTONS, fresh_nudge_facts
-from runtime.nudge_pace import PACE_MARGIN, keep_slot_if_late, pace, still_holds_slot
+from runtime.nudge_pace import PACE_MARGIN, after_post, pace, still_holds_slot
 from runtime.nudge_post import NudgePoster, Outcome, Posted, RateLimited, Unsure
 from runtime.nudge_sent import sent_nudge
 from runtime.services import Services
@@ -237,7 +236,8 @@ class NudgeSender:
         until = self._paused_until(channel)
         if not items or until is None:
             return
-        for team_id, ids in _ids_by_team(items).items():
+        for team_id in {item.team_id for item in items}:
+            ids = [item.id for item in items if item.team_id == team_id]
             with self.services.db.workspace(team_id) as session:
                 store.release(session, ids, worker=self.worker, retry_at=until, count_attempt=False)
 
@@ -267,8 +267,12 @@ class NudgeSender:
             outcome = self.poster.post(nudge, prepared.text, prepared.blocks)
             answered = self.services.clock.now()
             recorded = self._record(item, prepared, outcome)
-            if isinstance(outcome, Posted) and outcome.channel_id == nudge.target_channel_id:
-                keep_slot_if_late(self.services.db, nudge, slot, answered, interval=self.channel_interval)
+            posted_to = outcome.channel_id if isinstance(outcome, Posted) else None
+            again = after_post(
+                self.services.db, nudge, posted_to, slot, answered, interval=self.channel_interval
+            )
+            if again is not None:
+                self._pause(str(nudge.target_channel_id), again)
             return recorded
         return self._record(item, prepared, outcome)
 
@@ -391,10 +395,3 @@ class NudgeSender:
     def _paused_channels(self, now: datetime) -> list[str]:
         with self._lock:
             return [channel for channel, until in self._paused.items() if until > now]
-
-
-def _ids_by_team(items: list[store.ClaimedNudge]) -> dict[str, list[int]]:
-    grouped: dict[str, list[int]] = defaultdict(list)
-    for item in items:
-        grouped[item.team_id].append(item.id)
-    return grouped
