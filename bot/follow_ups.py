@@ -14,7 +14,7 @@ from sqlmodel import Session
 from bot.nudges import nudge_target
 from storage.audit import record_change
 from storage.models import Interaction
-from storage.nudges import cancel_pending_nudges, plan_nudge
+from storage.nudges import cancel_pending_nudges, nudge_values, plan_nudge
 
 
 def mark_follow_up_done(
@@ -75,10 +75,12 @@ def snooze_follow_up(
     cancel_pending_nudges(session, interaction_id=interaction.id)
     plan_nudge(
         session,
-        due_at=until,
-        owner_id=interaction.logged_by,
-        target_channel_id=nudge_target(interaction.channel_id),
-        interaction=interaction,
+        nudge_values(
+            due_at=until,
+            owner_id=interaction.logged_by,
+            target_channel_id=nudge_target(interaction.channel_id),
+            interaction=interaction,
+        ),
     )
     record_change(
         session,

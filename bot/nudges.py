@@ -21,7 +21,7 @@ import holidays
 from sqlmodel import Session
 
 from storage.models import Interaction, Issue, IssueStatus, Nudge
-from storage.nudges import plan_nudge
+from storage.nudges import nudge_values, plan_nudge
 
 MORNING = time(9, 0)
 ESCALATE_FROM = 3  # the third unanswered nudge is the first one copied to the party's home channel
@@ -67,11 +67,15 @@ def plan_follow_up(
     owner_id = issue.owner_id if issue is not None else interaction.logged_by  # type: ignore[union-attr]
     return plan_nudge(
         session,
-        due_at=follow_up_due_at(record.follow_up_at, has_time=record.follow_up_has_time, owner_tz=owner_tz),
-        owner_id=owner_id,
-        target_channel_id=nudge_target(record.channel_id),
-        issue=issue,
-        interaction=interaction if issue is None else None,
+        nudge_values(
+            due_at=follow_up_due_at(
+                record.follow_up_at, has_time=record.follow_up_has_time, owner_tz=owner_tz
+            ),
+            owner_id=owner_id,
+            target_channel_id=nudge_target(record.channel_id),
+            issue=issue,
+            interaction=interaction if issue is None else None,
+        ),
     )
 
 

@@ -8,6 +8,7 @@ and who acted.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import datetime
 
 from slack_sdk import WebClient
@@ -20,7 +21,8 @@ from runtime.services import Services
 from slack_api.ids import Action
 from storage.audit import history
 from storage.events import first_delivery
-from storage.models import Nudge
+from storage.models import Interaction, Nudge
+from storage.nudge_batches import subjects_of, times_nudged_each
 from storage.nudges import nudge_by_id, nudge_by_message, posted_nudges, subject_of, times_nudged
 from storage.records import recent_interactions
 
@@ -59,6 +61,42 @@ def nudge_facts(session: Session, nudge: Nudge, *, fresh: bool) -> NudgeFacts | 
         times_nudged=max(count, 1),
         outcome=outcome,
     )
+
+
+def fresh_nudge_facts(session: Session, nudges: Iterable[Nudge]) -> dict[int, NudgeFacts]:
+    """`nudge_facts(..., fresh=True)` for a batch about to be posted, read with a few queries for
+    all of them; a nudge whose record is gone is left out."""
+    nudges = list(nudges)
+    subjects = subjects_of(session, nudges)
+    by_issue, by_interaction = times_nudged_each(
+        session,
+        issue_ids={n.issue_id for n in nudges if n.issue_id},
+        interaction_ids={n.interaction_id for n in nudges if not n.issue_id and n.interaction_id},
+    )
+    recent: dict[int, list[Interaction]] = {}
+    facts = {}
+    for nudge in nudges:
+        subject = subjects.get(nudge.id)  # type: ignore[arg-type]
+        if subject is None:
+            continue
+        party_id: int = subject.party.id  # type: ignore[assignment]
+        if party_id not in recent:
+            recent[party_id] = recent_interactions(session, party_id, limit=RECENT_INTERACTIONS)
+        if nudge.issue_id:
+            count = by_issue.get(nudge.issue_id, 0)
+        else:
+            count = by_interaction.get(nudge.interaction_id, 0)  # type: ignore[arg-type]
+        if nudge.escalated_to is None:
+            count += 1  # this one, about to go out
+        facts[nudge.id] = NudgeFacts(
+            nudge=nudge,
+            party=subject.party,
+            issue=subject.issue,
+            interaction=subject.interaction,
+            recent=recent[party_id],
+            times_nudged=max(count, 1),
+        )
+    return facts  # type: ignore[return-value]
 
 
 def render(services: Services, team_id: str, facts: NudgeFacts, *, now: datetime) -> tuple[str, Blocks]:

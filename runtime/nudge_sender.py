@@ -1,10 +1,11 @@
 """The nudge sweep: claim due nudges from the database, post them to Slack, record the outcome.
 
-One claim, one post, one short transaction to mark it sent (with the audit row, the weekly re-nudge
-and any escalation copy). Channels are posted to in parallel, at most one nudge a second in each
-(Slack's guidance for chat.postMessage; counted in the database, so every sender process shares
-it: storage/slack_pace.py), so a burst of reminders for one channel does not set off
-Slack's rate limit. Slack failures never hold up other channels and never lose a nudge:
+A batch is claimed, then read with a few queries for all of its nudges; each nudge is posted, and the
+batch's posted nudges are then marked sent in one short transaction (with their audit rows, weekly
+re-nudges and any escalation copies: storage/nudge_batches.py). Channels are posted to in parallel,
+at most one nudge a second in each (Slack's guidance for chat.postMessage; counted in the database,
+so every sender process shares it: storage/slack_pace.py), so a burst of reminders for one channel
+does not set off Slack's rate limit. Slack failures never hold up other channels and never lose a nudge:
 - 429: the channel waits out Retry-After (its other nudges are left for later) and the nudge is
   tried again then (`next_attempt_at`; when it was due stays); other channels carry on;
 - 5xx, timeouts, dropped connections: back off (30 s doubling, at most an hour) and try again, with
@@ -14,9 +15,8 @@ Slack's rate limit. Slack failures never hold up other channels and never lose a
   an ERROR log line.
 
 Exactly once: every nudge is posted with message metadata naming it. A nudge whose earlier attempt
-may have reached Slack (a process died between posting and marking it sent, or Slack timed out)
-is looked for in the channel's history before it is posted again; see the README for what remains.
-The post itself, and reading Slack's answer, is runtime/nudge_post.py.
+may have reached Slack (a process died between posting and marking it sent, or Slack timed out) is
+looked for in the channel's history before it is posted again (README); runtime/nudge_post.py posts.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import repeat
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -39,15 +40,16 @@ from slack_sdk import WebClient
 from bot import nudges as rules
 from bot.nudge_blocks import NudgeFacts, nudge_message
 from bot.touchpoints import touchpoint_send_time
-from runtime.nudge_messages import BUTTONS, nudge_facts
+from runtime.nudge_messages import BUTTONS, fresh_nudge_facts
+from runtime.nudge_pace import PACE_MARGIN, after_post, pace, still_holds_slot
 from runtime.nudge_post import NudgePoster, Outcome, Posted, RateLimited, Unsure
+from runtime.nudge_sent import sent_nudge
 from runtime.services import Services
 from runtime.touchpoint_messages import render_touchpoint, touchpoint_facts
 from slack_api.client import make_web_client
+from storage import nudge_batches as batches
 from storage import nudges as store
-from storage import slack_pace as pace
-from storage.audit import record_change
-from storage.models import Nudge, NudgeStatus, Surface
+from storage.models import Nudge, NudgeStatus
 from storage.workspaces import ensure_workspace
 
 log = logging.getLogger(__name__)
@@ -56,9 +58,7 @@ LEASE = timedelta(minutes=5)  # a claim older than this is taken to have died wi
 BATCH = 200
 THREADS = 16
 CHANNEL_INTERVAL = timedelta(seconds=1)  # between two nudges in one channel
-# More between two processes' posts in one channel: one's post may leave a little later after its slot.
-PACE_MARGIN = timedelta(milliseconds=50)
-PROCESS = f"{socket.gethostname()}:{os.getpid()}"  # who took a channel's slot (storage/slack_pace.py)
+GATHER = timedelta(milliseconds=25)  # between two claims that did not fill a batch, paced
 LINGER = timedelta(seconds=1)  # a sweep waits this long at most for a channel to be free again
 FIRST_BACKOFF = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(hours=1)
@@ -73,6 +73,15 @@ def sweep_nudges(services: Services) -> int:
 class WorkspaceRules:
     holiday_region: str | None
     renudge_days: int
+
+
+@dataclass(frozen=True)
+class Batch:
+    """A claimed batch as read before posting: its nudges, and what each (not a touchpoint) shows."""
+
+    nudges: dict[int, Nudge]
+    facts: dict[int, NudgeFacts]  # a nudge whose record is gone has none
+    slot: datetime  # when it was claimed, each with its channel's slot (runtime/nudge_pace.py)
 
 
 @dataclass(frozen=True)
@@ -115,6 +124,7 @@ class NudgeSender:
         self.linger = linger
         self._paused: dict[str, datetime] = {}  # channel (or owner, for DMs) -> clock time to try again
         self._workspaces: dict[str, WorkspaceRules] = {}  # read once per sender
+        self._sent: list[batches.SentNudge] = []  # posted in this batch, to be marked sent
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ the sweep
@@ -124,6 +134,7 @@ class NudgeSender:
         with ThreadPoolExecutor(self.threads, thread_name_prefix="brm-nudge") as pool:
             while True:
                 now = self.services.clock.now()
+                started = time.monotonic()
                 with self.services.db.system() as session:
                     claimed = store.claim_due(
                         session,
@@ -132,15 +143,59 @@ class NudgeSender:
                         limit=self.batch,
                         lease=self.lease,
                         skip_channels=self._paused_channels(now),
+                        # Kept to Slack's pace, a channel takes one post before it is paused again.
+                        per_channel=1 if self.channel_interval else None,
+                        pace=pace(self.channel_interval),
                     )
                 if not claimed:
                     if self._wait_for_a_free_channel(now):
                         continue
                     return posted
+                batch = self._read(claimed, slot=now)
                 by_channel: dict[str, list[store.ClaimedNudge]] = defaultdict(list)
                 for item in claimed:
                     by_channel[item.target_channel_id or f"team:{item.team_id}:dm:{item.id}"].append(item)
-                posted += sum(pool.map(self._send_channel, by_channel.values()))
+                try:
+                    posted += sum(pool.map(self._send_channel, by_channel.values(), repeat(batch)))
+                finally:
+                    self._mark_sent()
+                if self.channel_interval and len(claimed) < self.batch:
+                    # Caught up: what comes next is channels' slots coming round one by one. Claiming
+                    # them a few at a time cost more CPU per nudge than the posts themselves.
+                    time.sleep(max(GATHER.total_seconds() - (time.monotonic() - started), 0))
+
+    def _read(self, claimed: list[store.ClaimedNudge], *, slot: datetime) -> Batch:
+        """The claimed nudges and what each shows, read together (posting reads nothing more)."""
+        with self.services.db.system() as session:
+            nudges = batches.nudges_by_ids(session, [item.id for item in claimed])
+            ours = [
+                n
+                for n in nudges.values()
+                if n.status == NudgeStatus.SENDING and n.claimed_by == self.worker and n.party_id is None
+            ]
+            return Batch(nudges=nudges, facts=fresh_nudge_facts(session, ours), slot=slot)
+
+    def _mark_sent(self) -> None:
+        """Mark the batch's posted nudges sent, all in one transaction.
+
+        Until then each stays `sending` under this worker's claim: should the process die first,
+        the claim's lease runs out and the next claim looks in Slack before posting it again."""
+        with self._lock:
+            sent, self._sent = self._sent, []
+        if not sent:
+            return
+        try:
+            with self.services.db.system() as session:
+                marked = batches.record_sent(session, sent, worker=self.worker)
+        except Exception:
+            log.exception(
+                "%d posted nudges could not be marked sent; they are looked for after their lease", len(sent)
+            )
+            return
+        for item in sent:
+            if item.nudge_id not in marked:
+                # Our lease ran out and another process holds the nudge; it looks before posting.
+                log.warning("nudge %s posted (%s) after its claim expired", item.nudge_id, item.message_ts)
 
     def _wait_for_a_free_channel(self, now: datetime) -> bool:
         """When a paused channel (or a nudge given back) is free again within `linger`, wait for it.
@@ -150,23 +205,25 @@ class NudgeSender:
         """
         with self._lock:
             paused = {channel: until for channel, until in self._paused.items() if until > now}
+        # Paced, claims are at least GATHER apart: a channel free within it needs no other look.
+        gather = GATHER if self.channel_interval else timedelta(0)
         with self.services.db.system() as session:
             waiting = store.channels_with_due_nudges(session, now=now, channels=paused)
-            upcoming = store.next_due(session, after=now)
-        ends = [paused[channel] for channel in waiting]
-        if upcoming is not None:
-            ends.append(upcoming)
+            ends = [paused[channel] for channel in waiting]
+            if not ends or min(ends) - now > gather:
+                upcoming = store.next_due(session, after=now)  # reads every pending nudge
+                ends += [upcoming] if upcoming is not None else []
         if not ends or min(ends) - now > self.linger:
             return False
-        time.sleep((min(ends) - now).total_seconds())
+        time.sleep(max(min(ends) - now, gather).total_seconds())
         return self.services.clock.now() > now
 
-    def _send_channel(self, items: list[store.ClaimedNudge]) -> int:
+    def _send_channel(self, items: list[store.ClaimedNudge], batch: Batch) -> int:
         """Post one channel's claimed nudges in order; once the channel is rate limited, the rest wait."""
         posted = 0
         for index, item in enumerate(items):
             try:
-                posted += self._send_one(item)
+                posted += self._send_one(item, batch)
             except Exception:
                 # Never silent, never lost: the claim stays and its lease expiry brings it back.
                 log.exception("nudge %s: sending failed unexpectedly; it is retried after its lease", item.id)
@@ -179,15 +236,16 @@ class NudgeSender:
         until = self._paused_until(channel)
         if not items or until is None:
             return
-        for team_id, ids in _ids_by_team(items).items():
+        for team_id in {item.team_id for item in items}:
+            ids = [item.id for item in items if item.team_id == team_id]
             with self.services.db.workspace(team_id) as session:
                 store.release(session, ids, worker=self.worker, retry_at=until, count_attempt=False)
 
     # ------------------------------------------------------------------ one nudge
 
-    def _send_one(self, item: store.ClaimedNudge) -> int:
+    def _send_one(self, item: store.ClaimedNudge, batch: Batch) -> int:
         now = self.services.clock.now()
-        prepared = self._prepare(item, now)
+        prepared = self._prepare(item, batch, now)
         if prepared is None:
             return 0
         nudge = prepared.nudge
@@ -195,46 +253,46 @@ class NudgeSender:
         if item.recovered:
             outcome = self.poster.find_earlier_post(nudge)
         if outcome is None:
-            free_at = self._take_slot(nudge)
-            if free_at is not None:  # another sender posted to this channel within the second
-                self._pause(str(nudge.target_channel_id), free_at)
+            slot, leaves = batch.slot, self.services.clock.now()
+            if not still_holds_slot(
+                self.services.db, nudge, slot, now=leaves, interval=self.channel_interval
+            ):
+                self._pause(str(nudge.target_channel_id), leaves + self.channel_interval)
                 with self.services.db.workspace(item.team_id) as session:
                     store.release(
-                        session, [item.id], worker=self.worker, retry_at=free_at, count_attempt=False
+                        session, [item.id], worker=self.worker, retry_at=leaves, count_attempt=False
                     )
                 return 0
+            slot = leaves if leaves - slot > PACE_MARGIN else slot  # renewed from now, then
             outcome = self.poster.post(nudge, prepared.text, prepared.blocks)
+            answered = self.services.clock.now()
+            recorded = self._record(item, prepared, outcome)
+            posted_to = outcome.channel_id if isinstance(outcome, Posted) else None
+            again = after_post(
+                self.services.db, nudge, posted_to, slot, answered, interval=self.channel_interval
+            )
+            if again is not None:
+                self._pause(str(nudge.target_channel_id), again)
+            return recorded
         return self._record(item, prepared, outcome)
 
-    def _take_slot(self, nudge: Nudge) -> datetime | None:
-        """Slack's pace for the channel, shared with every other sender (storage/slack_pace.py)."""
-        if not self.channel_interval or not nudge.target_channel_id:
-            return None
-        now = self.services.clock.now()  # the post leaves now, after the nudge was read and rendered
-        with self.services.db.system() as session:
-            key = pace.channel_key(nudge.team_id, nudge.target_channel_id)
-            return pace.take_slot(
-                session, key, holder=PROCESS, now=now, interval=self.channel_interval, margin=PACE_MARGIN
-            )
-
-    def _prepare(self, item: store.ClaimedNudge, now: datetime) -> Prepared | None:
-        """Read and render the nudge; None when it is not to be posted now (released or cancelled)."""
+    def _prepare(self, item: store.ClaimedNudge, batch: Batch, now: datetime) -> Prepared | None:
+        """Render the nudge read with its batch; None when it is not to be posted now (released or
+        cancelled)."""
         services = self.services
-        # The sweep's own reads go by the ids on the nudge row (no one's input), so they use the
-        # unscoped session the scheduler is allowed; it saves a third of the database time per nudge.
-        with services.db.system() as session:
-            nudge = store.nudge_by_id(session, item.id)
-            if nudge is None or nudge.status != NudgeStatus.SENDING or nudge.claimed_by != self.worker:
-                return None
-            touchpoint = nudge.party_id is not None  # a relationship past its cadence (bot/touchpoints.py)
-            facts = None if touchpoint else nudge_facts(session, nudge, fresh=True)
-            if not touchpoint and (facts is None or not facts.is_open):
-                store.mark_cancelled(session, item.id, worker=self.worker)
-                log.info("nudge %s cancelled: its record is closed, done or gone", item.id)
-                return None
-        if touchpoint:
+        nudge = batch.nudges.get(item.id)
+        if nudge is None or nudge.status != NudgeStatus.SENDING or nudge.claimed_by != self.worker:
+            return None
+        if nudge.party_id is not None:  # a relationship past its cadence (bot/touchpoints.py)
             return self._prepare_touchpoint(item, nudge, now)
-        assert facts is not None
+        facts = batch.facts.get(item.id)
+        if facts is None or not facts.is_open:
+            # The sweep's own writes go by the ids on the nudge row (no one's input), so they use
+            # the unscoped session the scheduler is allowed.
+            with services.db.system() as session:
+                store.mark_cancelled(session, item.id, worker=self.worker)
+            log.info("nudge %s cancelled: its record is closed, done or gone", item.id)
+            return None
         workspace = self._workspace_rules(item.team_id)
         # Slack is asked for the owner's timezone outside any transaction (it may be slow).
         tz = services.directory.timezone(item.team_id, nudge.owner_id)
@@ -284,16 +342,28 @@ class NudgeSender:
     def _record(self, item: store.ClaimedNudge, prepared: Prepared, outcome: Outcome) -> int:
         now = self.services.clock.now()
         nudge = prepared.nudge
+        if isinstance(outcome, Posted):
+            if self.channel_interval and nudge.target_channel_id:
+                self._pause(nudge.target_channel_id, now + self.channel_interval)
+            sent = sent_nudge(
+                nudge,
+                prepared.facts,
+                outcome,
+                tz=prepared.tz,
+                renudge_days=prepared.rules.renudge_days,
+                now=now,
+            )
+            with self._lock:
+                self._sent.append(sent)  # marked sent with the rest of the batch (_mark_sent)
+            return 1
         with self.services.db.workspace(item.team_id) as session:
-            if isinstance(outcome, Posted):
-                if self.channel_interval and nudge.target_channel_id:
-                    self._pause(nudge.target_channel_id, now + self.channel_interval)
-                return self._record_posted(session, prepared, outcome, now)
             if isinstance(outcome, RateLimited):
                 until = now + timedelta(seconds=outcome.retry_after)
                 self._pause(outcome.channel_key, until)
                 error = f"rate limited; retry after {outcome.retry_after}s"
                 store.release(session, [nudge.id], worker=self.worker, retry_at=until, error=error)
+                if outcome.channel_key == nudge.target_channel_id:
+                    store.hold_channel(session, outcome.channel_key, until=until)
                 return 0
             if isinstance(outcome, Unsure):
                 wait = min(FIRST_BACKOFF * 2 ** max(nudge.attempts - 1, 0), MAX_BACKOFF)
@@ -311,69 +381,6 @@ class NudgeSender:
             log.error("nudge %s could not be posted and was marked failed: %s", nudge.id, outcome.error)
             return 0
 
-    def _record_posted(self, session: Any, prepared: Prepared, posted: Posted, now: datetime) -> int:
-        nudge = prepared.nudge
-        if not store.mark_sent(
-            session, nudge.id, worker=self.worker, channel_id=posted.channel_id, message_ts=posted.ts, now=now
-        ):
-            # Our lease ran out and another process holds the nudge; it looks before posting.
-            log.warning("nudge %s posted (%s) after its claim expired", nudge.id, posted.ts)
-            return 1
-        if nudge.escalated_to is None and prepared.facts and rules.should_renudge(prepared.facts.issue):
-            self._plan_next(session, prepared, now)
-        entity, entity_id = (
-            ("issue", nudge.issue_id) if nudge.issue_id else ("interaction", nudge.interaction_id)
-        )
-        if nudge.party_id is not None:
-            entity, entity_id = (
-                ("contact", nudge.contact_id) if nudge.contact_id else ("party", nudge.party_id)
-            )
-        record_change(
-            session,
-            actor_id=None,
-            surface=Surface.SCHEDULER,
-            action="nudged",
-            entity=entity,
-            entity_id=entity_id,  # type: ignore[arg-type]
-            nudge_id=nudge.id,
-            sequence=nudge.sequence,
-            channel_id=posted.channel_id,
-            escalated_to=nudge.escalated_to,
-            note=posted.note,
-        )
-        return 1
-
-    def _plan_next(self, session: Any, prepared: Prepared, now: datetime) -> None:
-        """The weekly reminder after this one, and a copy in the party's home channel from the third on."""
-        assert prepared.facts is not None
-        nudge, issue = prepared.nudge, prepared.facts.issue
-        assert issue is not None
-        escalate_to = rules.escalation_channel(
-            nudge.sequence,
-            home_channel_id=prepared.facts.party.home_channel_id,
-            target_channel_id=nudge.target_channel_id,
-        )
-        if escalate_to:
-            store.plan_nudge(
-                session,
-                due_at=now,
-                owner_id=nudge.owner_id,
-                target_channel_id=escalate_to,
-                issue=issue,
-                sequence=nudge.sequence,
-                escalated_to=escalate_to,
-            )
-        # A snooze made while this nudge was being sent has planned the next one already.
-        if not store.has_pending_nudge(session, issue_id=issue.id):  # type: ignore[arg-type]
-            store.plan_nudge(
-                session,
-                due_at=rules.renudge_due_at(now, tz=prepared.tz, every_days=prepared.rules.renudge_days),
-                owner_id=nudge.owner_id,
-                target_channel_id=nudge.target_channel_id,
-                issue=issue,
-                sequence=nudge.sequence + 1,
-            )
-
     # ------------------------------------------------------------------ rate-limited channels
 
     def _pause(self, channel: str, until: datetime) -> None:
@@ -388,10 +395,3 @@ class NudgeSender:
     def _paused_channels(self, now: datetime) -> list[str]:
         with self._lock:
             return [channel for channel, until in self._paused.items() if until > now]
-
-
-def _ids_by_team(items: list[store.ClaimedNudge]) -> dict[str, list[int]]:
-    grouped: dict[str, list[int]] = defaultdict(list)
-    for item in items:
-        grouped[item.team_id].append(item.id)
-    return grouped

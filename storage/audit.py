@@ -20,8 +20,37 @@ def record_change(
     **detail: Any,
 ) -> AuditEvent:
     event = AuditEvent(
-        team_id=session.info["team_id"],
-        enterprise_id=session.info.get("enterprise_id"),
+        **change_row(
+            team_id=session.info["team_id"],
+            enterprise_id=session.info.get("enterprise_id"),
+            actor_id=actor_id,
+            surface=surface,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            **detail,
+        )
+    )
+    session.add(event)
+    return event
+
+
+def change_row(
+    *,
+    team_id: str,
+    enterprise_id: str | None,
+    actor_id: str | None,
+    surface: str,
+    action: str,
+    entity: str,
+    entity_id: int,
+    **detail: Any,
+) -> dict[str, Any]:
+    """`record_change`'s row as plain columns, for writing many at once (storage/nudge_batches.py);
+    `at` is the writer's to stamp."""
+    return dict(
+        team_id=team_id,
+        enterprise_id=enterprise_id,
         actor_id=actor_id,
         surface=surface,
         action=action,
@@ -29,8 +58,6 @@ def record_change(
         entity_id=entity_id,
         detail={key: _jsonable(value) for key, value in detail.items()},
     )
-    session.add(event)
-    return event
 
 
 def history(session: Session, entity: str, entity_id: int) -> list[AuditEvent]:

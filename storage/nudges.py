@@ -13,14 +13,18 @@ sender first looks whether the message already reached Slack.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections import defaultdict
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import case, func, or_, update
+from sqlalchemy import case, exists, func, or_, update
 from sqlmodel import Session, select
 
 from storage.models import Interaction, Issue, Nudge, NudgeStatus, Party
+from storage.runtime_models import SlackPace
+from storage.slack_pace import Pace, channel_key, take_slot
 
 
 @dataclass(frozen=True)
@@ -42,8 +46,15 @@ class NudgeSubject:
     party: Party
 
 
-def plan_nudge(
-    session: Session,
+def plan_nudge(session: Session, values: dict[str, object]) -> Nudge:
+    """Add a pending nudge with `values` (`nudge_values`)."""
+    nudge = Nudge(**values)
+    session.add(nudge)
+    session.flush()
+    return nudge
+
+
+def nudge_values(
     *,
     due_at: datetime,
     owner_id: str,
@@ -52,12 +63,15 @@ def plan_nudge(
     interaction: Interaction | None = None,
     sequence: int = 1,
     escalated_to: str | None = None,
-) -> Nudge:
-    """Add a pending nudge for an issue or an interaction's follow-up; `target_channel_id` None = DM."""
+) -> dict[str, object]:
+    """A pending nudge for an issue or an interaction's follow-up; `target_channel_id` None = DM.
+
+    The columns to add it with: one at a time (`plan_nudge`), or many at once with Core
+    (storage/nudge_batches.py); `created_at` is the writer's to stamp."""
     record = issue if issue is not None else interaction
     if record is None:
         raise ValueError("a nudge needs an issue or an interaction")
-    nudge = Nudge(
+    return dict(
         team_id=record.team_id,
         enterprise_id=record.enterprise_id,
         issue_id=issue.id if issue is not None else None,
@@ -68,9 +82,6 @@ def plan_nudge(
         target_channel_id=target_channel_id,
         escalated_to=escalated_to,
     )
-    session.add(nudge)
-    session.flush()
-    return nudge
 
 
 def cancel_pending_nudges(
@@ -112,11 +123,6 @@ def subject_of(session: Session, nudge: Nudge) -> NudgeSubject | None:
     if party is None:
         return None
     return NudgeSubject(issue=issue, interaction=interaction, party=party)
-
-
-def has_pending_nudge(session: Session, *, issue_id: int) -> bool:
-    statement = select(Nudge.id).where(Nudge.issue_id == issue_id, Nudge.status == NudgeStatus.PENDING)
-    return session.exec(statement.limit(1)).first() is not None
 
 
 def posted_nudges(
@@ -164,29 +170,49 @@ def claim_due(
     limit: int,
     lease: timedelta,
     skip_channels: Collection[str] = (),
+    per_channel: int | None = None,
+    pace: Pace | None = None,
 ) -> list[ClaimedNudge]:
     """Claim up to `limit` due nudges for `worker`, oldest first; committed before returning.
 
     Due: pending with `due_at <= now` and no later `next_attempt_at`, or left `sending` by a claim
     older than `lease`. Channels in `skip_channels` are waiting out a rate limit and are left for later.
+    `per_channel`: at most that many of the `limit` oldest in any one channel (a sender keeping to
+    Slack's pace could post no more before the channel's next slot); DMs are not limited.
+    `pace`: a nudge in a channel is claimed only with the channel's slot (storage/slack_pace.py),
+    taken in the same transaction; channels whose next slot has not come are left for later.
     """
     stale = now - lease
-    due = or_(
+    pending = (
         (Nudge.status == NudgeStatus.PENDING)
         & (Nudge.due_at <= now)
-        & or_(Nudge.next_attempt_at.is_(None), Nudge.next_attempt_at <= now),  # type: ignore[union-attr]
-        (Nudge.status == NudgeStatus.SENDING) & (Nudge.claimed_at < stale),
+        & or_(Nudge.next_attempt_at.is_(None), Nudge.next_attempt_at <= now)  # type: ignore[union-attr]
     )
-    candidates = select(Nudge.id, Nudge.status, Nudge.check_before_post).where(due)
-    if skip_channels:
-        candidates = candidates.where(
-            or_(Nudge.target_channel_id.is_(None), Nudge.target_channel_id.not_in(list(skip_channels)))  # type: ignore[union-attr]
-        )
-    candidates = candidates.order_by(Nudge.due_at, Nudge.id).limit(limit)
-    if session.get_bind().dialect.name == "postgresql":
-        # Other processes skip the rows this one is claiming instead of waiting for them.
-        candidates = candidates.with_for_update(skip_locked=True)
-    rows = session.exec(candidates).all()
+    left_by_a_dead_claim = (Nudge.status == NudgeStatus.SENDING) & (Nudge.claimed_at < stale)
+    due = or_(pending, left_by_a_dead_claim)
+    # One query for each half of `due`, merged oldest first: with the OR in one query the database
+    # read and sorted every due row for each claim (a 10,000-nudge backlog: milliseconds a claim);
+    # each half alone is read in order from the (status, due_at) index and stops at `limit`.
+    rows = sorted(
+        (
+            row
+            for condition in (left_by_a_dead_claim, pending)
+            for row in session.exec(
+                _candidates(
+                    session, condition, now, limit, skip_channels=skip_channels, paced=pace is not None
+                )
+            ).all()
+        ),
+        key=lambda row: (row[4], row[0]),
+    )[:limit]
+    if per_channel is not None:
+        rows = _at_most_per_channel(rows, per_channel)
+    if pace is not None:
+        # Another process may have taken a channel's slot since the read: then its nudge waits.
+        # Slots are taken in one order by every process, so two claims never wait on each other.
+        ordered = sorted(rows, key=lambda row: (row[5], row[3] or ""))
+        taken = {row[0] for row in ordered if row[3] is None or _took_slot(session, row, pace, now)}
+        rows = [row for row in rows if row[0] in taken]
     if not rows:
         session.commit()
         return []
@@ -210,6 +236,65 @@ def claim_due(
         ClaimedNudge(id=nid, team_id=team, target_channel_id=target, recovered=nid in unsure)
         for nid, team, target in claimed
     ]
+
+
+def _candidates(
+    session: Session,
+    condition: Any,
+    now: datetime,
+    limit: int,
+    *,
+    skip_channels: Collection[str],
+    paced: bool,
+) -> Any:
+    candidates = select(
+        Nudge.id, Nudge.status, Nudge.check_before_post, Nudge.target_channel_id, Nudge.due_at, Nudge.team_id
+    ).where(condition)
+    if skip_channels:
+        candidates = candidates.where(
+            or_(Nudge.target_channel_id.is_(None), Nudge.target_channel_id.not_in(list(skip_channels)))  # type: ignore[union-attr]
+        )
+    if paced:
+        # Another process posted there within the second: claiming it now would only give it back.
+        slot_to_come = exists().where(
+            SlackPace.channel_key
+            == Nudge.team_id + ":" + Nudge.target_channel_id,  # storage/slack_pace.channel_key
+            SlackPace.next_at > now,
+        )
+        candidates = candidates.where(~slot_to_come)
+    candidates = candidates.order_by(Nudge.due_at, Nudge.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        # Other processes skip the rows this one is claiming instead of waiting for them.
+        candidates = candidates.with_for_update(skip_locked=True)
+    return candidates
+
+
+def _took_slot(session: Session, row: Any, pace: Pace, now: datetime) -> bool:
+    key = channel_key(row[5], row[3])
+    return (
+        take_slot(
+            session,
+            key,
+            holder=pace.holder,
+            now=now,
+            interval=pace.interval,
+            margin=pace.margin,
+            commit=False,
+        )
+        is None
+    )
+
+
+def _at_most_per_channel(rows: Sequence[Any], per_channel: int) -> list[Any]:
+    taken: dict[str, int] = defaultdict(int)
+    kept = []
+    for row in rows:
+        channel = row[3]
+        if channel is None or taken[channel] < per_channel:
+            kept.append(row)
+            if channel is not None:
+                taken[channel] += 1
+    return kept
 
 
 def next_due(session: Session, *, after: datetime) -> datetime | None:
@@ -236,25 +321,6 @@ def channels_with_due_nudges(session: Session, *, now: datetime, channels: Colle
         .distinct()
     )
     return [channel for channel in session.exec(statement) if channel]
-
-
-def mark_sent(
-    session: Session, nudge_id: int, *, worker: str, channel_id: str, message_ts: str, now: datetime
-) -> bool:
-    """Record where the nudge went; False when this worker no longer holds it (nothing written)."""
-    result = session.execute(
-        update(Nudge)
-        .where(Nudge.id == nudge_id, Nudge.status == NudgeStatus.SENDING, Nudge.claimed_by == worker)
-        .values(
-            status=NudgeStatus.SENT,
-            channel_id=channel_id,
-            message_ts=message_ts,
-            sent_at=now,
-            check_before_post=False,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    return bool(result.rowcount)
 
 
 def release(
@@ -298,6 +364,24 @@ def release(
             Nudge.claimed_by == worker,
         )
         .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)
+
+
+def hold_channel(session: Session, channel_id: str, *, until: datetime) -> int:
+    """Slack asked to wait until `until` before the next message in the channel: its pending nudges
+    due by then are not tried before it (a sender claims one a channel at a time, so the channel's
+    other nudges were never claimed and given back). When each was due stays."""
+    result = session.execute(
+        update(Nudge)
+        .where(
+            Nudge.target_channel_id == channel_id,
+            Nudge.status == NudgeStatus.PENDING,
+            Nudge.due_at <= until,
+            or_(Nudge.next_attempt_at.is_(None), Nudge.next_attempt_at < until),  # type: ignore[union-attr]
+        )
+        .values(next_attempt_at=until)
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount or 0)
