@@ -23,7 +23,8 @@ from storage.audit import history
 from storage.events import first_delivery
 from storage.models import Interaction, Nudge
 from storage.nudge_batches import subjects_of, times_nudged_each
-from storage.nudges import nudge_by_id, nudge_by_message, posted_nudges, subject_of, times_nudged
+from storage.nudges import nudge_by_id, nudge_by_message, subject_of
+from storage.nudges_posted import posted_nudges, times_nudged
 from storage.records import recent_interactions
 
 log = logging.getLogger(__name__)

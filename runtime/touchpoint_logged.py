@@ -20,7 +20,8 @@ from runtime.services import Services
 from runtime.touchpoint_messages import LOGGED, audit_touchpoint, render_touchpoint, touchpoint_facts
 from slack_api.failures import SLACK_FAILURES, failure_code
 from storage.models import Interaction, Nudge, NudgeStatus
-from storage.nudges import nudge_by_id, posted_touchpoint_nudges
+from storage.nudges import nudge_by_id
+from storage.nudges_posted import posted_touchpoint_nudges
 
 log = logging.getLogger(__name__)
 
