@@ -133,7 +133,6 @@ def record_sent(session: Session, sent: Sequence[SentNudge], *, worker: str) -> 
         ).rowcount
     ]
     _insert(connection, _ADD_NUDGES, [_new(item.copy, item) for item in marked if item.copy is not None])
-    # Asked after the copies are in, as each nudge's own transaction did: a copy is a pending nudge.
     wanted = [item for item in marked if item.next is not None]
     pending = _issues_with_pending_nudges(connection, {item.next["issue_id"] for item in wanted})  # type: ignore[index]
     planned = []
@@ -162,8 +161,14 @@ def _new(nudge: dict[str, Any], sent: SentNudge) -> dict[str, Any]:
 def _issues_with_pending_nudges(connection: Any, issue_ids: Collection[int]) -> set[int]:
     if not issue_ids:
         return set()
+    # An escalation copy waiting to go to the home channel is not the issue's next reminder: the
+    # weekly reminders go on after it (counting it stopped them at the third).
     statement = select(_NUDGE.c.issue_id).where(
-        and_(_NUDGE.c.issue_id.in_(list(issue_ids)), _NUDGE.c.status == NudgeStatus.PENDING.value)
+        and_(
+            _NUDGE.c.issue_id.in_(list(issue_ids)),
+            _NUDGE.c.status == NudgeStatus.PENDING.value,
+            _NUDGE.c.escalated_to.is_(None),
+        )
     )
     return {row[0] for row in connection.execute(statement)}
 

@@ -472,6 +472,21 @@ def test_from_the_third_unanswered_nudge_a_copy_goes_to_the_partys_home_channel(
         assert "*Closed* by <@U2>" in block_text(message_of(app, post)["blocks"])
 
 
+def test_after_the_first_copy_to_the_home_channel_the_weekly_reminders_go_on(app: RunningApp) -> None:
+    app.command(LOG_WITH_ISSUE)
+    with app.db.workspace("T1") as session:
+        party = session.exec(select(Party)).one()
+        party.home_channel_id = "CHOME"
+        session.add(party)
+    for week in range(5):
+        app.clock.set(TUESDAY_9_NY + timedelta(days=7 * week))
+        sweep(app)
+    # Every 7 days until closed; from the third on, each also copied to the home channel.
+    channels = [p.params["channel"] for p in posts(app)]
+    assert channels == ["C1", "C1", "C1", "CHOME", "C1", "CHOME", "C1", "CHOME"]
+    assert "reminder 5" in block_text(posts(app)[-2].params["blocks"])
+
+
 def test_an_interactions_follow_up_is_nudged_once_and_a_check_mark_marks_it_done(app: RunningApp) -> None:
     post = logged_and_due(app, "log DOT call with Sam about the bridge sensors. follow up next Tuesday")
     shown = block_text(post.params["blocks"])
