@@ -449,15 +449,20 @@ def test_when_the_bot_cannot_post_in_the_channel_the_owner_gets_a_dm(app: Runnin
     assert problem in nudged.detail["note"]
 
 
-def test_from_the_third_unanswered_nudge_a_copy_goes_to_the_partys_home_channel(app: RunningApp) -> None:
+def swept_weekly_with_a_home_channel(app: RunningApp, weeks: int) -> None:
+    """An issue of a party whose home channel is CHOME, left open and swept at its reminders for `weeks`."""
     app.command(LOG_WITH_ISSUE)
     with app.db.workspace("T1") as session:
         party = session.exec(select(Party)).one()
         party.home_channel_id = "CHOME"
         session.add(party)
-    for week in range(3):
+    for week in range(weeks):
         app.clock.set(TUESDAY_9_NY + timedelta(days=7 * week))
         sweep(app)
+
+
+def test_from_the_third_unanswered_nudge_a_copy_goes_to_the_partys_home_channel(app: RunningApp) -> None:
+    swept_weekly_with_a_home_channel(app, 3)
     channels = [p.params["channel"] for p in posts(app)]
     assert channels == ["C1", "C1", "C1", "CHOME"]
     escalated = block_text(posts(app)[-1].params["blocks"])
@@ -473,14 +478,7 @@ def test_from_the_third_unanswered_nudge_a_copy_goes_to_the_partys_home_channel(
 
 
 def test_after_the_first_copy_to_the_home_channel_the_weekly_reminders_go_on(app: RunningApp) -> None:
-    app.command(LOG_WITH_ISSUE)
-    with app.db.workspace("T1") as session:
-        party = session.exec(select(Party)).one()
-        party.home_channel_id = "CHOME"
-        session.add(party)
-    for week in range(5):
-        app.clock.set(TUESDAY_9_NY + timedelta(days=7 * week))
-        sweep(app)
+    swept_weekly_with_a_home_channel(app, 5)
     # Every 7 days until closed; from the third on, each also copied to the home channel.
     channels = [p.params["channel"] for p in posts(app)]
     assert channels == ["C1", "C1", "C1", "CHOME", "C1", "CHOME", "C1", "CHOME"]
