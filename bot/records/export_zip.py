@@ -129,16 +129,16 @@ def _write_type(
                 reported = rows
         if json_file:
             json_file.write(b"\n]\n" if rows else b"[]\n")
-        written = [(compressing, compressing.finish()) for compressing in files.values()]
+        written = [compressing.finish() for compressing in files.values()]
     except BaseException:
         for compressing in files.values():
             compressing.abandon()
         raise
-    for compressing, stored in written:
-        archive.add(compressing.file, stored)
+    for compressing in files.values():
+        archive.add(compressing.file)
     if progress:
         progress(record_type.name, rows)
-    return [(stored, rows) for _, stored in written]
+    return [(stored, rows) for stored in written]
 
 
 def file_sha256(path: Path) -> str:

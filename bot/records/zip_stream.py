@@ -60,6 +60,7 @@ class Deflated:
         self._sha256 = hashlib.sha256()
         self._crc = 0
         self._size = 0
+        self.stored: StoredFile | None = None  # what `finish` made of it
 
     def write(self, data: bytes) -> None:
         self._sha256.update(data)
@@ -71,15 +72,14 @@ class Deflated:
         self.data.write(self._compressor.flush())
         compressed = self.data.tell()
         self.data.seek(0)
-        return StoredFile(self.name, self._size, self._sha256.hexdigest(), self._crc, compressed)
+        self.stored = StoredFile(self.name, self._size, self._sha256.hexdigest(), self._crc, compressed)
+        return self.stored
 
 
 class Compressing:
     """A `Deflated` fed from a queue by its own thread: `write` hands the bytes over and returns.
 
     `finish` waits for the thread and raises what it raised; `abandon` stops it (the export failed)."""
-
-    _END = None
 
     def __init__(self, name: str) -> None:
         self.file = Deflated(name)
@@ -89,7 +89,7 @@ class Compressing:
         self._thread.start()
 
     def _run(self) -> None:
-        while (data := self._chunks.get()) is not self._END:
+        while (data := self._chunks.get()) is not None:
             if self._problem is None:  # after a failure, only drain, so the writer never blocks
                 try:
                     self.file.write(data)
@@ -102,7 +102,7 @@ class Compressing:
         self._chunks.put(data)
 
     def finish(self) -> StoredFile:
-        self._chunks.put(self._END)
+        self._chunks.put(None)
         self._thread.join()
         if self._problem is not None:
             raise self._problem
@@ -110,7 +110,7 @@ class Compressing:
 
     def abandon(self) -> None:
         if self._thread.is_alive():
-            self._chunks.put(self._END)
+            self._chunks.put(None)
             self._thread.join()
         self.file.data.close()
 
@@ -134,8 +134,10 @@ class ZipStream:
         self._time = hour << 11 | minute << 5 | second // 2
         self._date = (max(year, 1980) - 1980) << 9 | month << 5 | day
 
-    def add(self, deflated: Deflated, stored: StoredFile) -> None:
+    def add(self, deflated: Deflated) -> None:
         """Splice in a finished file (its compressed bytes, from the start), and close it."""
+        stored = deflated.stored
+        assert stored is not None, "a file is added once it is finished"
         name = stored.name.encode()
         extra = struct.pack("<HHQQ", 0x0001, 16, stored.size, stored.compressed_size)
         header = (
@@ -151,7 +153,7 @@ class ZipStream:
         deflated = Deflated(name)
         deflated.write(data)
         stored = deflated.finish()
-        self.add(deflated, stored)
+        self.add(deflated)
         return stored
 
     def write(self, data: bytes) -> None:

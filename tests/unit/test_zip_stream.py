@@ -34,7 +34,8 @@ def write_zip(files: dict[str, list[bytes]]) -> bytes:
         compressing = Compressing(name)
         for chunk in chunks:
             compressing.write(chunk)
-        archive.add(compressing.file, compressing.finish())
+        compressing.finish()
+        archive.add(compressing.file)
     archive.add_bytes("manifest.json", b'{"files": 4}')
     archive.close()
     return out.getvalue()
