@@ -41,7 +41,7 @@ from bot import nudges as rules
 from bot.nudge_blocks import NudgeFacts, nudge_message
 from bot.touchpoints import touchpoint_send_time
 from runtime.nudge_messages import BUTTONS, fresh_nudge_facts
-from runtime.nudge_pace import PACE_MARGIN, after_post, pace, still_holds_slot
+from runtime.nudge_pace import BatchSlots, pace
 from runtime.nudge_post import NudgePoster, Outcome, Posted, RateLimited, Unsure
 from runtime.nudge_sent import sent_nudge
 from runtime.services import Services
@@ -81,7 +81,7 @@ class Batch:
 
     nudges: dict[int, Nudge]
     facts: dict[int, NudgeFacts]  # a nudge whose record is gone has none
-    slot: datetime  # when it was claimed, each with its channel's slot (runtime/nudge_pace.py)
+    slots: BatchSlots  # its channels' slots, taken with the claim (runtime/nudge_pace.py)
 
 
 @dataclass(frozen=True)
@@ -168,12 +168,11 @@ class NudgeSender:
         """The claimed nudges and what each shows, read together (posting reads nothing more)."""
         with self.services.db.system() as session:
             nudges = batches.nudges_by_ids(session, [item.id for item in claimed])
-            ours = [
-                n
-                for n in nudges.values()
-                if n.status == NudgeStatus.SENDING and n.claimed_by == self.worker and n.party_id is None
-            ]
-            return Batch(nudges=nudges, facts=fresh_nudge_facts(session, ours), slot=slot)
+            ours = [n for n in nudges.values() if n.party_id is None and n.claimed_by == self.worker]
+            facts = fresh_nudge_facts(session, [n for n in ours if n.status == NudgeStatus.SENDING])
+        return Batch(
+            nudges, facts, BatchSlots(self.services.db, nudges, slot=slot, interval=self.channel_interval)
+        )
 
     def _mark_sent(self) -> None:
         """Mark the batch's posted nudges sent, all in one transaction.
@@ -244,6 +243,12 @@ class NudgeSender:
     # ------------------------------------------------------------------ one nudge
 
     def _send_one(self, item: store.ClaimedNudge, batch: Batch) -> int:
+        try:
+            return self._send_claimed(item, batch)
+        finally:
+            batch.slots.close(item.id)
+
+    def _send_claimed(self, item: store.ClaimedNudge, batch: Batch) -> int:
         now = self.services.clock.now()
         prepared = self._prepare(item, batch, now)
         if prepared is None:
@@ -253,24 +258,20 @@ class NudgeSender:
         if item.recovered:
             outcome = self.poster.find_earlier_post(nudge)
         if outcome is None:
-            slot, leaves = batch.slot, self.services.clock.now()
-            if not still_holds_slot(
-                self.services.db, nudge, slot, now=leaves, interval=self.channel_interval
-            ):
+            leaves = self.services.clock.now()
+            slot = batch.slots.before_post(nudge, leaves)
+            if slot is None:
                 self._pause(str(nudge.target_channel_id), leaves + self.channel_interval)
                 with self.services.db.workspace(item.team_id) as session:
                     store.release(
                         session, [item.id], worker=self.worker, retry_at=leaves, count_attempt=False
                     )
                 return 0
-            slot = leaves if leaves - slot > PACE_MARGIN else slot  # renewed from now, then
             outcome = self.poster.post(nudge, prepared.text, prepared.blocks)
             answered = self.services.clock.now()
             recorded = self._record(item, prepared, outcome)
             posted_to = outcome.channel_id if isinstance(outcome, Posted) else None
-            again = after_post(
-                self.services.db, nudge, posted_to, slot, answered, interval=self.channel_interval
-            )
+            again = batch.slots.after_post(nudge, posted_to, slot, answered)
             if again is not None:
                 self._pause(str(nudge.target_channel_id), again)
             return recorded

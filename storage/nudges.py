@@ -24,7 +24,7 @@ from sqlmodel import Session, select
 
 from storage.models import Interaction, Issue, Nudge, NudgeStatus, Party
 from storage.runtime_models import SlackPace
-from storage.slack_pace import Pace, channel_key, take_slot
+from storage.slack_pace import Pace, channel_key, take_slots
 
 
 @dataclass(frozen=True)
@@ -176,9 +176,9 @@ def claim_due(
     if pace is not None:
         # Another process may have taken a channel's slot since the read: then its nudge waits.
         # Slots are taken in one order by every process, so two claims never wait on each other.
-        ordered = sorted(rows, key=lambda row: (row[5], row[3] or ""))
-        taken = {row[0] for row in ordered if row[3] is None or _took_slot(session, row, pace, now)}
-        rows = [row for row in rows if row[0] in taken]
+        keys = {channel_key(row[5], row[3]) for row in rows if row[3] is not None}
+        taken = take_slots(session, keys, pace=pace, now=now, commit=False)
+        rows = [row for row in rows if row[3] is None or _first_of(taken, channel_key(row[5], row[3]))]
     if not rows:
         session.commit()
         return []
@@ -233,22 +233,6 @@ def _candidates(
         # Other processes skip the rows this one is claiming instead of waiting for them.
         candidates = candidates.with_for_update(skip_locked=True)
     return candidates
-
-
-def _took_slot(session: Session, row: Any, pace: Pace, now: datetime) -> bool:
-    key = channel_key(row[5], row[3])
-    return (
-        take_slot(
-            session,
-            key,
-            holder=pace.holder,
-            now=now,
-            interval=pace.interval,
-            margin=pace.margin,
-            commit=False,
-        )
-        is None
-    )
 
 
 def _at_most_per_channel(rows: Sequence[Any], per_channel: int) -> list[Any]:
@@ -373,3 +357,11 @@ def mark_cancelled(session: Session, nudge_id: int, *, worker: str) -> bool:
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)
+
+
+def _first_of(taken: set[str], key: str) -> bool:
+    """Whether a claimed row of the channel `key` goes with the slot taken: only the first one does."""
+    if key not in taken:
+        return False
+    taken.discard(key)
+    return True

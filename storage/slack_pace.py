@@ -13,11 +13,11 @@ scheduler's sweeps: these functions take a `Database.system()` session.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -40,72 +40,72 @@ def channel_key(team_id: str, channel_id: str) -> str:
     return f"{team_id}:{channel_id}"
 
 
-def _take(dialect: Any) -> Any:
-    # Built once per dialect, with bound parameters: a sender takes a slot for every post.
-    taking = dialect.insert(_PACE)
-    free = or_(
-        and_(_PACE.c.holder == taking.excluded.holder, _PACE.c.next_at <= bindparam("b_now")),
-        _PACE.c.next_at <= bindparam("b_free_before"),
-    )
-    return taking.on_conflict_do_update(
-        index_elements=[_PACE.c.channel_key],
-        set_={"next_at": taking.excluded.next_at, "holder": taking.excluded.holder},
-        where=free,
-    ).returning(_PACE.c.channel_key)
+def claim_order(key: str) -> bytes:
+    """The one order in which every process takes or keeps several channels' slots (byte order:
+    PostgreSQL's collation "C"), so that no two of them wait on each other's rows."""
+    return key.encode()
 
 
-_TAKE = {"postgresql": _take(postgresql), "sqlite": _take(sqlite)}
-_READ = select(_PACE.c.next_at, _PACE.c.holder).where(_PACE.c.channel_key == bindparam("b_key"))
-_KEEP = (
-    update(_PACE)
-    .where(
-        _PACE.c.channel_key == bindparam("b_key"),
-        _PACE.c.holder == bindparam("b_holder"),
-        _PACE.c.next_at < bindparam("b_next_at"),
-    )
-    .values(next_at=bindparam("b_next_at"))
-)
-
-
-def take_slot(
-    session: Session,
-    key: str,
-    *,
-    holder: str,
-    now: datetime,
-    interval: timedelta,
-    margin: timedelta,
-    commit: bool = True,
-) -> datetime | None:
-    """Take the channel's slot for a message now for `holder` (a process): None when taken (post),
-    else when it is free. `commit` False: within the caller's transaction (the nudge claim's)."""
+def take_slots(
+    session: Session, keys: Collection[str], *, pace: Pace, now: datetime, commit: bool = True
+) -> set[str]:
+    """Take the slots for a message now of those channels (`keys`) that are free for `pace`'s holder,
+    in one statement; the keys taken. A channel is free once its next slot has come, or `margin`
+    after that when another process holds it. `commit` False: within the caller's transaction (the
+    nudge claim's)."""
+    if not keys:
+        return set()
     connection = session.connection()
-    taken = _TAKE["postgresql" if connection.dialect.name == "postgresql" else "sqlite"]
-    values = {
-        "channel_key": key,
-        "next_at": now + interval,
-        "holder": holder,
-        "b_now": now,
-        "b_free_before": now - margin,
-    }
-    if connection.execute(taken, values).first() is not None:
-        if commit:
-            session.commit()
-        return None
-    row = connection.execute(_READ, {"b_key": key}).one()
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    # In one order for every process (`claim_order`): PostgreSQL locks the rows in the order given.
+    rows = [
+        {"channel_key": key, "next_at": now + pace.interval, "holder": pace.holder}
+        for key in sorted(keys, key=claim_order)
+    ]
+    taking = dialect.insert(_PACE).values(rows)
+    free = or_(
+        and_(_PACE.c.holder == taking.excluded.holder, _PACE.c.next_at <= now),
+        _PACE.c.next_at <= now - pace.margin,
+    )
+    taken = connection.execute(
+        taking.on_conflict_do_update(
+            index_elements=[_PACE.c.channel_key],
+            set_={"next_at": taking.excluded.next_at, "holder": taking.excluded.holder},
+            where=free,
+        ).returning(_PACE.c.channel_key)
+    )
+    keys_taken = {row.channel_key for row in taken}
     if commit:
         session.commit()
-    return max(row.next_at if row.holder == holder else row.next_at + margin, now)
+    return keys_taken
 
 
-def keep_until(session: Session, key: str, *, holder: str, next_at: datetime) -> bool:
-    """Keep `holder`'s slot of the channel until `next_at`, unless another process has taken the
-    channel since (then False); committed before returning.
+def keep_many(session: Session, keys: Collection[str], *, holder: str, next_at: datetime) -> set[str]:
+    """Keep `holder`'s slots of the channels `keys` until at least `next_at`, in one statement; the
+    keys it still holds (another process took the rest since). Committed before returning.
 
     A slot is taken when a nudge is claimed, and Slack counts the second from when the post arrives.
     On a busy machine a post can leave, or arrive, well after its slot; the next process's post, a
     slot (and `margin`) later, then reached Slack less than a second after it and drew a 429. The
-    sender keeps the slot until a second after such a post leaves, and after it is answered."""
-    result = session.connection().execute(_KEEP, {"b_key": key, "b_holder": holder, "b_next_at": next_at})
+    sender keeps the slots of its batch until a second after such a post (runtime/nudge_pace.py)."""
+    if not keys:
+        return set()
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        # Rows are locked in the order every claim takes its slots (`claim_order`): two processes
+        # keeping and claiming the same channels never wait on each other.
+        connection.execute(
+            select(_PACE.c.channel_key)
+            .where(_PACE.c.channel_key.in_(keys), _PACE.c.holder == holder)
+            .order_by(_PACE.c.channel_key.collate("C"))
+            .with_for_update()
+        ).all()
+    kept = connection.execute(
+        update(_PACE)
+        .where(_PACE.c.channel_key.in_(sorted(keys)), _PACE.c.holder == holder)
+        .values(next_at=case((_PACE.c.next_at < next_at, next_at), else_=_PACE.c.next_at))
+        .returning(_PACE.c.channel_key)
+    )
+    held = {row.channel_key for row in kept}
     session.commit()
-    return bool(result.rowcount)
+    return held

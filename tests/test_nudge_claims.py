@@ -13,7 +13,7 @@ from storage import nudge_batches, nudges
 from storage.audit import change_row
 from storage.db import Database
 from storage.models import AuditEvent, Nudge, NudgeStatus
-from storage.slack_pace import Pace, channel_key, take_slot
+from storage.slack_pace import Pace, channel_key, take_slots
 from tests.support.nudge_worker import seed_due_nudges
 
 NOW = datetime.now(UTC)
@@ -41,18 +41,9 @@ def test_a_paced_claim_takes_the_oldest_nudge_of_each_channel_with_its_slot(data
 
 def test_a_channel_another_process_holds_is_left_to_it(database: Database) -> None:
     ids = seed_due_nudges(database, count=2, channels=2)
+    other = Pace(holder="host:2", interval=PACE.interval, margin=PACE.margin)
     with database.system() as session:
-        assert (
-            take_slot(
-                session,
-                channel_key("T1", "C0000"),
-                holder="host:2",
-                now=NOW,
-                interval=PACE.interval,
-                margin=PACE.margin,
-            )
-            is None
-        )
+        assert take_slots(session, [channel_key("T1", "C0000")], pace=other, now=NOW) == {"T1:C0000"}
     assert [item.id for item in claim(database, "w1")] == [ids[1]]
 
 
