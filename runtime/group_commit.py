@@ -9,7 +9,10 @@ its job's id (or with the error, when the commit failed: then none of those jobs
 request answers that nothing was saved). "Committed before the ack" stays exactly true; the
 requests that arrive while one batch commits form the next batch, so the more requests wait, the
 fewer transactions there are. On PostgreSQL a few writers commit side by side (the server then
-flushes their commits to disk together, too); SQLite has one write lock, so one writer.
+flushes their commits to disk together, too), each on a connection of the writers' own pool, which
+is not pinged before each batch (a round trip an acknowledgement): a connection the server dropped
+is found at the insert, and the batch goes again on a new one. SQLite has one write lock, so one
+writer.
 
 SQLite: the writer's connection does not use SQLite's own busy wait, which sleeps in steps of up
 to 100 ms and misses the short gaps between a worker's transactions; it asks for the write lock
@@ -29,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from storage.db import make_engine
 from storage.jobs import NewJob, insert_jobs
@@ -68,7 +71,7 @@ class JobWriter:
         after_commit: Callable[[], None],
     ) -> None:
         self._sqlite = engine.dialect.name == "sqlite"
-        self._engine = _writer_engine(engine) if self._sqlite else engine
+        self._engine = _writer_engine(engine) if self._sqlite else _postgres_writer_engine(engine)
         self._now = now
         self._in_transaction = in_transaction
         self._after_commit = after_commit
@@ -125,11 +128,11 @@ class JobWriter:
             thread.join(timeout=10)
         with self._ready:
             self._closing = False
-        if self._sqlite:
-            self._engine.dispose()
+        self._engine.dispose()
 
     def _commit(self, batch: list[_Waiting]) -> list[int]:
         deadline = batch[0].arrived + LOCK_WAIT_SECONDS
+        reconnected = committing = False
         while True:
             try:
                 with self._engine.connect() as connection:
@@ -137,10 +140,18 @@ class JobWriter:
                         connection.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock, or "locked" at once
                     ids = insert_jobs(connection, [w.job for w in batch], now=self._now())
                     self._in_transaction(connection)
+                    committing = True
                     connection.commit()
                     return ids
-            except OperationalError as problem:
-                if not self._sqlite or "locked" not in str(problem) or time.monotonic() > deadline:
+            except DBAPIError as problem:
+                if problem.connection_invalidated and not committing and not reconnected:
+                    # A pooled PostgreSQL connection the server dropped (it restarted) before the
+                    # commit was asked for: nothing of the batch exists, so it goes again, once, on
+                    # a new connection. (Dropped during the commit, the jobs may exist: no retry.)
+                    reconnected = True
+                    continue
+                locked = isinstance(problem, OperationalError) and "locked" in str(problem)
+                if not self._sqlite or not locked or time.monotonic() > deadline:
                     raise
                 time.sleep(LOCK_RETRY_SECONDS)
 
@@ -157,3 +168,10 @@ def _writer_engine(engine: Engine) -> Engine:
         dbapi_connection.execute("PRAGMA synchronous=FULL")
 
     return writer
+
+
+def _postgres_writer_engine(engine: Engine) -> Engine:
+    """The same PostgreSQL database through a pool of the writers' own, without a ping before each
+    batch (a round trip per acknowledgement): a connection found dropped is retried instead."""
+    url = engine.url.render_as_string(hide_password=False)
+    return make_engine(url, pool_pre_ping=False, pool_size=POSTGRES_WRITERS, max_overflow=0)

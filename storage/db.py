@@ -64,7 +64,7 @@ def make_engine(url: str, **kwargs: object) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **kwargs)
+    return create_engine(url, **{"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20, **kwargs})
 
 
 # Any number fixed for the project: PostgreSQL advisory locks are named by a 64-bit integer.

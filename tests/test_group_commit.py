@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import select
 
 from app import build_app
@@ -138,3 +139,35 @@ def test_commands_the_database_stays_locked_for_are_refused_and_nothing_is_queue
     sent = web_only.client.command("log DMV call after the lock")
     assert sent.status == 200 and "couldn't take" not in sent.body
     assert queued_texts(web_only.db) == ["log DMV call after the lock"]
+
+
+@pytest.mark.postgres
+def test_a_command_after_the_server_dropped_the_writers_connections_is_saved_once(
+    postgres_url: str, slack: FakeSlack, clock: FrozenClock
+) -> None:
+    """The job writer keeps its own connections and does not ping before each batch: a connection the
+    server has dropped (a database restart) is found at the insert, and the batch goes again on a
+    new one, so the person is not told that nothing was saved."""
+    database = Database.from_url(postgres_url, clock=clock)
+    brm = build_app(make_settings(slack), clock=clock, db=database, run_jobs_here=False)
+    url, stop = serve_in_thread(brm.wsgi(), threads=4)
+    client = SlackClient(url, SIGNING_SECRET, slack)
+    try:
+        with database.system() as session:
+            session.execute(text("DELETE FROM job"))
+        assert client.command("log DMV call before the restart").status == 200
+        with database.engine.connect() as connection:
+            dropped = connection.execute(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ).scalar_one()
+        assert dropped >= 1  # the writer's connection, at least
+        answer = client.command("log DMV call after the restart")
+        assert answer.status == 200
+        assert queued_texts(database) == ["log DMV call before the restart", "log DMV call after the restart"]
+    finally:
+        stop()
+        brm.close()
+        database.dispose()
