@@ -1,18 +1,18 @@
-"""Group commit: one writer thread per process commits the jobs that requests are waiting to enqueue.
+"""Group commit: the jobs that requests are waiting to enqueue are committed many to a transaction.
 
-Every acknowledgement waits until its job is committed. Committing each job on its own request
-thread costs a transaction per request: on SQLite each one queues for the database's single write
-lock (held now and then by a worker saving records), on PostgreSQL each one waits for its own WAL
-flush. Here a request thread hands its row to the writer and waits; the writer takes every row that
-is waiting, inserts them in one statement, commits once, and then wakes each waiting request with
-its job's id (or with the error, when the commit failed: then none of those jobs exists, and each
-request answers that nothing was saved). "Committed before the ack" stays exactly true; the
-requests that arrive while one batch commits form the next batch, so the more requests wait, the
-fewer transactions there are. On PostgreSQL a few writers commit side by side (the server then
-flushes their commits to disk together, too), each on a connection of the writers' own pool, which
-is not pinged before each batch (a round trip an acknowledgement): a connection the server dropped
-is found at the insert, and the batch goes again on a new one. SQLite has one write lock, so one
-writer.
+Every acknowledgement waits until its job is committed. Committing each job in its own transaction
+costs one per request: on SQLite each one queues for the database's single write lock (held now and
+then by a worker saving records), on PostgreSQL each one waits for its own WAL flush. Here a request
+that finds the database free commits its own job at once, on its own thread: at low load nothing
+is handed to another thread and back. Requests arriving while that commit runs wait in line; when
+it is done, the request at the head of the line commits everyone waiting, in one statement and one
+transaction, and wakes each with its job's id (or with the error, when the commit failed: then none
+of those jobs exists, and each request answers that nothing was saved). "Committed before the ack"
+stays exactly true; the more requests wait, the fewer transactions there are. On PostgreSQL a few
+batches commit side by side (the server then flushes their commits to disk together, too), each
+on a connection of the writers' own pool, which is not pinged before each batch (a round trip an
+acknowledgement): a connection the server dropped is found at the insert, and the batch goes
+again on a new one. SQLite has one write lock, so one batch at a time.
 
 SQLite: the writer's connection does not use SQLite's own busy wait, which sleeps in steps of up
 to 100 ms and misses the short gaps between a worker's transactions; it asks for the write lock
@@ -28,7 +28,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine, event
@@ -47,13 +46,25 @@ log = logging.getLogger(__name__)
 InTransaction = Callable[[Connection], None]
 
 
-@dataclass
 class _Waiting:
-    job: NewJob
-    arrived: float
-    done: threading.Event = field(default_factory=threading.Event)
-    job_id: int | None = None
-    error: BaseException | None = None
+    """One request's job, and what became of it. `batch` is set when the request must commit a batch."""
+
+    __slots__ = ("_woken", "arrived", "batch", "error", "job", "job_id")
+
+    def __init__(self, job: NewJob) -> None:
+        self.job = job
+        self.arrived = time.monotonic()
+        self.job_id: int | None = None
+        self.error: BaseException | None = None
+        self.batch: list[_Waiting] | None = None
+        self._woken = threading.Lock()  # held until the request is woken: the cheapest wait there is
+        self._woken.acquire()
+
+    def wait(self) -> None:
+        self._woken.acquire()
+
+    def wake(self) -> None:
+        self._woken.release()
 
 
 class JobWriter:
@@ -75,59 +86,63 @@ class JobWriter:
         self._now = now
         self._in_transaction = in_transaction
         self._after_commit = after_commit
+        self._lock = threading.Lock()
+        # Requests waiting for a batch to be committed. Never empty unless a commit slot is free:
+        # the request that ends a commit hands the line to its head while anyone waits.
         self._pending: list[_Waiting] = []
-        self._ready = threading.Condition()
-        self._writers = 1 if self._sqlite else POSTGRES_WRITERS
-        self._threads: list[threading.Thread] = []
-        self._closing = False
+        self._committing = 0  # batches being committed now
+        self._slots = 1 if self._sqlite else POSTGRES_WRITERS
 
     def insert(self, job: NewJob) -> int:
         """Block until `job` is committed; its id. Raises what the commit raised (nothing saved)."""
-        waiting = _Waiting(job, time.monotonic())
-        with self._ready:
-            self._pending.append(waiting)
-            self._threads = [thread for thread in self._threads if thread.is_alive()]
-            if len(self._threads) < self._writers:
-                thread = threading.Thread(target=self._write_forever, name="brm-job-writer", daemon=True)
-                thread.start()
-                self._threads.append(thread)
-            self._ready.notify()
-        waiting.done.wait()
-        if waiting.error is not None:
-            raise waiting.error
-        assert waiting.job_id is not None
-        return waiting.job_id
+        me = _Waiting(job)
+        with self._lock:
+            commit_now = self._committing < self._slots
+            if commit_now:
+                self._committing += 1
+                me.batch = [me]
+            else:
+                self._pending.append(me)
+        if not commit_now:
+            me.wait()  # until a batch with this job was committed, or this request must commit one
+        if me.batch is not None:
+            self._commit_batch(me.batch, me)
+        if me.error is not None:
+            raise me.error
+        assert me.job_id is not None
+        return me.job_id
 
-    def _write_forever(self) -> None:
-        while True:
-            with self._ready:
-                while not self._pending:
-                    if self._closing:
-                        return
-                    self._ready.wait()
-                batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
+    def _commit_batch(self, batch: list[_Waiting], me: _Waiting) -> None:
+        """Commit `batch` (it holds `me`), answer its other requests, and hand the line on."""
+        try:
             try:
                 ids = self._commit(batch)
             except BaseException as problem:  # every waiting request must hear, whatever went wrong
                 for waiting in batch:
                     waiting.error = problem
-                    waiting.done.set()
-                continue
-            for waiting, job_id in zip(batch, ids, strict=True):
-                waiting.job_id = job_id
-                waiting.done.set()
-            self._after_commit()
+            else:
+                for waiting, job_id in zip(batch, ids, strict=True):
+                    waiting.job_id = job_id
+                self._after_commit()
+        finally:
+            with self._lock:
+                following = None
+                if self._pending:
+                    following, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
+                    following[0].batch = following  # its request commits the next batch
+                else:
+                    self._committing -= 1
+            for waiting in batch:
+                if waiting is not me:
+                    waiting.wake()
+            if following is not None:
+                following[0].wake()
 
     def close(self) -> None:
-        """Let the writers finish what waits and end (a later insert starts them again)."""
-        with self._ready:
-            self._closing = True
-            self._ready.notify_all()
-            threads, self._threads = self._threads, []
-        for thread in threads:
-            thread.join(timeout=10)
-        with self._ready:
-            self._closing = False
+        """Wait (up to 10 s) for the batches being committed to end; a later insert opens anew."""
+        deadline = time.monotonic() + 10
+        while self._committing and time.monotonic() < deadline:
+            time.sleep(0.01)
         self._engine.dispose()
 
     def _commit(self, batch: list[_Waiting]) -> list[int]:
