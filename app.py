@@ -33,6 +33,7 @@ from slack_sdk.errors import SlackApiError
 import handlers
 from bot import dates
 from bot.clock import Clock, SystemClock
+from handlers.command_intake import CommandIntake
 from handlers.request_log import ObservedApp
 from logs import configure_logging
 from runtime.build import build_services
@@ -61,6 +62,8 @@ class BrmApp:
     services: Services
     worker: Worker | None = None  # a worker in this process (tests); in production, processes of their own
     worker_process: WorkerProcess | None = None  # role `all`: the worker beside this web process
+    # Takes `/brm` commands over HTTP without Bolt's dispatch (handlers/command_intake.py).
+    command_intake: CommandIntake | None = None
 
     def close(self) -> None:
         """Let the work in flight finish; used on shutdown and by tests."""
@@ -99,7 +102,7 @@ def build_app(
         return next()
 
     handlers.register_all(bolt)
-    brm = BrmApp(bolt=bolt, services=services)
+    brm = BrmApp(bolt=bolt, services=services, command_intake=CommandIntake(services))
     if run_jobs_here:
         brm.worker = Worker(services)
         brm.worker.start()
@@ -119,7 +122,9 @@ class WsgiApp:
         self._brm = brm
         self._socket_connected = socket_connected
         secret = brm.services.settings.signing_secret or ""
-        door = SlackDoor(brm.bolt, secret, path=SLACK_EVENTS_PATH, on_refused=count_refused)
+        door = SlackDoor(
+            brm.bolt, secret, path=SLACK_EVENTS_PATH, on_refused=count_refused, intake=brm.command_intake
+        )
         self._slack = None if socket_connected else door
         self._metrics = MetricsPage(brm.services.db, brm.services.clock)
 

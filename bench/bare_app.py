@@ -68,9 +68,9 @@ class BareWsgiApp(WsgiApp):
     def __init__(self, bolt: App, settings: Settings) -> None:
         # WsgiApp reads `.bolt`, the settings, and the database and clock its /metrics page would read
         # (only on a scrape, which the benchmark never makes) from the BrmApp it is given; the bare
-        # app has nothing else.
+        # app has nothing else, and no command intake: Bolt dispatches every request it gets.
         services = SimpleNamespace(settings=settings, db=None, clock=None)
-        super().__init__(SimpleNamespace(bolt=bolt, services=services))  # type: ignore[arg-type]
+        super().__init__(SimpleNamespace(bolt=bolt, services=services, command_intake=None))  # type: ignore[arg-type]
 
     def _health(self) -> tuple[str | None, dict]:
         return None, {}  # no database, no queue, no worker

@@ -18,11 +18,13 @@ warning in the log: a failing `users.info` must not lock the organisation out of
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
+from slack_sdk import WebClient
 
 from handlers.context import services_of, team_of
 from runtime.kinds import JobRun, job_kind
@@ -142,14 +144,19 @@ def keep_outsiders_out(body: dict[str, Any], context: BoltContext, next: Any) ->
 def _look_up(context: BoltContext, user_id: str) -> Person | None:
     """Their profile, or None when Slack did not answer in time (not remembered: later lookups, with
     retries, may do better)."""
-    quick = make_web_client(
-        context.client.base_url, context.client.token, retries=False, timeout=LOOKUP_TIMEOUT
-    )
+    quick = _quick_client(context.client.base_url, context.client.token)
     try:
         return services_of(context).directory.person(team_of(context), user_id, quick)
     except SLACK_FAILURES as problem:
         log.warning("users.info for %s failed before the ack (%s)", user_id, failure_code(problem))
         return None
+
+
+@functools.cache
+def _quick_client(base_url: str, token: str | None) -> WebClient:
+    """A client for lookups before the ack: no retries, a short timeout. One per token, made once
+    (a client costs more to make than a cached lookup, which needs none)."""
+    return make_web_client(base_url, token, retries=False, timeout=LOOKUP_TIMEOUT)
 
 
 def refusal(body: dict[str, Any]) -> BoltResponse:

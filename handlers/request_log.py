@@ -1,7 +1,9 @@
 """One log line and the metrics for every Slack request the app handles, whichever way it arrived.
 
 `ObservedApp` is the Bolt app with its `dispatch` timed: over HTTP the door (web/http_door.py)
-and in Socket Mode the socket handler both hand each request to `dispatch`, so both are covered.
+and in Socket Mode the socket handler both hand each request to `dispatch`, so both are covered;
+the `/brm` commands the door's intake answers without `dispatch` (handlers/command_intake.py) go
+through `observe` the same way.
 The line names the workspace, the user, the surface, what was asked (a known subcommand, or the id
 of the event, action, view or shortcut: the app's own names, never the person's words) and the
 outcome, with the time to acknowledge. What people typed is not logged at INFO.
@@ -38,22 +40,27 @@ class ObservedApp(App):
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         started = time.perf_counter()
         response = super().dispatch(req)
-        seconds = time.perf_counter() - started
-        seen = describe_request(req.body if isinstance(req.body, dict) else {})
-        outcome = outcome_of(response)
-        SLACK_REQUESTS.labels(seen["surface"], outcome).inc()
-        ACK_SECONDS.labels(seen["surface"]).observe(seconds)
-        log.info(
-            "%s %s from %s in %s: %s (%.1f ms)",
-            seen["surface"],
-            seen["subcommand"] or "-",
-            seen["user_id"] or "-",
-            seen["workspace"] or "-",
-            outcome,
-            seconds * 1000,
-            extra={**seen, "outcome": outcome, "duration_ms": round(seconds * 1000, 2)},
-        )
+        observe(req, response, time.perf_counter() - started)
         return response
+
+
+def observe(req: BoltRequest, response: BoltResponse, seconds: float) -> None:
+    """The request's log line and metrics, `seconds` after it arrived; also for the requests the
+    door answers without Bolt's dispatch (handlers/command_intake.py)."""
+    seen = describe_request(req.body if isinstance(req.body, dict) else {})
+    outcome = outcome_of(response)
+    SLACK_REQUESTS.labels(seen["surface"], outcome).inc()
+    ACK_SECONDS.labels(seen["surface"]).observe(seconds)
+    log.info(
+        "%s %s from %s in %s: %s (%.1f ms)",
+        seen["surface"],
+        seen["subcommand"] or "-",
+        seen["user_id"] or "-",
+        seen["workspace"] or "-",
+        outcome,
+        seconds * 1000,
+        extra={**seen, "outcome": outcome, "duration_ms": round(seconds * 1000, 2)},
+    )
 
 
 def describe_request(body: dict[str, Any]) -> dict[str, str]:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qsl
 
-from slack_bolt import App, BoltRequest
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 from slack_sdk.signature import SignatureVerifier
@@ -55,9 +55,13 @@ class SlackDoor:
         path: str,
         max_body: int = MAX_BODY_BYTES,
         on_refused: Callable[[int, str], None] | None = None,
+        intake: Callable[[BoltRequest], BoltResponse | None] | None = None,
     ) -> None:
-        """`on_refused(status, reason)` is told of each refusal (the metrics count them)."""
+        """`on_refused(status, reason)` is told of each refusal (the metrics count them). `intake(request)`
+        sees each admitted request before Bolt: what it answers goes back as it is, and only when it
+        answers None does Bolt dispatch the request (handlers/command_intake.py)."""
         self._bolt = bolt
+        self._intake = intake
         self._on_refused = on_refused
         self._verifier = SignatureVerifier(signing_secret) if signing_secret else None
         self._path = path
@@ -75,7 +79,9 @@ class SlackDoor:
             if self._on_refused is not None:
                 self._on_refused(refused.status, refused.reason)
             return _answer(start_response, WsgiHttpResponse(refused.status, _TEXT, refused.reason))
-        answer = self._bolt.dispatch(request)
+        answer = self._intake(request) if self._intake is not None else None
+        if answer is None:
+            answer = self._bolt.dispatch(request)
         return _answer(start_response, WsgiHttpResponse(answer.status, answer.headers, answer.body))
 
     def admit(self, environ: dict[str, Any]) -> BoltRequest:

@@ -61,8 +61,11 @@ class _PostedOnce:
         return self._post_once(lambda: self._respond(**kwargs))
 
 
+COMMAND = "/brm"
+
+
 def register(app: App) -> None:
-    app.command("/brm")(acknowledge)
+    app.command(COMMAND)(acknowledge)
 
 
 def acknowledge(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
