@@ -45,7 +45,8 @@ class Refused(Exception):
 
 
 class SlackDoor:
-    """A WSGI app for Slack's POSTs to `path`: checks each request, then lets Bolt dispatch it."""
+    """A WSGI app for Slack's POSTs to `path`: checks each request, then lets the intake (when given)
+    or Bolt answer it."""
 
     def __init__(
         self,
