@@ -106,14 +106,15 @@ class JobWriter:
         if not commit_now:
             me.wait()  # until a batch with this job was committed, or this request must commit one
         if me.batch is not None:
-            self._commit_batch(me.batch, me)
+            self._commit_batch(me.batch)
         if me.error is not None:
             raise me.error
         assert me.job_id is not None
         return me.job_id
 
-    def _commit_batch(self, batch: list[_Waiting], me: _Waiting) -> None:
-        """Commit `batch` (it holds `me`), answer its other requests, and hand the line on."""
+    def _commit_batch(self, batch: list[_Waiting]) -> None:
+        """Commit `batch`, whose first request is the one committing it; answer the others, and hand
+        the line on."""
         try:
             try:
                 ids = self._commit(batch)
@@ -132,9 +133,8 @@ class JobWriter:
                     following[0].batch = following  # its request commits the next batch
                 else:
                     self._committing -= 1
-            for waiting in batch:
-                if waiting is not me:
-                    waiting.wake()
+            for waiting in batch[1:]:
+                waiting.wake()
             if following is not None:
                 following[0].wake()
 
