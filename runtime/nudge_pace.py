@@ -7,10 +7,13 @@ from __future__ import annotations
 import os
 import socket
 import threading
+import time
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from storage import slack_pace
+from bot.clock import Clock
+from runtime.services import Services
+from storage import nudges, slack_pace
 from storage.db import Database
 from storage.models import Nudge
 from storage.slack_pace import Pace
@@ -23,6 +26,55 @@ PROCESS = f"{socket.gethostname()}:{os.getpid()}"  # who took a channel's slot (
 def pace(interval: timedelta) -> Pace | None:
     """The rule this process's claims take channels' slots by (None: a sender that keeps no pace)."""
     return Pace(holder=PROCESS, interval=interval, margin=PACE_MARGIN) if interval else None
+
+
+class ChannelPauses:
+    """Until when this process leaves each channel (or owner, for DMs) alone: Slack's pace or its
+    Retry-After. Shared by the sender's threads."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._until: dict[str, datetime] = {}
+        self._lock = threading.Lock()
+
+    def pause(self, channel: str, until: datetime) -> None:
+        with self._lock:
+            self._until[channel] = max(until, self._until.get(channel, until))
+
+    def until(self, channel: str) -> datetime | None:
+        """When the channel is free again, if it is paused now."""
+        with self._lock:
+            until = self._until.get(channel)
+        return until if until is not None and until > self._clock.now() else None
+
+    def after(self, now: datetime) -> dict[str, datetime]:
+        """The channels paused beyond `now`, and until when."""
+        with self._lock:
+            return {channel: until for channel, until in self._until.items() if until > now}
+
+    def channels(self, now: datetime) -> list[str]:
+        return list(self.after(now))
+
+
+def wait_for_a_free_channel(
+    services: Services, paused: ChannelPauses, now: datetime, *, gather: timedelta, linger: timedelta
+) -> bool:
+    """When a paused channel (or a nudge given back) is free again within `linger`, wait for it.
+
+    Saves a whole scheduler interval per message when one channel has many nudges waiting. Only
+    time that really moves ends the wait: with a clock that does not move, the sweep just ends.
+    """
+    until = paused.after(now)
+    with services.db.system() as session:
+        waiting = nudges.channels_with_due_nudges(session, now=now, channels=until)
+        ends = [until[channel] for channel in waiting]
+        if not ends or min(ends) - now > gather:
+            upcoming = nudges.next_due(session, after=now)  # reads every pending nudge
+            ends += [upcoming] if upcoming is not None else []
+    if not ends or min(ends) - now > linger:
+        return False
+    time.sleep(max(min(ends) - now, gather).total_seconds())
+    return services.clock.now() > now
 
 
 class BatchSlots:

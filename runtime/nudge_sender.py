@@ -41,13 +41,14 @@ from bot import nudges as rules
 from bot.nudge_blocks import NudgeFacts, nudge_message
 from bot.touchpoints import touchpoint_send_time
 from runtime.nudge_messages import BUTTONS, fresh_nudge_facts
-from runtime.nudge_pace import BatchSlots, pace
+from runtime.nudge_pace import BatchSlots, ChannelPauses, pace, wait_for_a_free_channel
 from runtime.nudge_post import NudgePoster, Outcome, Posted, RateLimited, Unsure
 from runtime.nudge_sent import sent_nudge
 from runtime.services import Services
 from runtime.touchpoint_messages import render_touchpoint, touchpoint_facts
 from slack_api.client import make_web_client
 from storage import nudge_batches as batches
+from storage import nudge_claims as claims
 from storage import nudges as store
 from storage.models import Nudge, NudgeStatus
 from storage.workspaces import ensure_workspace
@@ -122,7 +123,7 @@ class NudgeSender:
         self.threads = threads
         self.channel_interval = channel_interval
         self.linger = linger
-        self._paused: dict[str, datetime] = {}  # channel (or owner, for DMs) -> clock time to try again
+        self._paused = ChannelPauses(services.clock)  # channels rate limited or paced, and till when
         self._workspaces: dict[str, WorkspaceRules] = {}  # read once per sender
         self._sent: list[batches.SentNudge] = []  # posted in this batch, to be marked sent
         self._lock = threading.Lock()
@@ -131,40 +132,57 @@ class NudgeSender:
 
     def sweep(self) -> int:
         posted = 0
+        full_claim_at: float | None = None  # when this sweep last claimed in full (None: not yet)
         with ThreadPoolExecutor(self.threads, thread_name_prefix="brm-nudge") as pool:
             while True:
                 now = self.services.clock.now()
                 started = time.monotonic()
+                # Caught up with its channels, the sender claims only from channels whose slot has
+                # come (cheap), and in full at least every LINGER for the rest: DMs, new channels.
+                cheap = bool(self.channel_interval) and full_claim_at is not None
+                cheap = cheap and started - full_claim_at < LINGER.total_seconds()
+                if not cheap:
+                    full_claim_at = started
                 with self.services.db.system() as session:
-                    claimed = store.claim_due(
+                    claimed = claims.claim_due(
                         session,
                         now=now,
                         worker=self.worker,
                         limit=self.batch,
                         lease=self.lease,
-                        skip_channels=self._paused_channels(now),
+                        skip_channels=self._paused.channels(now),
                         # Kept to Slack's pace, a channel takes one post before it is paused again.
                         per_channel=1 if self.channel_interval else None,
                         pace=pace(self.channel_interval),
+                        free_channels_only=cheap,
                     )
+                if not claimed and cheap:
+                    full_claim_at = None  # none in the channels known: the next claim looks at all
+                    continue
                 if not claimed:
-                    if self._wait_for_a_free_channel(now):
+                    # Paced, claims are at least GATHER apart: a channel free within it needs no look.
+                    gather = GATHER if self.channel_interval else timedelta(0)
+                    if wait_for_a_free_channel(
+                        self.services, self._paused, now, gather=gather, linger=self.linger
+                    ):
                         continue
                     return posted
                 batch = self._read(claimed, slot=now)
-                by_channel: dict[str, list[store.ClaimedNudge]] = defaultdict(list)
+                by_channel: dict[str, list[claims.ClaimedNudge]] = defaultdict(list)
                 for item in claimed:
                     by_channel[item.target_channel_id or f"team:{item.team_id}:dm:{item.id}"].append(item)
                 try:
                     posted += sum(pool.map(self._send_channel, by_channel.values(), repeat(batch)))
                 finally:
                     self._mark_sent()
-                if self.channel_interval and len(claimed) < self.batch:
+                if len(claimed) == self.batch:
+                    full_claim_at = None  # not caught up: claim in full again
+                elif self.channel_interval:
                     # Caught up: what comes next is channels' slots coming round one by one. Claiming
                     # them a few at a time cost more CPU per nudge than the posts themselves.
                     time.sleep(max(GATHER.total_seconds() - (time.monotonic() - started), 0))
 
-    def _read(self, claimed: list[store.ClaimedNudge], *, slot: datetime) -> Batch:
+    def _read(self, claimed: list[claims.ClaimedNudge], *, slot: datetime) -> Batch:
         """The claimed nudges and what each shows, read together (posting reads nothing more)."""
         with self.services.db.system() as session:
             nudges = batches.nudges_by_ids(session, [item.id for item in claimed])
@@ -196,28 +214,7 @@ class NudgeSender:
                 # Our lease ran out and another process holds the nudge; it looks before posting.
                 log.warning("nudge %s posted (%s) after its claim expired", item.nudge_id, item.message_ts)
 
-    def _wait_for_a_free_channel(self, now: datetime) -> bool:
-        """When a paused channel (or a nudge given back) is free again within `linger`, wait for it.
-
-        Saves a whole scheduler interval per message when one channel has many nudges waiting. Only
-        time that really moves ends the wait: with a clock that does not move, the sweep just ends.
-        """
-        with self._lock:
-            paused = {channel: until for channel, until in self._paused.items() if until > now}
-        # Paced, claims are at least GATHER apart: a channel free within it needs no other look.
-        gather = GATHER if self.channel_interval else timedelta(0)
-        with self.services.db.system() as session:
-            waiting = store.channels_with_due_nudges(session, now=now, channels=paused)
-            ends = [paused[channel] for channel in waiting]
-            if not ends or min(ends) - now > gather:
-                upcoming = store.next_due(session, after=now)  # reads every pending nudge
-                ends += [upcoming] if upcoming is not None else []
-        if not ends or min(ends) - now > self.linger:
-            return False
-        time.sleep(max(min(ends) - now, gather).total_seconds())
-        return self.services.clock.now() > now
-
-    def _send_channel(self, items: list[store.ClaimedNudge], batch: Batch) -> int:
+    def _send_channel(self, items: list[claims.ClaimedNudge], batch: Batch) -> int:
         """Post one channel's claimed nudges in order; once the channel is rate limited, the rest wait."""
         posted = 0
         for index, item in enumerate(items):
@@ -226,13 +223,13 @@ class NudgeSender:
             except Exception:
                 # Never silent, never lost: the claim stays and its lease expiry brings it back.
                 log.exception("nudge %s: sending failed unexpectedly; it is retried after its lease", item.id)
-            if item.target_channel_id and self._paused_until(item.target_channel_id) is not None:
+            if item.target_channel_id and self._paused.until(item.target_channel_id) is not None:
                 self._give_back(items[index + 1 :], item.target_channel_id)
                 break
         return posted
 
-    def _give_back(self, items: list[store.ClaimedNudge], channel: str) -> None:
-        until = self._paused_until(channel)
+    def _give_back(self, items: list[claims.ClaimedNudge], channel: str) -> None:
+        until = self._paused.until(channel)
         if not items or until is None:
             return
         for team_id in {item.team_id for item in items}:
@@ -242,13 +239,13 @@ class NudgeSender:
 
     # ------------------------------------------------------------------ one nudge
 
-    def _send_one(self, item: store.ClaimedNudge, batch: Batch) -> int:
+    def _send_one(self, item: claims.ClaimedNudge, batch: Batch) -> int:
         try:
             return self._send_claimed(item, batch)
         finally:
             batch.slots.close(item.id)
 
-    def _send_claimed(self, item: store.ClaimedNudge, batch: Batch) -> int:
+    def _send_claimed(self, item: claims.ClaimedNudge, batch: Batch) -> int:
         now = self.services.clock.now()
         prepared = self._prepare(item, batch, now)
         if prepared is None:
@@ -261,7 +258,7 @@ class NudgeSender:
             leaves = self.services.clock.now()
             slot = batch.slots.before_post(nudge, leaves)
             if slot is None:
-                self._pause(str(nudge.target_channel_id), leaves + self.channel_interval)
+                self._paused.pause(str(nudge.target_channel_id), leaves + self.channel_interval)
                 with self.services.db.workspace(item.team_id) as session:
                     store.release(
                         session, [item.id], worker=self.worker, retry_at=leaves, count_attempt=False
@@ -273,11 +270,11 @@ class NudgeSender:
             posted_to = outcome.channel_id if isinstance(outcome, Posted) else None
             again = batch.slots.after_post(nudge, posted_to, slot, answered)
             if again is not None:
-                self._pause(str(nudge.target_channel_id), again)
+                self._paused.pause(str(nudge.target_channel_id), again)
             return recorded
         return self._record(item, prepared, outcome)
 
-    def _prepare(self, item: store.ClaimedNudge, batch: Batch, now: datetime) -> Prepared | None:
+    def _prepare(self, item: claims.ClaimedNudge, batch: Batch, now: datetime) -> Prepared | None:
         """Render the nudge read with its batch; None when it is not to be posted now (released or
         cancelled)."""
         services = self.services
@@ -306,7 +303,7 @@ class NudgeSender:
         text, blocks = nudge_message(facts, buttons=BUTTONS, tz=tz, now=now)
         return Prepared(nudge=nudge, facts=facts, text=text, blocks=blocks, tz=tz, rules=workspace)
 
-    def _prepare_touchpoint(self, item: store.ClaimedNudge, nudge: Nudge, now: datetime) -> Prepared | None:
+    def _prepare_touchpoint(self, item: claims.ClaimedNudge, nudge: Nudge, now: datetime) -> Prepared | None:
         """A touchpoint nudge goes out in the owner's working hours, while its relationship is due."""
         workspace = self._workspace_rules(item.team_id)
         tz = self.services.directory.timezone(item.team_id, nudge.owner_id)
@@ -340,12 +337,12 @@ class NudgeSender:
                 self._workspaces[team_id] = known
         return known
 
-    def _record(self, item: store.ClaimedNudge, prepared: Prepared, outcome: Outcome) -> int:
+    def _record(self, item: claims.ClaimedNudge, prepared: Prepared, outcome: Outcome) -> int:
         now = self.services.clock.now()
         nudge = prepared.nudge
         if isinstance(outcome, Posted):
             if self.channel_interval and nudge.target_channel_id:
-                self._pause(nudge.target_channel_id, now + self.channel_interval)
+                self._paused.pause(nudge.target_channel_id, now + self.channel_interval)
             sent = sent_nudge(
                 nudge,
                 prepared.facts,
@@ -360,7 +357,7 @@ class NudgeSender:
         with self.services.db.workspace(item.team_id) as session:
             if isinstance(outcome, RateLimited):
                 until = now + timedelta(seconds=outcome.retry_after)
-                self._pause(outcome.channel_key, until)
+                self._paused.pause(outcome.channel_key, until)
                 error = f"rate limited; retry after {outcome.retry_after}s"
                 store.release(session, [nudge.id], worker=self.worker, retry_at=until, error=error)
                 if outcome.channel_key == nudge.target_channel_id:
@@ -381,18 +378,3 @@ class NudgeSender:
             store.mark_failed(session, nudge.id, worker=self.worker, error=outcome.error)
             log.error("nudge %s could not be posted and was marked failed: %s", nudge.id, outcome.error)
             return 0
-
-    # ------------------------------------------------------------------ rate-limited channels
-
-    def _pause(self, channel: str, until: datetime) -> None:
-        with self._lock:
-            self._paused[channel] = max(until, self._paused.get(channel, until))
-
-    def _paused_until(self, channel: str) -> datetime | None:
-        with self._lock:
-            until = self._paused.get(channel)
-        return until if until is not None and until > self.services.clock.now() else None
-
-    def _paused_channels(self, now: datetime) -> list[str]:
-        with self._lock:
-            return [channel for channel, until in self._paused.items() if until > now]

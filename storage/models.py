@@ -283,6 +283,8 @@ class Nudge(WorkspaceScoped, table=True):
 
     __table_args__ = (
         Index("ix_nudge_due", "status", "due_at"),
+        # A paced sender caught up claims the oldest due nudge of each channel whose slot has come.
+        Index("ix_nudge_channel_due", "team_id", "target_channel_id", "status", "due_at"),
         Index("ix_nudge_message", "team_id", "channel_id", "message_ts"),
         NO_ID_REUSE,
     )

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, insert, update
+from sqlalchemy import and_, case, func, insert, update
 from sqlmodel import Session, select
 
 from storage.models import AuditEvent, Interaction, Issue, Nudge, NudgeStatus, Party
@@ -27,21 +27,6 @@ from storage.nudges import NudgeSubject
 _NUDGE = Nudge.__table__  # type: ignore[attr-defined]
 
 # Built once: SQLAlchemy then compiles each of them once per dialect and reuses it.
-_MARK_SENT = (
-    update(_NUDGE)
-    .where(
-        _NUDGE.c.id == bindparam("nudge_id"),
-        _NUDGE.c.status == NudgeStatus.SENDING.value,
-        _NUDGE.c.claimed_by == bindparam("worker"),
-    )
-    .values(
-        status=NudgeStatus.SENT.value,
-        channel_id=bindparam("sent_channel_id"),
-        message_ts=bindparam("sent_ts"),
-        sent_at=bindparam("sent_at"),
-        check_before_post=False,
-    )
-)
 _ADD_NUDGES = insert(_NUDGE)
 _ADD_AUDIT = insert(AuditEvent.__table__)  # type: ignore[attr-defined]
 
@@ -118,20 +103,8 @@ def record_sent(session: Session, sent: Sequence[SentNudge], *, worker: str) -> 
     A nudge this worker no longer holds (its lease ran out and another process claimed it) is not
     marked and adds nothing; the ids marked are returned."""
     connection = session.connection()
-    marked = [
-        item
-        for item in sent
-        if connection.execute(
-            _MARK_SENT,
-            {
-                "nudge_id": item.nudge_id,
-                "worker": worker,
-                "sent_channel_id": item.channel_id,
-                "sent_ts": item.message_ts,
-                "sent_at": item.sent_at,
-            },
-        ).rowcount
-    ]
+    ids = _mark_sent(connection, sent, worker=worker)
+    marked = [item for item in sent if item.nudge_id in ids]
     _insert(connection, _ADD_NUDGES, [_new(item.copy, item) for item in marked if item.copy is not None])
     wanted = [item for item in marked if item.next is not None]
     pending = _issues_with_pending_nudges(connection, {item.next["issue_id"] for item in wanted})  # type: ignore[index]
@@ -144,7 +117,39 @@ def record_sent(session: Session, sent: Sequence[SentNudge], *, worker: str) -> 
     _insert(connection, _ADD_NUDGES, planned)
     _insert(connection, _ADD_AUDIT, [{**item.audit, "at": item.sent_at} for item in marked])
     session.commit()
-    return {item.nudge_id for item in marked}
+    return ids
+
+
+def _mark_sent(connection: Any, sent: Sequence[SentNudge], *, worker: str) -> set[int]:
+    """Mark the nudges of `sent` that `worker` still holds sent, in one statement; their ids.
+
+    One UPDATE for the whole batch, each row's own message picked by its id, rather than one UPDATE
+    a nudge: once caught up, a paced sender marks a few nudges every few dozen milliseconds, and a
+    statement each was a sixth of its CPU."""
+    if not sent:
+        return set()
+    by_id = _NUDGE.c.id
+
+    def each(field: str) -> Any:
+        return case({item.nudge_id: getattr(item, field) for item in sent}, value=by_id)
+
+    marking = (
+        update(_NUDGE)
+        .where(
+            by_id.in_([item.nudge_id for item in sent]),
+            _NUDGE.c.status == NudgeStatus.SENDING.value,
+            _NUDGE.c.claimed_by == worker,
+        )
+        .values(
+            status=NudgeStatus.SENT.value,
+            channel_id=each("channel_id"),
+            message_ts=each("message_ts"),
+            sent_at=each("sent_at"),
+            check_before_post=False,
+        )
+        .returning(by_id)
+    )
+    return {row[0] for row in connection.execute(marking)}
 
 
 def _new(nudge: dict[str, Any], sent: SentNudge) -> dict[str, Any]:

@@ -1,40 +1,26 @@
-"""Nudge rows: planning them, cancelling them, finding them, and claiming due ones for sending.
+"""Nudge rows: planning them, cancelling them, finding them, and releasing or closing claimed ones.
 
 The nudge table, not the scheduler, is the source of truth. A nudge goes `pending` -> `sending`
 (claimed by one process, with a lease) -> `sent`, or back to `pending` with a later `due_at` when
 Slack asks to wait or fails, or to `failed` when Slack refuses it for good (logged, never silent),
 or to `cancelled` when its record is closed or snoozed first.
 
-Claiming is one guarded UPDATE ... WHERE status = 'pending' (plus FOR UPDATE SKIP LOCKED on
-PostgreSQL), so any number of processes share the work and no row is claimed twice. A row left in
-`sending` by a process that died is claimed again once its lease has expired, flagged so that the
-sender first looks whether the message already reached Slack.
+Claiming is storage/nudge_claims.py: one guarded UPDATE, so any number of processes share the work
+and no row is claimed twice. A row left in `sending` by a process that died is claimed again once
+its lease has expired, flagged so that the sender first looks whether the message already reached
+Slack.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
-from sqlalchemy import case, exists, func, or_, update
+from sqlalchemy import case, func, or_, update
 from sqlmodel import Session, select
 
 from storage.models import Interaction, Issue, Nudge, NudgeStatus, Party
-from storage.runtime_models import SlackPace
-from storage.slack_pace import Pace, channel_key, take_slots
-
-
-@dataclass(frozen=True)
-class ClaimedNudge:
-    """A nudge this process now holds; `recovered` when an earlier claim died or ended unsure."""
-
-    id: int
-    team_id: str
-    target_channel_id: str | None
-    recovered: bool
 
 
 @dataclass(frozen=True)
@@ -126,125 +112,6 @@ def subject_of(session: Session, nudge: Nudge) -> NudgeSubject | None:
 
 
 # --------------------------------------------------------------------------- the sender's side
-
-
-def claim_due(
-    session: Session,
-    *,
-    now: datetime,
-    worker: str,
-    limit: int,
-    lease: timedelta,
-    skip_channels: Collection[str] = (),
-    per_channel: int | None = None,
-    pace: Pace | None = None,
-) -> list[ClaimedNudge]:
-    """Claim up to `limit` due nudges for `worker`, oldest first; committed before returning.
-
-    Due: pending with `due_at <= now` and no later `next_attempt_at`, or left `sending` by a claim
-    older than `lease`. Channels in `skip_channels` are waiting out a rate limit and are left for later.
-    `per_channel`: at most that many of the `limit` oldest in any one channel (a sender keeping to
-    Slack's pace could post no more before the channel's next slot); DMs are not limited.
-    `pace`: a nudge in a channel is claimed only with the channel's slot (storage/slack_pace.py),
-    taken in the same transaction; channels whose next slot has not come are left for later.
-    """
-    stale = now - lease
-    pending = (
-        (Nudge.status == NudgeStatus.PENDING)
-        & (Nudge.due_at <= now)
-        & or_(Nudge.next_attempt_at.is_(None), Nudge.next_attempt_at <= now)  # type: ignore[union-attr]
-    )
-    left_by_a_dead_claim = (Nudge.status == NudgeStatus.SENDING) & (Nudge.claimed_at < stale)
-    due = or_(pending, left_by_a_dead_claim)
-    # One query for each half of `due`, merged oldest first: with the OR in one query the database
-    # read and sorted every due row for each claim (a 10,000-nudge backlog: milliseconds a claim);
-    # each half alone is read in order from the (status, due_at) index and stops at `limit`.
-    rows = sorted(
-        (
-            row
-            for condition in (left_by_a_dead_claim, pending)
-            for row in session.exec(
-                _candidates(
-                    session, condition, now, limit, skip_channels=skip_channels, paced=pace is not None
-                )
-            ).all()
-        ),
-        key=lambda row: (row[4], row[0]),
-    )[:limit]
-    if per_channel is not None:
-        rows = _at_most_per_channel(rows, per_channel)
-    if pace is not None:
-        # Another process may have taken a channel's slot since the read: then its nudge waits.
-        # Slots are taken in one order by every process, so two claims never wait on each other.
-        keys = {channel_key(row[5], row[3]) for row in rows if row[3] is not None}
-        taken = take_slots(session, keys, pace=pace, now=now, commit=False)
-        rows = [row for row in rows if row[3] is None or _first_of(taken, channel_key(row[5], row[3]))]
-    if not rows:
-        session.commit()
-        return []
-    unsure = {row[0] for row in rows if row[1] == NudgeStatus.SENDING or row[2]}
-    # The guard repeats the due condition: on SQLite (no row locks) another process may have
-    # claimed a row between the SELECT and this UPDATE; then it is simply not ours.
-    claimed = session.execute(
-        update(Nudge)
-        .where(Nudge.id.in_([row[0] for row in rows]), due)  # type: ignore[union-attr]
-        .values(
-            status=NudgeStatus.SENDING,
-            claimed_by=worker,
-            claimed_at=now,
-            attempts=Nudge.attempts + 1,
-        )
-        .returning(Nudge.id, Nudge.team_id, Nudge.target_channel_id)
-        .execution_options(synchronize_session=False)
-    ).all()
-    session.commit()
-    return [
-        ClaimedNudge(id=nid, team_id=team, target_channel_id=target, recovered=nid in unsure)
-        for nid, team, target in claimed
-    ]
-
-
-def _candidates(
-    session: Session,
-    condition: Any,
-    now: datetime,
-    limit: int,
-    *,
-    skip_channels: Collection[str],
-    paced: bool,
-) -> Any:
-    candidates = select(
-        Nudge.id, Nudge.status, Nudge.check_before_post, Nudge.target_channel_id, Nudge.due_at, Nudge.team_id
-    ).where(condition)
-    if skip_channels:
-        candidates = candidates.where(
-            or_(Nudge.target_channel_id.is_(None), Nudge.target_channel_id.not_in(list(skip_channels)))  # type: ignore[union-attr]
-        )
-    if paced:
-        # Another process posted there within the second: claiming it now would only give it back.
-        slot_to_come = exists().where(
-            SlackPace.channel_key
-            == Nudge.team_id + ":" + Nudge.target_channel_id,  # storage/slack_pace.channel_key
-            SlackPace.next_at > now,
-        )
-        candidates = candidates.where(~slot_to_come)
-    candidates = candidates.order_by(Nudge.due_at, Nudge.id).limit(limit)
-    if session.get_bind().dialect.name == "postgresql":
-        # Other processes skip the rows this one is claiming instead of waiting for them.
-        candidates = candidates.with_for_update(skip_locked=True)
-    return candidates
-
-
-def _at_most_per_channel(rows: Sequence[Any], per_channel: int) -> list[Any]:
-    taken: dict[str, int] = defaultdict(int)
-    kept = []
-    for row in rows:
-        channel = row[3]
-        if channel is None or taken[channel] < per_channel:
-            kept.append(row)
-            if channel is not None:
-                taken[channel] += 1
-    return kept
 
 
 def next_due(session: Session, *, after: datetime) -> datetime | None:
@@ -357,11 +224,3 @@ def mark_cancelled(session: Session, nudge_id: int, *, worker: str) -> bool:
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)
-
-
-def _first_of(taken: set[str], key: str) -> bool:
-    """Whether a claimed row of the channel `key` goes with the slot taken: only the first one does."""
-    if key not in taken:
-        return False
-    taken.discard(key)
-    return True

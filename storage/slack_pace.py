@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, case, or_, select, update
+from sqlalchemy import and_, bindparam, case, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -46,6 +47,25 @@ def claim_order(key: str) -> bytes:
     return key.encode()
 
 
+def _taking(dialect: Any) -> Any:
+    """The upsert `take_slots` runs, built once per dialect: a multi-row VALUES built for each
+    claim was compiled afresh each time (a few milliseconds of a paced sender's CPU a claim)."""
+    taking = dialect.insert(_PACE)
+    at = _PACE.c.next_at.type
+    free = or_(
+        and_(_PACE.c.holder == taking.excluded.holder, _PACE.c.next_at <= bindparam("now", type_=at)),
+        _PACE.c.next_at <= bindparam("free_at", type_=at),
+    )
+    return taking.on_conflict_do_update(
+        index_elements=[_PACE.c.channel_key],
+        set_={"next_at": taking.excluded.next_at, "holder": taking.excluded.holder},
+        where=free,
+    ).returning(_PACE.c.channel_key)
+
+
+_TAKE = {"postgresql": _taking(postgresql), "sqlite": _taking(sqlite)}
+
+
 def take_slots(
     session: Session, keys: Collection[str], *, pace: Pace, now: datetime, commit: bool = True
 ) -> set[str]:
@@ -56,28 +76,37 @@ def take_slots(
     if not keys:
         return set()
     connection = session.connection()
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    # In one order for every process (`claim_order`): PostgreSQL locks the rows in the order given.
     rows = [
-        {"channel_key": key, "next_at": now + pace.interval, "holder": pace.holder}
+        {
+            "channel_key": key,
+            "next_at": now + pace.interval,
+            "holder": pace.holder,
+            "now": now,
+            "free_at": now - pace.margin,
+        }
+        # In one order for every process (`claim_order`): PostgreSQL locks the rows in the order given.
         for key in sorted(keys, key=claim_order)
     ]
-    taking = dialect.insert(_PACE).values(rows)
-    free = or_(
-        and_(_PACE.c.holder == taking.excluded.holder, _PACE.c.next_at <= now),
-        _PACE.c.next_at <= now - pace.margin,
-    )
-    taken = connection.execute(
-        taking.on_conflict_do_update(
-            index_elements=[_PACE.c.channel_key],
-            set_={"next_at": taking.excluded.next_at, "holder": taking.excluded.holder},
-            where=free,
-        ).returning(_PACE.c.channel_key)
-    )
+    taken = connection.execute(_TAKE[connection.dialect.name], rows)
     keys_taken = {row.channel_key for row in taken}
     if commit:
         session.commit()
     return keys_taken
+
+
+def free_channels(session: Session, *, pace: Pace, now: datetime) -> list[tuple[str, str]]:
+    """The channels whose slot `pace`'s holder may take now (the rule `take_slots` takes them by),
+    as (team id, channel id): one read of this small table, where finding them among the due nudges
+    means reading every due nudge."""
+    free = _free(pace.holder, now=now, margin=pace.margin)
+    keys = session.connection().execute(select(_PACE.c.channel_key).where(free)).scalars()
+    return [(team_id, channel_id) for team_id, _, channel_id in (key.partition(":") for key in keys)]
+
+
+def _free(holder: Any, *, now: datetime, margin: timedelta) -> Any:
+    """A channel is free once its next slot has come for the process that took it, and `margin`
+    after that for any other."""
+    return or_(and_(_PACE.c.holder == holder, _PACE.c.next_at <= now), _PACE.c.next_at <= now - margin)
 
 
 def keep_many(session: Session, keys: Collection[str], *, holder: str, next_at: datetime) -> set[str]:
@@ -91,18 +120,21 @@ def keep_many(session: Session, keys: Collection[str], *, holder: str, next_at: 
     if not keys:
         return set()
     connection = session.connection()
+    mine = and_(_PACE.c.channel_key.in_(sorted(keys)), _PACE.c.holder == holder)
     if connection.dialect.name == "postgresql":
-        # Rows are locked in the order every claim takes its slots (`claim_order`): two processes
-        # keeping and claiming the same channels never wait on each other.
-        connection.execute(
+        # Rows are locked in the order every claim takes its slots (`claim_order`), by the
+        # statement's own subquery: two processes keeping and claiming the same channels never
+        # wait on each other, and it costs one round trip.
+        mine = _PACE.c.channel_key.in_(
             select(_PACE.c.channel_key)
-            .where(_PACE.c.channel_key.in_(keys), _PACE.c.holder == holder)
+            .where(mine)
             .order_by(_PACE.c.channel_key.collate("C"))
             .with_for_update()
-        ).all()
+            .scalar_subquery()
+        )
     kept = connection.execute(
         update(_PACE)
-        .where(_PACE.c.channel_key.in_(sorted(keys)), _PACE.c.holder == holder)
+        .where(mine)
         .values(next_at=case((_PACE.c.next_at < next_at, next_at), else_=_PACE.c.next_at))
         .returning(_PACE.c.channel_key)
     )

@@ -10,7 +10,7 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from runtime.nudge_pace import PACE_MARGIN, BatchSlots, pace
-from storage import nudge_batches, nudges
+from storage import nudge_batches, nudge_claims
 from storage.db import Database
 from storage.runtime_models import SlackPace
 from storage.slack_pace import Pace, channel_key, keep_many, take_slots
@@ -27,11 +27,11 @@ def slots_now(database: Database) -> dict[str, tuple[datetime, str]]:
         return {row.channel_key: (row.next_at.astimezone(UTC), row.holder) for row in rows}
 
 
-def seed_and_claim(database: Database, *, count: int) -> list[nudges.ClaimedNudge]:
+def seed_and_claim(database: Database, *, count: int) -> list[nudge_claims.ClaimedNudge]:
     """`count` nudges due in as many channels, claimed by this process with each channel's slot."""
     seed_due_nudges(database, count=count, channels=count)
     with database.system() as session:
-        return nudges.claim_due(
+        return nudge_claims.claim_due(
             session,
             now=NOW,
             worker="w1",

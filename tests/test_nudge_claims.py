@@ -1,4 +1,4 @@
-"""A paced claim (storage/nudges.claim_due with a pace) takes the oldest nudge of each channel with
+"""A paced claim (storage/nudge_claims.claim_due with a pace) takes the oldest nudge of each channel with
 the channel's slot, and leaves a channel another process holds; marking a batch sent
 (storage/nudge_batches.record_sent) writes nothing for a nudge this worker no longer holds."""
 
@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, update
 from sqlmodel import select
 
-from storage import nudge_batches, nudges
+from storage import nudge_batches, nudge_claims
 from storage.audit import change_row
 from storage.db import Database
 from storage.models import AuditEvent, Nudge, NudgeStatus
@@ -21,10 +21,19 @@ LEASE = timedelta(minutes=5)
 PACE = Pace(holder="host:1", interval=timedelta(seconds=1), margin=timedelta(milliseconds=50))
 
 
-def claim(database: Database, worker: str, pace: Pace | None = PACE) -> list[nudges.ClaimedNudge]:
+def claim(
+    database: Database, worker: str, pace: Pace | None = PACE, *, now: datetime = NOW, cheap: bool = False
+) -> list[nudge_claims.ClaimedNudge]:
     with database.system() as session:
-        return nudges.claim_due(
-            session, now=NOW, worker=worker, limit=200, lease=LEASE, per_channel=1, pace=pace
+        return nudge_claims.claim_due(
+            session,
+            now=now,
+            worker=worker,
+            limit=200,
+            lease=LEASE,
+            per_channel=1,
+            pace=pace,
+            free_channels_only=cheap,
         )
 
 
@@ -37,6 +46,35 @@ def test_a_paced_claim_takes_the_oldest_nudge_of_each_channel_with_its_slot(data
     assert claim(database, "w2", other) == []
     # Unpaced, the same claim takes the rest (the channels' slots are not asked).
     assert sorted(item.id for item in claim(database, "w3", None)) == [ids[2], ids[3]]
+
+
+def test_a_claim_of_free_channels_only_takes_the_next_nudge_of_each_channel_whose_slot_came(
+    database: Database,
+) -> None:
+    ids = seed_due_nudges(
+        database, count=9, channels=3
+    )  # C0000: ids[0, 3, 6]; C0001: 1, 4, 7; C0002: 2, 5, 8
+    first = claim(database, "w1")
+    assert sorted(item.id for item in first) == [ids[0], ids[1], ids[2]]
+    other = Pace(holder="host:2", interval=PACE.interval, margin=PACE.margin)
+    a_second_on = NOW + PACE.interval
+    posted_by_other = a_second_on + PACE.margin  # another process posted to C0002: its slot is to come
+    with database.system() as session:
+        taken = take_slots(session, [channel_key("T1", "C0002")], pace=other, now=posted_by_other)
+        assert taken == {"T1:C0002"}
+        # and a nudge with no channel yet (a DM) is due: only a full claim looks for it
+        session.execute(update(Nudge).where(Nudge.id == ids[8]).values(target_channel_id=None))
+        session.commit()
+    assert claim(database, "w1", now=NOW, cheap=True) == []  # no slot has come yet
+    again = claim(database, "w1", now=posted_by_other, cheap=True)
+    assert sorted(item.id for item in again) == [ids[3], ids[4]]
+    later = posted_by_other + PACE.interval + PACE.margin  # every channel is free again
+    assert sorted(item.id for item in claim(database, "w1", now=later, cheap=True)) == [
+        ids[5],
+        ids[6],
+        ids[7],
+    ]
+    assert [item.id for item in claim(database, "w1", now=later)] == [ids[8]]
 
 
 def test_a_channel_another_process_holds_is_left_to_it(database: Database) -> None:
