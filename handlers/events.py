@@ -1,7 +1,9 @@
 """Reactions on nudges: ✅ closes the issue, 💤 or ⏰ snoozes it a week, removing the ✅ reopens it.
 
 Acknowledged at once; the work runs after. Reactions on other messages, by bots (this one included)
-or on another workspace's messages are ignored, and each Slack event is acted on once.
+or on another workspace's messages are ignored, and each Slack event is acted on once. A reaction
+on one of the bot's messages while a nudge is still being recorded as sent (the sender records a
+batch once all of its posts are answered) is tried again shortly, as a job that failed is.
 """
 
 from __future__ import annotations
@@ -16,10 +18,22 @@ from bot.nudge_actions import NudgeAction, reaction_action
 from handlers.after_ack import after_ack
 from handlers.context import services_of, team_of
 from runtime.nudge_messages import act_and_refresh, find_nudge
+from runtime.services import Services
 from runtime.touchpoint_messages import DONE, SNOOZED, act_on_touchpoint
 from storage.models import Surface
+from storage.nudges import being_sent_to
 
 log = logging.getLogger(__name__)
+
+
+class NotRecordedYet(Exception):
+    """A reaction on one of the bot's messages while a nudge there is still being recorded: the job
+    runs again shortly (and after its last attempt the person is told)."""
+
+
+def nudge_being_recorded(services: Services, team_id: str, item: dict[str, Any]) -> bool:
+    with services.db.workspace(team_id) as session:
+        return being_sent_to(session, str(item.get("channel")))
 
 
 def register(app: App) -> None:
@@ -54,6 +68,11 @@ def _on_reaction(
     services = services_of(context)
     nudge = find_nudge(services, team_id, str(item.get("channel")), str(item.get("ts")))
     if nudge is None:
+        if event.get("item_user") == context.bot_user_id and nudge_being_recorded(services, team_id, item):
+            # A nudge is recorded once its batch's posts are answered: a ✅ that quick tries again.
+            raise NotRecordedYet(
+                f"no nudge recorded yet for message {item.get('ts')} in {item.get('channel')}"
+            )
         return  # not a nudge (or another workspace's): none of our business
     if user_id == context.bot_user_id or services.directory.person(team_id, user_id, client).is_bot:
         log.info("reaction %s on nudge %s by bot %s ignored", event.get("reaction"), nudge.id, user_id)

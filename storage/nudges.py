@@ -96,6 +96,15 @@ def nudge_by_message(session: Session, channel_id: str, ts: str) -> Nudge | None
     return session.exec(statement).first()
 
 
+def being_sent_to(session: Session, channel_id: str) -> bool:
+    """Whether a nudge to that channel (or to someone's DM) is being posted and not yet recorded."""
+    statement = select(Nudge.id).where(
+        Nudge.status == NudgeStatus.SENDING,
+        or_(Nudge.target_channel_id == channel_id, Nudge.target_channel_id.is_(None)),  # type: ignore[union-attr]
+    )
+    return session.exec(statement.limit(1)).first() is not None
+
+
 def subject_of(session: Session, nudge: Nudge) -> NudgeSubject | None:
     """The nudge's issue or interaction and their party; None when the record is gone."""
     issue = interaction = None
