@@ -1,6 +1,7 @@
 """Slack's pace per channel as the nudge sender keeps it: a slot taken in the database with each
 claimed nudge (storage/slack_pace.py), shared with every other sender process, and kept longer for
-a post that leaves, or reaches Slack, late."""
+a post that leaves, or reaches Slack, late; this process's own pauses (its pace, and Slack's
+Retry-After), and the wait for the next channel to come free."""
 
 from __future__ import annotations
 
