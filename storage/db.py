@@ -87,10 +87,11 @@ def migrate(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")  # waits up to the busy timeout for a writer
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
-    if engine.dialect.name == "sqlite":
-        # SQLite plans queries from statistics only ANALYZE gathers; without them it can pick the
-        # wrong index on large tables. A bounded look at each table at every start keeps them fresh.
-        with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            # SQLite plans queries from statistics only ANALYZE gathers; without them it can pick
+            # the wrong index on large tables. A bounded look at each table at every start keeps
+            # them fresh. Under the lock still held: after it, ANALYZE's write could find another
+            # process's migration committed since its read began, and fail at once ("locked").
             connection.exec_driver_sql("PRAGMA analysis_limit=1000")
             connection.exec_driver_sql("PRAGMA optimize")
 
