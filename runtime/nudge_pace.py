@@ -20,7 +20,7 @@ from storage.models import Nudge
 from storage.slack_pace import Pace
 
 # More between two processes' posts in one channel: one's post may leave a little later after its slot.
-PACE_MARGIN = timedelta(milliseconds=50)
+PACE_MARGIN = timedelta(milliseconds=20)
 PROCESS = f"{socket.gethostname()}:{os.getpid()}"  # who took a channel's slot (storage/slack_pace.py)
 
 
@@ -58,9 +58,16 @@ class ChannelPauses:
 
 
 def wait_for_a_free_channel(
-    services: Services, paused: ChannelPauses, now: datetime, *, gather: timedelta, linger: timedelta
+    services: Services,
+    paused: ChannelPauses,
+    now: datetime,
+    *,
+    gather: timedelta,
+    linger: timedelta,
+    ahead: timedelta = timedelta(0),
 ) -> bool:
-    """When a paused channel (or a nudge given back) is free again within `linger`, wait for it.
+    """When a paused channel (or a nudge given back) is free again within `linger`, wait for it, or
+    until `ahead` before it, for a sender that claims that far ahead of its slots.
 
     Saves a whole scheduler interval per message when one channel has many nudges waiting. Only
     time that really moves ends the wait: with a clock that does not move, the sweep just ends.
@@ -74,7 +81,7 @@ def wait_for_a_free_channel(
             ends += [upcoming] if upcoming is not None else []
     if not ends or min(ends) - now > linger:
         return False
-    time.sleep(max(min(ends) - now, gather).total_seconds())
+    time.sleep(max(min(ends) - now - ahead, gather).total_seconds())
     return services.clock.now() > now
 
 
@@ -90,16 +97,28 @@ class BatchSlots:
     last keep: the posts within the margin after it need nothing more."""
 
     def __init__(
-        self, db: Database, nudges: Mapping[int, Nudge], *, slot: datetime, interval: timedelta
+        self,
+        db: Database,
+        nudges: Mapping[int, Nudge],
+        *,
+        slot: datetime,
+        interval: timedelta,
+        not_before: float = 0.0,
     ) -> None:
         self._db = db
         self._interval = interval
+        self._not_before = not_before  # time.monotonic() at the slot: a claim ahead waits for it
         self._kept_at = slot
         # The channels still to be kept: each nudge's, until its post is answered (or it is not posted).
         self._channels = {id_: _key(n) for id_, n in nudges.items() if interval and n.target_channel_id}
         self._open = set(self._channels.values())
         self._lost: set[str] = set()
         self._lock = threading.Lock()
+
+    def wait_for_slot(self, nudge: Nudge) -> None:
+        """Hold a post to a channel until the batch's slot, when it was claimed ahead of it."""
+        if self._interval and nudge.target_channel_id:
+            time.sleep(max(self._not_before - time.monotonic(), 0.0))
 
     def before_post(self, nudge: Nudge, leaves: datetime) -> datetime | None:
         """The slot the post that leaves now goes by; None when another process has taken its

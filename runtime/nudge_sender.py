@@ -1,11 +1,10 @@
 """The nudge sweep: claim due nudges from the database, post them to Slack, record the outcome.
 
-A batch is claimed, then read with a few queries for all of its nudges; each nudge is posted, and the
-batch's posted nudges are then marked sent in one short transaction (with their audit rows, weekly
-re-nudges and any escalation copies: storage/nudge_batches.py). Channels are posted to in parallel,
-at most one nudge a second in each (Slack's guidance for chat.postMessage; counted in the database,
-so every sender process shares it: storage/slack_pace.py), so a burst of reminders for one channel
-does not set off Slack's rate limit. Slack failures never hold up other channels and never lose a nudge:
+A batch is claimed, read with a few queries, and posted while the next one is claimed; its posted
+nudges are marked sent in one short transaction (with their audit rows, weekly re-nudges, escalation
+copies: storage/nudge_batches.py). Channels are posted to in parallel, at most one nudge a second in
+each (Slack's guidance for chat.postMessage; counted in the database, so every sender process shares
+it: storage/slack_pace.py). Slack failures never hold up other channels and never lose a nudge:
 - 429: the channel waits out Retry-After (its other nudges are left for later) and the nudge is
   tried again then (`next_attempt_at`; when it was due stays); other channels carry on;
 - 5xx, timeouts, dropped connections: back off (30 s doubling, at most an hour) and try again, with
@@ -14,9 +13,9 @@ does not set off Slack's rate limit. Slack failures never hold up other channels
 - anything else (the owner's account is gone, ...): the nudge is marked failed with the reason and
   an ERROR log line.
 
-Exactly once: every nudge is posted with message metadata naming it. A nudge whose earlier attempt
-may have reached Slack (a process died between posting and marking it sent, or Slack timed out) is
-looked for in the channel's history before it is posted again (README); runtime/nudge_post.py posts.
+Exactly once: every nudge is posted with message metadata naming it (runtime/nudge_post.py). One whose
+earlier attempt may have reached Slack (a process died before marking it sent, Slack timed out) is
+looked for in the channel's history before it is posted again (README).
 """
 
 from __future__ import annotations
@@ -27,11 +26,10 @@ import socket
 import threading
 import time
 import uuid
-from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from itertools import repeat
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -51,6 +49,7 @@ from storage import nudge_batches as batches
 from storage import nudge_claims as claims
 from storage import nudges as store
 from storage.models import Nudge, NudgeStatus
+from storage.nudge_claims import by_channel
 from storage.workspaces import ensure_workspace
 
 log = logging.getLogger(__name__)
@@ -60,6 +59,10 @@ BATCH = 200
 THREADS = 16
 CHANNEL_INTERVAL = timedelta(seconds=1)  # between two nudges in one channel
 GATHER = timedelta(milliseconds=25)  # between two claims that did not fill a batch, paced
+# Paced, a claim takes the slots coming within this and its posts wait for them (claimed only once
+# come, a channel's next post left a claim, a read and part of a sweep's cycle after its slot).
+LOOKAHEAD = timedelta(milliseconds=40)
+IN_FLIGHT = 4  # batches posting at once, paced (a channel is in one at most: its slot is taken)
 LINGER = timedelta(seconds=1)  # a sweep waits this long at most for a channel to be free again
 FIRST_BACKOFF = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(hours=1)
@@ -133,64 +136,80 @@ class NudgeSender:
     def sweep(self) -> int:
         posted = 0
         full_claim_at: float | None = None  # when this sweep last claimed in full (None: not yet)
-        with ThreadPoolExecutor(self.threads, thread_name_prefix="brm-nudge") as pool:
-            while True:
-                now = self.services.clock.now()
-                started = time.monotonic()
-                # Caught up with its channels, the sender claims only from channels whose slot has
-                # come (cheap), and in full at least every LINGER for the rest: DMs, new channels.
-                cheap = bool(self.channel_interval) and full_claim_at is not None
-                cheap = cheap and started - full_claim_at < LINGER.total_seconds()
-                if not cheap:
-                    full_claim_at = started
-                with self.services.db.system() as session:
-                    claimed = claims.claim_due(
-                        session,
-                        now=now,
-                        worker=self.worker,
-                        limit=self.batch,
-                        lease=self.lease,
-                        skip_channels=self._paused.channels(now),
-                        # Kept to Slack's pace, a channel takes one post before it is paused again.
-                        per_channel=1 if self.channel_interval else None,
-                        pace=pace(self.channel_interval),
-                        free_channels_only=cheap,
-                    )
-                if not claimed and cheap:
-                    full_claim_at = None  # none in the channels known: the next claim looks at all
-                    continue
-                if not claimed:
-                    # Paced, claims are at least GATHER apart: a channel free within it needs no look.
-                    gather = GATHER if self.channel_interval else timedelta(0)
-                    if wait_for_a_free_channel(
-                        self.services, self._paused, now, gather=gather, linger=self.linger
-                    ):
-                        continue
-                    return posted
-                batch = self._read(claimed, slot=now)
-                by_channel: dict[str, list[claims.ClaimedNudge]] = defaultdict(list)
-                for item in claimed:
-                    by_channel[item.target_channel_id or f"team:{item.team_id}:dm:{item.id}"].append(item)
-                try:
-                    posted += sum(pool.map(self._send_channel, by_channel.values(), repeat(batch)))
-                finally:
-                    self._mark_sent()
-                if len(claimed) == self.batch:
-                    full_claim_at = None  # not caught up: claim in full again
-                elif self.channel_interval:
-                    # Caught up: what comes next is channels' slots coming round one by one. Claiming
-                    # them a few at a time cost more CPU per nudge than the posts themselves.
-                    time.sleep(max(GATHER.total_seconds() - (time.monotonic() - started), 0))
+        in_flight: deque[list[Future[int]]] = deque()  # batches being posted, oldest first
 
-    def _read(self, claimed: list[claims.ClaimedNudge], *, slot: datetime) -> Batch:
+        def finish(keep: int) -> None:  # at most `keep` batches left posting; the posted marked sent
+            nonlocal posted
+            while in_flight and (len(in_flight) > keep or all(f.done() for f in in_flight[0])):
+                posted += sum(future.result() for future in in_flight.popleft())
+            self._mark_sent()
+
+        with ThreadPoolExecutor(self.threads, thread_name_prefix="brm-nudge") as pool:
+            try:
+                while True:
+                    now = self.services.clock.now()
+                    started = time.monotonic()
+                    ahead = LOOKAHEAD if self.channel_interval else timedelta(0)
+                    # Caught up with its channels, the sender claims only from channels whose slot has
+                    # come (cheap), and in full at least every LINGER for the rest: DMs, new channels.
+                    cheap = bool(self.channel_interval) and full_claim_at is not None
+                    cheap = cheap and started - full_claim_at < LINGER.total_seconds()
+                    if not cheap:
+                        full_claim_at = started
+                    claimed = self._claim(now, slot_at=now + ahead, cheap=cheap)
+                    if not claimed and cheap:
+                        full_claim_at = None  # none in the channels known: the next claim looks at all
+                        continue
+                    if not claimed and in_flight:
+                        finish(0)  # its posts pause their channels, or give them back
+                        continue
+                    if not claimed:
+                        # Paced, claims are at least GATHER apart: a channel free within it needs no look.
+                        gather = GATHER if self.channel_interval else timedelta(0)
+                        if wait_for_a_free_channel(
+                            self.services, self._paused, now, gather=gather, linger=self.linger, ahead=ahead
+                        ):
+                            continue
+                        return posted
+                    batch = self._read(claimed, slot=now + ahead, not_before=started + ahead.total_seconds())
+                    in_flight.append([pool.submit(self._send_channel, c, batch) for c in by_channel(claimed)])
+                    finish(keep=IN_FLIGHT if self.channel_interval else 0)  # paced: post while claiming
+                    if len(claimed) == self.batch:
+                        full_claim_at = None  # not caught up: claim in full again
+                    elif self.channel_interval:
+                        # Caught up: what comes next is channels' slots coming round one by one. Claiming
+                        # them a few at a time cost more CPU per nudge than the posts themselves.
+                        time.sleep(max(GATHER.total_seconds() - (time.monotonic() - started), 0))
+            finally:
+                wait([future for futures in in_flight for future in futures])
+                self._mark_sent()
+
+    def _claim(self, now: datetime, *, slot_at: datetime, cheap: bool) -> list[claims.ClaimedNudge]:
+        with self.services.db.system() as session:
+            return claims.claim_due(
+                session,
+                now=now,
+                worker=self.worker,
+                limit=self.batch,
+                lease=self.lease,
+                skip_channels=self._paused.channels(slot_at),
+                # Kept to Slack's pace, a channel takes one post before it is paused again.
+                per_channel=1 if self.channel_interval else None,
+                pace=pace(self.channel_interval),
+                free_channels_only=cheap,
+                slot_at=slot_at,
+            )
+
+    def _read(self, claimed: list[claims.ClaimedNudge], *, slot: datetime, not_before: float) -> Batch:
         """The claimed nudges and what each shows, read together (posting reads nothing more)."""
         with self.services.db.system() as session:
             nudges = batches.nudges_by_ids(session, [item.id for item in claimed])
             ours = [n for n in nudges.values() if n.party_id is None and n.claimed_by == self.worker]
             facts = fresh_nudge_facts(session, [n for n in ours if n.status == NudgeStatus.SENDING])
-        return Batch(
-            nudges, facts, BatchSlots(self.services.db, nudges, slot=slot, interval=self.channel_interval)
+        slots = BatchSlots(
+            self.services.db, nudges, slot=slot, interval=self.channel_interval, not_before=not_before
         )
+        return Batch(nudges, facts, slots)
 
     def _mark_sent(self) -> None:
         """Mark the batch's posted nudges sent, all in one transaction.
@@ -255,6 +274,7 @@ class NudgeSender:
         if item.recovered:
             outcome = self.poster.find_earlier_post(nudge)
         if outcome is None:
+            batch.slots.wait_for_slot(nudge)
             leaves = self.services.clock.now()
             slot = batch.slots.before_post(nudge, leaves)
             if slot is None:

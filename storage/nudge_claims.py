@@ -43,6 +43,7 @@ def claim_due(
     per_channel: int | None = None,
     pace: Pace | None = None,
     free_channels_only: bool = False,
+    slot_at: datetime | None = None,
 ) -> list[ClaimedNudge]:
     """Claim up to `limit` due nudges for `worker`, oldest first; committed before returning.
 
@@ -55,8 +56,11 @@ def claim_due(
     `free_channels_only` (with `pace`): only nudges in channels that have had a slot before and whose
     next one has come, and none left by a dead claim: a cheap claim for a sender caught up with its
     channels, which must still claim in full now and then for the rest (DMs, new channels, lost claims).
+    `slot_at` (with `pace`): the moment the slots are taken for, if not `now`. A sender that claims a
+    little ahead takes the slots that come by then, and posts none of them before it.
     """
     stale = now - lease
+    slot_at = slot_at or now
     pending = (
         (Nudge.status == NudgeStatus.PENDING)
         & (Nudge.due_at <= now)
@@ -69,7 +73,7 @@ def claim_due(
     if pace is not None and free_channels_only:
         halves = (pending,)
         skipped = set(skip_channels)
-        channels = [pair for pair in free_channels(session, pace=pace, now=now) if pair[1] not in skipped]
+        channels = [pair for pair in free_channels(session, pace=pace, now=slot_at) if pair[1] not in skipped]
         ids = _oldest_in(session, pending, channels, per_channel or limit) if channels else []
         if not ids:
             session.commit()
@@ -89,6 +93,7 @@ def claim_due(
                     limit,
                     skip_channels=skip_channels,
                     paced=pace is not None,
+                    slot_at=slot_at,
                     ids=ids,
                 )
             ).all()
@@ -101,7 +106,7 @@ def claim_due(
         # Another process may have taken a channel's slot since the read: then its nudge waits.
         # Slots are taken in one order by every process, so two claims never wait on each other.
         keys = {channel_key(row[5], row[3]) for row in rows if row[3] is not None}
-        taken = take_slots(session, keys, pace=pace, now=now, commit=False)
+        taken = take_slots(session, keys, pace=pace, now=slot_at, commit=False)
         rows = [row for row in rows if row[3] is None or _first_of(taken, channel_key(row[5], row[3]))]
     if not rows:
         session.commit()
@@ -136,6 +141,7 @@ def _candidates(
     *,
     skip_channels: Collection[str],
     paced: bool,
+    slot_at: datetime,
     ids: Sequence[int] | None = None,
 ) -> Any:
     candidates = select(
@@ -152,7 +158,7 @@ def _candidates(
         slot_to_come = exists().where(
             SlackPace.channel_key
             == Nudge.team_id + ":" + Nudge.target_channel_id,  # storage/slack_pace.channel_key
-            SlackPace.next_at > now,
+            SlackPace.next_at > slot_at,
         )
         candidates = candidates.where(~slot_to_come)
     candidates = candidates.order_by(Nudge.due_at, Nudge.id).limit(limit)
@@ -209,3 +215,11 @@ def _first_of(taken: set[str], key: str) -> bool:
         return False
     taken.discard(key)
     return True
+
+
+def by_channel(claimed: list[ClaimedNudge]) -> list[list[ClaimedNudge]]:
+    """The claimed nudges by the channel they go to (each DM alone), in the order claimed."""
+    channels: dict[str, list[ClaimedNudge]] = defaultdict(list)
+    for item in claimed:
+        channels[item.target_channel_id or f"team:{item.team_id}:dm:{item.id}"].append(item)
+    return list(channels.values())
