@@ -8,7 +8,8 @@ sweep the scheduler runs) against the fake Slack on loopback (tests/support/fake
 
 1. *Drain*: the fake enforces one message per second per channel (answering 429 with Retry-After
    beyond that), as Slack does for chat.postMessage. Printed: the time until every nudge is posted,
-   next to the floor that limit sets ((nudges per channel - 1) seconds), and the 429s received.
+   next to the floor that limit sets ((nudges per channel - 1) seconds), the 429s received, the
+   time to the first post and the gaps between two posts to one channel.
 2. *Cost*: no limit and no pacing, one process: the sender process's CPU time per nudge (reading
    it, rendering it, posting it, recording it with its audit row and next reminder) and nudges/s.
 
@@ -20,6 +21,7 @@ each run and dropped after. Figures from one run on one machine, not a test.
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import os
 import platform
@@ -28,6 +30,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -50,6 +53,8 @@ class Run:
     duplicates: int  # posts of a nudge that had been posted already
     rate_limited: int
     cpu_seconds: float  # all sender processes together
+    first_post: float  # seconds from starting the senders to the first post reaching the fake
+    gaps: list[float]  # between two successive posts to one channel, as the fake received them, sorted
 
 
 @contextmanager
@@ -111,14 +116,22 @@ def drain(
     ]
     outputs = [worker.communicate()[0].split() for worker in workers]
     seconds = time.perf_counter() - started
+    started_at = time.time() - seconds  # the fake stamps each call with time.time()
     posts = fake.calls_to("chat.postMessage")
     posted = [call.params["metadata"]["event_payload"]["nudge_id"] for call in posts if call.ok]
+    by_channel: dict[str, list[float]] = defaultdict(list)
+    for call in posts:
+        if call.ok:
+            by_channel[call.params["channel"]].append(call.at)
+    gaps = sorted(b - a for times in by_channel.values() for a, b in itertools.pairwise(sorted(times)))
     return Run(
         seconds=seconds,
         posted=len(set(posted)),
         duplicates=len(posted) - len(set(posted)),
         rate_limited=sum(1 for call in posts if call.status == 429),
         cpu_seconds=sum(float(out[3]) for out in outputs if len(out) >= 4),
+        first_post=min((call.at for call in posts if call.ok), default=started_at) - started_at,
+        gaps=gaps,
     )
 
 
@@ -159,6 +172,14 @@ def main(argv: list[str]) -> int:
             f"| {name} | {run.posted}/{args.nudges} | {run.duplicates} | {run.seconds:.1f} s | "
             f"{f'{run_floor} s' if run_floor is not None else '-'} | {ratio} | {run.rate_limited} | "
             f"{1000 * run.cpu_seconds / max(run.posted, 1):.2f} ms | {run.posted / run.seconds:.0f} |"
+        )
+    if limited.gaps:
+        gaps = limited.gaps
+        print(
+            f"\nPaced run: first post {limited.first_post:.2f} s after the senders started; between two "
+            f"posts to one channel: mean {sum(gaps) / len(gaps):.3f} s, p50 {gaps[len(gaps) // 2]:.3f} s, "
+            f"p90 {gaps[int(len(gaps) * 0.9)]:.3f} s, p99 {gaps[int(len(gaps) * 0.99)]:.3f} s "
+            f"(Slack's limit allows 1.000 s)"
         )
     complete = limited.posted == free.posted == args.nudges
     return 0 if complete and limited.duplicates == free.duplicates == 0 else 1
