@@ -89,7 +89,6 @@ def claim_due(
                 _candidates(
                     session,
                     condition,
-                    now,
                     limit,
                     skip_channels=skip_channels,
                     paced=pace is not None,
@@ -136,7 +135,6 @@ def claim_due(
 def _candidates(
     session: Session,
     condition: Any,
-    now: datetime,
     limit: int,
     *,
     skip_channels: Collection[str],
