@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from bot.clock import Clock
 from runtime.group_commit import JobWriter
-from runtime.wake import Wake
+from runtime.wake import CHANNEL, Wake
 from storage.db import Database
 from storage.jobs import NewJob, insert_jobs
 
@@ -46,7 +46,7 @@ class JobQueue:
             else JobWriter(
                 db.engine,
                 now=clock.now,
-                in_transaction=self.wake.in_transaction,
+                notify=CHANNEL if self.wake.postgres else None,
                 after_commit=self.wake.after_commit,
             )
         )

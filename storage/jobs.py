@@ -73,30 +73,49 @@ class NewJob:
 _INSERT = insert(Job.__table__).returning(Job.__table__.c.id, sort_by_parameter_order=True)  # type: ignore[attr-defined]
 
 
-def insert_jobs(connection: Connection, new_jobs: list[NewJob], *, now: datetime) -> list[int]:
-    """Insert `new_jobs` in the caller's transaction, in one statement; their ids, in order.
+# The columns a new job's row sets, in the order of `new_job_values`.
+NEW_JOB_COLUMNS = (
+    "kind",
+    "team_id",
+    "enterprise_id",
+    "key",
+    "payload",
+    "status",
+    "run_after",
+    "attempts",
+    "max_attempts",
+    "time_limit_seconds",
+    "posts_done",
+    "created_at",
+    "updated_at",
+)
 
-    A Core insert, not the ORM's unit of work: this runs before every acknowledgement, where the
-    ORM's bookkeeping cost more than the insert itself. So the stamps are written here, from the
-    same clock `storage.db` stamps ORM rows with (`now`)."""
-    rows = [
-        {
-            "kind": job.kind,
-            "team_id": job.team_id,
-            "enterprise_id": job.enterprise_id,
-            "key": job.key,
-            "payload": job.payload,
-            "status": JobStatus.QUEUED.value,
-            "run_after": job.run_after,
-            "attempts": 0,
-            "max_attempts": job.max_attempts,
-            "time_limit_seconds": job.time_limit_seconds,
-            "posts_done": 0,
-            "created_at": now,
-            "updated_at": now,
-        }
-        for job in new_jobs
-    ]
+
+def new_job_values(job: NewJob, *, now: datetime) -> tuple[Any, ...]:
+    """`job`'s row, the values of `NEW_JOB_COLUMNS`. The stamps are written here, from the same clock
+    `storage.db` stamps ORM rows with (`now`): the insert is Core, or the driver's (storage/job_insert.py),
+    never the ORM's unit of work, whose bookkeeping before every acknowledgement cost more than the
+    insert itself."""
+    return (
+        job.kind,
+        job.team_id,
+        job.enterprise_id,
+        job.key,
+        job.payload,
+        JobStatus.QUEUED.value,
+        job.run_after,
+        0,
+        job.max_attempts,
+        job.time_limit_seconds,
+        0,
+        now,
+        now,
+    )
+
+
+def insert_jobs(connection: Connection, new_jobs: list[NewJob], *, now: datetime) -> list[int]:
+    """Insert `new_jobs` in the caller's transaction, in one statement; their ids, in order."""
+    rows = [dict(zip(NEW_JOB_COLUMNS, new_job_values(job, now=now), strict=True)) for job in new_jobs]
     return [row[0] for row in connection.execute(_INSERT, rows)]
 
 

@@ -14,6 +14,7 @@ from sqlmodel import select
 
 from app import build_app
 from bot.clock import FrozenClock
+from handlers.commands import COMMAND_JOB
 from runtime import group_commit
 from storage.db import Database
 from storage.models import Job
@@ -171,3 +172,28 @@ def test_a_command_after_the_server_dropped_the_writers_connections_is_saved_onc
         stop()
         brm.close()
         database.dispose()
+
+
+def test_jobs_committed_in_one_batch_each_come_back_with_their_own_id(web_only: RunningApp) -> None:
+    """Jobs that waited together are inserted in one statement: each caller still gets its own job's id."""
+    queue = web_only.brm.services.jobs
+    release, holder = hold_the_database(web_only.db)  # so that every job waits, and they go together
+    start = threading.Barrier(SENDERS)
+    ids: dict[int, int] = {}
+
+    def enqueue(n: int) -> None:
+        start.wait()
+        ids[n] = queue.enqueue(COMMAND_JOB, {"text": f"log DMV call {n}"}, team_id="T1", key=f"T1:U{n}")
+
+    threads = [threading.Thread(target=enqueue, args=(n,), daemon=True) for n in range(SENDERS)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.5)
+    release.set()
+    holder.join(10)
+    for thread in threads:
+        thread.join(30)
+    with web_only.db.system() as session:
+        texts = {job.id: job.payload["text"] for job in session.exec(select(Job))}
+    assert len(texts) == SENDERS
+    assert {n: texts[job_id] for n, job_id in ids.items()} == {n: f"log DMV call {n}" for n in range(SENDERS)}
