@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, exists, func, update
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from storage.db import Database, WorkspaceScopeError
@@ -73,3 +74,19 @@ def test_writing_another_workspaces_row_is_refused(database: Database) -> None:
 def test_a_session_without_a_workspace_cannot_query(database: Database) -> None:
     with Session(database.engine) as session, pytest.raises(WorkspaceScopeError):
         session.exec(select(Party)).all()
+
+
+def test_aliases_and_correlated_subqueries_are_filtered(database: Database) -> None:
+    """The filter is written once for every workspace-owned table: it reaches aliases of them and
+    the subqueries that name them, wherever they are in the statement."""
+    seed(database)
+    other = aliased(Interaction)
+    with database.workspace("T1") as session:
+        with_calls = select(Party.name).where(exists().where(other.party_id == Party.id))
+        assert session.exec(with_calls).all() == ["DMV T1"]
+        calls_of_all = select(func.count()).select_from(other).scalar_subquery()
+        assert session.exec(select(Party.name, calls_of_all)).all() == [("DMV T1", 1)]
+        party = aliased(Party)
+        # The join condition names no workspace: both aliases are filtered on their own.
+        joined = select(party.name, other.summary).join(other, other.team_id != "")
+        assert session.exec(joined).all() == [("DMV T1", "call")]
