@@ -33,7 +33,7 @@ from storage.models import Job
 class OneStatementInsert:
     """`insert(jobs)`: their ids, committed. `notify`: the PostgreSQL channel woken in the same statement.
 
-    Used by one thread at a time (the job writer's committing thread holds a slot per instance)."""
+    Used by one thread at a time: the job writer commits one batch at a time."""
 
     def __init__(self, engine: Engine, *, notify: str | None = None) -> None:
         self._engine = engine
