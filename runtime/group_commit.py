@@ -9,7 +9,7 @@ it is done, the request at the head of the line commits everyone waiting, in one
 transaction, and wakes each with its job's id (or with the error, when the commit failed: then none
 of those jobs exists, and each request answers that nothing was saved). "Committed before the ack"
 stays exactly true; the more requests wait, the fewer transactions there are. A batch is one
-statement in autocommit mode, on a connection of the writer's own (storage/job_insert.py).
+statement, on a connection of the writer's own (storage/job_insert.py).
 
 One batch at a time, on both databases. SQLite has one write lock. On PostgreSQL, four batches
 side by side on four connections were measured against one (bench/ack_latency.py, role web, 2 cores,

@@ -1,11 +1,16 @@
-"""A batch of new jobs in one statement, on a driver connection of its own in autocommit mode.
+"""A batch of new jobs in one statement, on a driver connection of the job writer's own.
 
 This is the insert every acknowledgement waits for (runtime/group_commit.py batches the requests).
-Through SQLAlchemy it took a transaction of its own: BEGIN, the insert, on PostgreSQL the NOTIFY,
-and COMMIT, each a call into the driver, and on PostgreSQL a round trip each. Here a batch is one
-statement in autocommit mode, which is its own transaction: when the call returns the jobs are
-committed, and when it raises nothing of the batch exists. On PostgreSQL the workers' wake-up
-(`pg_notify`) is in the same statement, so it goes out with that commit.
+Through SQLAlchemy it took BEGIN, the insert, on PostgreSQL the NOTIFY, and COMMIT, each a call into
+the driver, and on PostgreSQL a round trip each. Here a batch is one statement:
+- SQLite: in autocommit mode, so the statement is its own transaction: when the call returns the
+  jobs are committed, and when it raises nothing of the batch exists.
+- PostgreSQL: with the workers' wake-up (`pg_notify`) in the same statement, between BEGIN and
+  COMMIT. The transaction is kept explicit so that a connection lost before the COMMIT (the server
+  restarted, an administrator ended the session) is known to have committed nothing: the batch then
+  goes again, once, on a new connection. Lost during the COMMIT, the batch may or may not exist, and
+  the error is raised. (In autocommit mode, a connection the server ended just before the statement
+  arrived looked the same as one ended after its commit.)
 
 The values go through the columns' own SQLAlchemy bind processors, so a row written here reads back
 exactly as one written through SQLAlchemy (SQLite keeps datetimes as text and compares them as
@@ -17,7 +22,6 @@ RETURNING ids rise in that order.
 
 from __future__ import annotations
 
-import select
 import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -59,18 +63,44 @@ class OneStatementInsert:
                 values.append(value if process is None else process(value))
             if self._postgres:
                 values.append(n)
-        driver = self._driver_connection()
-        try:
-            cursor = driver.cursor()
-            cursor.execute(self._statement(len(jobs)), values)
-            if self._postgres:
-                return sorted(row[0] for row in cursor.fetchall())
+        statement = self._statement(len(jobs))
+        if not self._postgres:
+            cursor = self._driver_connection().cursor()
+            cursor.execute(statement, values)
             last = cursor.lastrowid
             return list(range(last - len(jobs) + 1, last + 1))
+        driver = self._driver_connection()
+        try:
+            rows = self._execute(driver, statement, values)
         except BaseException:
-            if self._postgres and (driver.closed or driver.broken):
-                self._discard()
+            if not driver.broken:
+                raise
+            # Lost before the COMMIT was sent: nothing of the batch exists. Once more, on a new one.
+            driver = self._driver_connection()
+            rows = self._execute(driver, statement, values)
+        try:
+            driver.commit()
+        except BaseException:
+            self._end(driver)
             raise
+        return sorted(row[0] for row in rows)
+
+    def _execute(self, driver: Any, statement: str, values: list[Any]) -> list[Any]:
+        try:
+            return driver.execute(statement, values).fetchall()
+        except BaseException:
+            self._end(driver)
+            raise
+
+    def _end(self, driver: Any) -> None:
+        """After an error: the transaction rolled back, or the connection given up when it is broken."""
+        if not (driver.broken or driver.closed):
+            try:
+                driver.rollback()
+                return
+            except Exception:
+                pass
+        self._discard()
 
     def close(self) -> None:
         self._discard()
@@ -93,21 +123,13 @@ class OneStatementInsert:
         return statement
 
     def _driver_connection(self) -> Any:
-        """The connection, opened on first use; on PostgreSQL a new one when the server dropped it.
-
-        The server's goodbye (a restart, an administrator ending the session) is waiting on the socket
-        of an idle connection: seen before anything is sent, the batch goes on a new connection and is
-        certainly not committed twice. A connection that fails once the statement was sent is given up
-        and the error raised: whether that batch was committed is then unknown."""
-        if self._connection is not None and self._postgres and _dropped(self._connection.driver_connection):
-            self._discard()
+        """The connection, opened on first use (and again after one was given up)."""
         if self._connection is None:
             connection = self._engine.raw_connection()
-            driver = connection.driver_connection
-            if self._postgres:
-                driver.autocommit = True
-            else:
-                driver.isolation_level = None  # the sqlite3 module's own transactions off
+            if not self._postgres:
+                connection.driver_connection.isolation_level = (
+                    None  # autocommit: the sqlite3 module's own transactions off
+                )
             self._connection = connection
         return self._connection.driver_connection
 
@@ -115,13 +137,6 @@ class OneStatementInsert:
         if self._connection is not None:
             connection, self._connection = self._connection, None
             connection.invalidate()
-
-
-def _dropped(driver: Any) -> bool:
-    if driver.closed or driver.broken:
-        return True
-    readable, _, _ = select.select([driver.pgconn.socket], [], [], 0)
-    return bool(readable)
 
 
 def is_locked(problem: BaseException) -> bool:
