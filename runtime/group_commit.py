@@ -172,7 +172,7 @@ def _writer_engine(engine: Engine) -> Engine:
 
 def _postgres_writer_engine(engine: Engine) -> Engine:
     """The same PostgreSQL database through one connection of the writer's own, without SQLAlchemy's
-    ping before each batch (a round trip per acknowledgement): storage/job_insert.py looks for a
-    dropped connection on its socket instead."""
+    ping before each batch (a round trip per acknowledgement): a batch whose connection was lost
+    before its COMMIT goes again on a new one instead (storage/job_insert.py)."""
     url = engine.url.render_as_string(hide_password=False)
     return make_engine(url, pool_pre_ping=False, pool_size=1, max_overflow=0)

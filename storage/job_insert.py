@@ -127,9 +127,8 @@ class OneStatementInsert:
         if self._connection is None:
             connection = self._engine.raw_connection()
             if not self._postgres:
-                connection.driver_connection.isolation_level = (
-                    None  # autocommit: the sqlite3 module's own transactions off
-                )
+                # Autocommit: the sqlite3 module's own transactions off.
+                connection.driver_connection.isolation_level = None
             self._connection = connection
         return self._connection.driver_connection
 
