@@ -159,6 +159,7 @@ class Worker:
         self._threads = threads
         self._tasks: queue.Queue[ClaimedJob | None] = queue.Queue()
         self._running: set[int] = set()
+        self._claiming = 0  # claims under way: what they take is busy before it is in `_running`
         self._lock = threading.Lock()
         self._stop = threading.Event()  # stop claiming (after the drain)
         self._stopped = threading.Event()  # every thread told to end
@@ -182,8 +183,10 @@ class Worker:
         self._started.append(thread)
 
     def busy(self) -> int:
+        """Jobs running here, with a claim under way counted too: a job its claim has committed is
+        no longer waiting, and a stop must not take this worker for idle before the job is handed on."""
         with self._lock:
-            return len(self._running)
+            return len(self._running) + self._claiming
 
     def _claim_loop(self) -> None:
         while not self._stop.is_set():
@@ -197,17 +200,23 @@ class Worker:
                 self._wake.local.wait(POLL_SECONDS)
 
     def _claim(self) -> int:
-        free = self._threads - self.busy()
-        if free <= 0:
-            return 0
-        with self.services.db.system() as session:
-            claimed = jobs.claim_due(
-                session, now=self.services.clock.now(), worker=self.name, limit=free, lease=LEASE
-            )
         with self._lock:
-            self._running.update(job.id for job in claimed)
-        for job in claimed:
-            self._tasks.put(job)
+            free = self._threads - len(self._running)
+            if free <= 0 or self._stop.is_set():
+                return 0
+            self._claiming += 1
+        try:
+            with self.services.db.system() as session:
+                claimed = jobs.claim_due(
+                    session, now=self.services.clock.now(), worker=self.name, limit=free, lease=LEASE
+                )
+            with self._lock:
+                self._running.update(job.id for job in claimed)
+            for job in claimed:
+                self._tasks.put(job)
+        finally:
+            with self._lock:
+                self._claiming -= 1
         return len(claimed)
 
     def _run_tasks(self) -> None:
@@ -241,7 +250,8 @@ class Worker:
         if not self.alive:
             return
         self._drain(drain)
-        self._stop.set()
+        with self._lock:  # a claim starts before this (and is waited for below) or not at all
+            self._stop.set()
         self._wake.local.set()
         if not self._wait_idle(finish):
             with self._lock:

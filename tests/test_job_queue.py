@@ -8,17 +8,19 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from bot.clock import FrozenClock
 from runtime.build import build_services
 from runtime.kinds import KINDS, JobRun, job_kind
 from runtime.services import Services
-from runtime.worker import LEASE, release_the_dead, run_claimed, run_due_jobs
+from runtime.worker import LEASE, Worker, release_the_dead, run_claimed, run_due_jobs
 from storage import jobs
 from storage.db import Database
 from storage.models import Job, JobStatus
@@ -204,6 +206,34 @@ def test_a_stopping_worker_hands_its_jobs_back_without_using_up_an_attempt(
         assert jobs.hand_back(session, [job_id], worker="w1", now=clock.now()) == 1
     [again] = claim(services, worker="w2")
     assert again.attempt == 1
+
+
+def test_a_stop_during_a_claim_runs_the_job_the_claim_took(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A claim committed just before a stop: the job is no longer waiting, and not yet handed to a
+    thread. The stop waits for it, so it runs now, not a lease or a restart later."""
+    committed = threading.Event()
+    real_claim = jobs.claim_due
+
+    def slow_after_commit(session: Session, **kwargs: Any) -> list[jobs.ClaimedJob]:
+        claimed = real_claim(session, **kwargs)
+        if claimed:
+            session.commit()  # the job is running in the table, not yet in the worker's hands
+            committed.set()
+            time.sleep(0.5)
+        return claimed
+
+    monkeypatch.setattr(jobs, "claim_due", slow_after_commit)
+    worker = Worker(services, threads=2)
+    worker.start()
+    job_id = enqueue(services, "test:note", "claimed at the stop")
+    assert committed.wait(10)
+
+    worker.stop()
+
+    assert ran == [(job_id, "claimed at the stop")]
+    assert job_row(services, job_id).status == JobStatus.DONE
 
 
 def test_jobs_of_a_worker_on_this_machine_that_is_gone_are_claimed_at_once(
