@@ -24,6 +24,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -37,6 +38,7 @@ from handlers.command_intake import CommandIntake
 from handlers.request_log import ObservedApp
 from logs import configure_logging
 from runtime.build import build_services
+from runtime.give_way import GiveWay, WebActivity
 from runtime.health_check import health_problem
 from runtime.heartbeat import Heartbeat
 from runtime.metrics import METRICS_PATH, MetricsPage, count_refused, serve_worker_metrics
@@ -64,6 +66,7 @@ class BrmApp:
     worker_process: WorkerProcess | None = None  # role `all`: the worker beside this web process
     # Takes `/brm` commands over HTTP without Bolt's dispatch (handlers/command_intake.py).
     command_intake: CommandIntake | None = None
+    web_activity: WebActivity | None = None  # role `all`: what the worker beside it gives way to
 
     def close(self) -> None:
         """Let the work in flight finish; used on shutdown and by tests."""
@@ -137,7 +140,8 @@ class WsgiApp:
             return self._metrics(environ, start_response)
         if self._slack is None:
             return _json(start_response, "404 Not Found", {"status": "not found"})
-        return self._slack(environ, start_response)
+        with self._brm.web_activity or nullcontext():  # counted for the worker beside this process
+            return self._slack(environ, start_response)
 
     def _health(self) -> tuple[str | None, dict[str, Any]]:
         """What is wrong (None: nothing), and how the job queue stands (runtime/health_check.py)."""
@@ -241,6 +245,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     # A worker the web process started (role all): who started it, and where to say it is ready.
     parser.add_argument("--parent", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--ready-fd", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--web-activity-fd", type=int, help=argparse.SUPPRESS)
     parser.add_argument("command", nargs="*", help="migrate | jobs failed | jobs retry [ID ...] | export ...")
     arguments, rest = parser.parse_known_args(argv)
     if rest and arguments.command[:1] != ["export"]:  # only the export has options (runtime/records_cli.py)
@@ -299,7 +304,9 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     dates.warm_up()
     if settings.role == "worker":
-        return run_worker(settings, db, parent=worker_of, ready_fd=arguments.ready_fd)
+        return run_worker(
+            settings, db, parent=worker_of, ready_fd=arguments.ready_fd, web_fd=arguments.web_activity_fd
+        )
     return run_web(settings, db)
 
 
@@ -314,7 +321,8 @@ def run_web(settings: Settings, db: Database) -> int:
     brm = build_app(settings, db=db, run_jobs_here=False)
     if settings.role == "all":
         # The worker process runs the jobs and the scheduler's sweeps; this one only answers Slack.
-        brm.worker_process = WorkerProcess()
+        brm.web_activity = WebActivity()
+        brm.worker_process = WorkerProcess(web_activity_fd=brm.web_activity.fd)
         brm.worker_process.start()
     signal.signal(signal.SIGTERM, _stop_serving)
     # Everything loaded so far (libraries, dateparser's tables, the app) lives as long as the process:
@@ -335,8 +343,16 @@ def run_web(settings: Settings, db: Database) -> int:
     return 0
 
 
-def run_worker(settings: Settings, db: Database, *, parent: int | None, ready_fd: int | None = None) -> int:
-    """Run jobs and the scheduler's sweeps until SIGTERM (or, beside a web process, until it is gone)."""
+def run_worker(
+    settings: Settings,
+    db: Database,
+    *,
+    parent: int | None,
+    ready_fd: int | None = None,
+    web_fd: int | None = None,
+) -> int:
+    """Run jobs and the scheduler's sweeps until SIGTERM (or, beside a web process, until it is gone,
+    giving way to its requests as `web_fd` shows them: runtime/give_way.py)."""
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda _signum, _frame: stop.set())
     if parent:
@@ -345,7 +361,7 @@ def run_worker(settings: Settings, db: Database, *, parent: int | None, ready_fd
     else:
         signal.signal(signal.SIGINT, lambda _signum, _frame: stop.set())
     services = build_services(settings, db=db)  # every kind of job was registered importing `handlers`
-    worker = Worker(services)
+    worker = Worker(services, give_way=GiveWay.from_fd(web_fd).wait if web_fd is not None else None)
     worker.start()
     scheduler = start_scheduler(services)
     if settings.metrics_port:

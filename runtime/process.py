@@ -29,10 +29,14 @@ STEADY_SECONDS = 60.0
 # The worker is not started at a lower OS priority: it holds SQLite's one write lock while it saves
 # a command's records, and every acknowledgement's insert waits for that lock, so a worker starved
 # of CPU on a busy machine held up the acks and the replies alike (measured: README, Benchmarks).
+# It gives way to the acknowledgements between jobs instead, when no lock is held (runtime/give_way.py).
 
 
 class WorkerProcess:
-    def __init__(self) -> None:
+    def __init__(self, *, web_activity_fd: int | None = None) -> None:
+        """`web_activity_fd`: the web process's request counts, which the worker gives way to
+        (runtime/give_way.py)."""
+        self._web_activity_fd = web_activity_fd
         self._process: subprocess.Popen[bytes] | None = None
         self._ready = threading.Event()  # the current worker said it is taking jobs
         self._stopping = threading.Event()
@@ -50,10 +54,14 @@ class WorkerProcess:
         self._started_at = time.monotonic()
         ready_read, ready_write = os.pipe()
         command = [sys.executable, str(APP), "--role", "worker", "--parent", str(os.getpid())]
+        command += ["--ready-fd", str(ready_write)]
+        passed = [ready_write]
+        if self._web_activity_fd is not None:
+            command += ["--web-activity-fd", str(self._web_activity_fd)]
+            passed.append(self._web_activity_fd)
         try:
-            process = subprocess.Popen(  # its output goes where this process's goes
-                [*command, "--ready-fd", str(ready_write)], pass_fds=(ready_write,)
-            )
+            # Its output goes where this process's goes.
+            process = subprocess.Popen(command, pass_fds=passed)
         finally:
             os.close(ready_write)
         threading.Thread(

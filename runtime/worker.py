@@ -153,8 +153,17 @@ def _alive(pid: int) -> bool:
 class Worker:
     """Claims and runs jobs on `threads` threads until stopped; see the module docstring."""
 
-    def __init__(self, services: Services, *, threads: int = THREADS, name: str | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        *,
+        threads: int = THREADS,
+        name: str | None = None,
+        give_way: Callable[[], float] | None = None,
+    ) -> None:
+        """`give_way()` is waited for before each claim and each job (runtime/give_way.py)."""
         self.services = services
+        self._give_way = give_way
         self.name = name or worker_name()
         self._threads = threads
         self._tasks: queue.Queue[ClaimedJob | None] = queue.Queue()
@@ -200,6 +209,8 @@ class Worker:
                 self._wake.local.wait(POLL_SECONDS)
 
     def _claim(self) -> int:
+        if self._give_way is not None:
+            self._give_way()
         with self._lock:
             free = self._threads - len(self._running)
             if free <= 0 or self._stop.is_set():
@@ -225,6 +236,8 @@ class Worker:
             if claimed is None:
                 return
             try:
+                if self._give_way is not None:
+                    self._give_way()
                 run_claimed(self.services, claimed, self.name)
             finally:
                 with self._lock:
