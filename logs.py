@@ -25,10 +25,26 @@ _SLASH = r"(?:\\|%5C|%255C)*(?:/|%2F|%252F)"
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
     """`text` with Slack tokens, response_urls and the given secrets replaced by "[redacted]"."""
-    text = RedactSecrets.TOKEN.sub(r"\1-[redacted]", text)
-    text = RedactSecrets.RESPONSE_URL.sub(r"\1/[redacted]", text)
-    for secret in secrets:
-        for form in {secret, quote(secret, safe=""), quote(quote(secret, safe=""), safe="")}:
+    return _redact(text, secret_forms(secrets))
+
+
+def secret_forms(secrets: Iterable[str]) -> tuple[str, ...]:
+    """Each secret as a line can carry it: plain, URL-encoded once and twice."""
+    forms = {
+        form
+        for secret in secrets
+        for form in (secret, quote(secret, safe=""), quote(quote(secret, safe=""), safe=""))
+    }
+    return tuple(sorted(forms, key=len, reverse=True))  # the longest first: no form is left half replaced
+
+
+def _redact(text: str, forms: tuple[str, ...]) -> str:
+    if "xox" in text or "xapp" in text:  # every token the pattern matches starts so; a search is dearer
+        text = RedactSecrets.TOKEN.sub(r"\1-[redacted]", text)
+    if "hooks" in text.lower():  # the same for a response_url: its host is never encoded
+        text = RedactSecrets.RESPONSE_URL.sub(r"\1/[redacted]", text)
+    for form in forms:
+        if form in text:
             text = text.replace(form, "[redacted]")
     return text
 
@@ -50,16 +66,18 @@ class RedactSecrets(logging.Filter):
 
     def __init__(self, secrets: Iterable[str | None] = ()) -> None:
         super().__init__()
-        self._secrets = tuple(secret for secret in secrets if secret and len(secret) >= self.SHORTEST_SECRET)
+        self._forms = secret_forms(
+            secret for secret in secrets if secret and len(secret) >= self.SHORTEST_SECRET
+        )  # computed once: this runs for every line
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        redacted = redact(message, self._secrets)
+        redacted = _redact(message, self._forms)
         if redacted != message:
             record.msg, record.args = redacted, None
         if record.exc_info and not record.exc_text:
             # A traceback's lines (an exception's message, a local's repr) are redacted the same way.
-            record.exc_text = redact(logging.Formatter().formatException(record.exc_info), self._secrets)
+            record.exc_text = _redact(logging.Formatter().formatException(record.exc_info), self._forms)
         return True
 
 
