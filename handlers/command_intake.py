@@ -20,9 +20,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import Any
 
-from slack_bolt import Ack, BoltRequest, BoltResponse
+from slack_bolt import Ack, BoltContext, BoltResponse
 from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.request.internals import build_context
 
 from handlers.commands import COMMAND, acknowledge
 from handlers.errors import handle_error
@@ -35,22 +37,22 @@ log = logging.getLogger(__name__)
 
 
 class CommandIntake:
-    """`intake(request)`: the response to a `/brm` command, or None to let Bolt dispatch the request."""
+    """`intake(body)`: the response to a `/brm` command, or None to let Bolt dispatch the request."""
 
     def __init__(self, services: Services) -> None:
         self._services = services
         self._installation: AuthorizeResult | None = None
         self._lock = threading.Lock()
 
-    def __call__(self, request: BoltRequest) -> BoltResponse | None:
-        body = request.body
+    def __call__(self, body: dict[str, Any]) -> BoltResponse | None:
+        """`body`: the request's fields, as the door parsed them."""
         if body.get("command") != COMMAND:
             return None
         started = time.perf_counter()
         installation = self._installed()
         if installation is None:
             return None
-        context = request.context
+        context = build_context(BoltContext(), body)  # what a BoltRequest builds from the same body
         context["services"] = self._services
         context["client"] = self._services.client
         context.set_authorize_result(installation)
@@ -65,7 +67,7 @@ class CommandIntake:
         except Exception as problem:  # what Bolt does with a listener's error: logged, and a 500
             handle_error(problem, body, None)
             response = BoltResponse(status=500, body="")
-        observe(request, response, time.perf_counter() - started)
+        observe(body, response, time.perf_counter() - started)
         return response
 
     def _installed(self) -> AuthorizeResult | None:

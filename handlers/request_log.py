@@ -40,14 +40,15 @@ class ObservedApp(App):
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         started = time.perf_counter()
         response = super().dispatch(req)
-        observe(req, response, time.perf_counter() - started)
+        observe(req.body, response, time.perf_counter() - started)
         return response
 
 
-def observe(req: BoltRequest, response: BoltResponse, seconds: float) -> None:
-    """The request's log line and metrics, `seconds` after it arrived; also for the requests the
-    door answers without Bolt's dispatch (handlers/command_intake.py)."""
-    seen = describe_request(req.body if isinstance(req.body, dict) else {})
+def observe(body: Any, response: BoltResponse, seconds: float) -> None:
+    """The log line and metrics of the request whose parsed `body` was answered with `response`,
+    `seconds` after it arrived; also for the requests the door answers without Bolt's dispatch
+    (handlers/command_intake.py)."""
+    seen = describe_request(body if isinstance(body, dict) else {})
     outcome = outcome_of(response)
     SLACK_REQUESTS.labels(seen["surface"], outcome).inc()
     ACK_SECONDS.labels(seen["surface"]).observe(seconds)

@@ -16,6 +16,7 @@ import hmac
 import json
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -44,6 +45,21 @@ class Refused(Exception):
         self.status, self.reason = status, reason
 
 
+@dataclass(frozen=True)
+class Admitted:
+    """A request the door let in: its fields, parsed. Bolt is handed it only when the intake does not
+    answer it (`for_bolt`), so a `/brm` command is never encoded and parsed again."""
+
+    body: dict[str, Any]
+    headers: dict[str, Any]
+    query: str
+
+    def for_bolt(self) -> BoltRequest:
+        # Bolt gets the request already parsed, as JSON, so its own form parsing never guesses.
+        headers = {**self.headers, "content-type": JSON}
+        return BoltRequest(body=json.dumps(self.body), query=self.query, headers=headers)
+
+
 class SlackDoor:
     """A WSGI app for Slack's POSTs to `path`: checks each request, then lets the intake (when given)
     or Bolt answer it."""
@@ -56,9 +72,9 @@ class SlackDoor:
         path: str,
         max_body: int = MAX_BODY_BYTES,
         on_refused: Callable[[int, str], None] | None = None,
-        intake: Callable[[BoltRequest], BoltResponse | None] | None = None,
+        intake: Callable[[dict[str, Any]], BoltResponse | None] | None = None,
     ) -> None:
-        """`on_refused(status, reason)` is told of each refusal (the metrics count them). `intake(request)`
+        """`on_refused(status, reason)` is told of each refusal (the metrics count them). `intake(body)`
         sees each admitted request before Bolt: what it answers goes back as it is, and only when it
         answers None does Bolt dispatch the request (handlers/command_intake.py)."""
         self._bolt = bolt
@@ -80,13 +96,13 @@ class SlackDoor:
             if self._on_refused is not None:
                 self._on_refused(refused.status, refused.reason)
             return _answer(start_response, WsgiHttpResponse(refused.status, _TEXT, refused.reason))
-        answer = self._intake(request) if self._intake is not None else None
+        answer = self._intake(request.body) if self._intake is not None else None
         if answer is None:
-            answer = self._bolt.dispatch(request)
+            answer = self._bolt.dispatch(request.for_bolt())
         return _answer(start_response, WsgiHttpResponse(answer.status, answer.headers, answer.body))
 
-    def admit(self, environ: dict[str, Any]) -> BoltRequest:
-        """The request as Bolt should see it; Refused when it must not go further."""
+    def admit(self, environ: dict[str, Any]) -> Admitted:
+        """The request, checked and parsed; Refused when it must not go further."""
         headers = WsgiHttpRequest(environ).get_headers()
         raw = self._read_body(environ)
         timestamp = _header(headers, "x-slack-request-timestamp")
@@ -101,9 +117,7 @@ class SlackDoor:
         problem = shape_problem(body)
         if problem:
             raise Refused(400, problem)
-        # Bolt gets the request already parsed, as JSON, so its own form parsing never guesses.
-        headers["content-type"] = JSON
-        return BoltRequest(body=json.dumps(body), query=environ.get("QUERY_STRING", ""), headers=headers)
+        return Admitted(body, headers, environ.get("QUERY_STRING", ""))
 
     def _read_body(self, environ: dict[str, Any]) -> bytes:
         declared = environ.get("CONTENT_LENGTH") or ""
