@@ -77,14 +77,11 @@ class GiveWay:
 
     def wait(self) -> float:
         """How long it waited (seconds of real time). The worker's threads wait in line, so that one
-        of them at a time looks at the counts."""
+        of them at a time looks at the counts; a thread that waited in line past its own deadline
+        does not look again."""
         began = time.monotonic()
         deadline = began + self._at_most
-        if not self._looking.acquire(timeout=self._at_most):
-            return time.monotonic() - began
-        try:
+        with self._looking:
             while self.busy() and time.monotonic() < deadline:
                 time.sleep(LOOK_EVERY_SECONDS)
-        finally:
-            self._looking.release()
         return time.monotonic() - began
