@@ -70,9 +70,8 @@ class BareWsgiApp(WsgiApp):
         # (only on a scrape, which the benchmark never makes) from the BrmApp it is given; the bare
         # app has nothing else, and no command intake: Bolt dispatches every request it gets.
         services = SimpleNamespace(settings=settings, db=None, clock=None)
-        super().__init__(
-            SimpleNamespace(bolt=bolt, services=services, command_intake=None, web_activity=None)
-        )  # type: ignore[arg-type]
+        brm = SimpleNamespace(bolt=bolt, services=services, command_intake=None, web_activity=None)
+        super().__init__(brm)  # type: ignore[arg-type]
 
     def _health(self) -> tuple[str | None, dict]:
         return None, {}  # no database, no queue, no worker
